@@ -1,0 +1,380 @@
+"""Run a bound plan: its steps as concurrent asyncio tasks, through pluggable step runners.
+
+Why pluggable runners: the engine must run without Home Assistant (tests, benchmarks), yet the plan's
+``ha_service``, ``ha_state`` and ``mqtt_publish`` steps need Home Assistant. So the executor only schedules;
+a :class:`StepRunner` per action does the work. The integration registers the Home Assistant and MQTT
+runners; the engine brings the two that need nothing outside it (:class:`RespondRunner`,
+:class:`DelayRunner`).
+
+Why dependency-driven scheduling: a voice request waits for the whole plan, so independent steps ("turn off
+the kitchen light and close the blinds") run at the same time, and each step starts as soon as *its own*
+dependencies are done, not when a whole level of the graph is.
+
+Why nothing escapes: one broken device must not cost the user the rest of the plan or an answer. A step that
+fails or times out is reported, its transitive dependents are skipped, independent steps carry on, and the
+spoken reply says what failed. :class:`~.errors.StepError` messages are written for the user and are spoken
+as they are; any other exception is logged with its traceback and reported generically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Protocol, runtime_checkable
+
+from .errors import StepError
+from .plan import BoundPlan, BoundStep, SlotValue, format_value
+from .plan_schema import ACTION_DELAY, ACTION_RESPOND, MAX_DELAY_S
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_STEP_TIMEOUT_S = 10.0
+_GENERIC_ERROR = "an unexpected error occurred (details are in the log)"
+
+
+class StepStatus(StrEnum):
+    """How a step ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What happened to one step.
+
+    ``started_at`` is ``time.monotonic()`` when the runner was called (``None`` for a skipped step, which
+    never starts); ``duration_ms`` is how long the runner ran. ``error`` is user-facing text.
+    """
+
+    step_id: str
+    action: str
+    status: StepStatus
+    output: Any = None
+    error: str | None = None
+    started_at: float | None = None
+    duration_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the step succeeded."""
+        return self.status is StepStatus.OK
+
+    @property
+    def ended_at(self) -> float | None:
+        """``time.monotonic()`` when the step ended (``None`` if it never started)."""
+        return None if self.started_at is None else self.started_at + self.duration_ms / 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionReport:
+    """The outcome of one plan execution: every step's result (in topological order) and the reply."""
+
+    results: tuple[StepResult, ...]
+    speech: str
+    duration_ms: float
+
+    @property
+    def success(self) -> bool:
+        """Whether every step succeeded."""
+        return all(result.ok for result in self.results)
+
+    @property
+    def failures(self) -> tuple[StepResult, ...]:
+        """The steps that failed or timed out (not the ones skipped because of them)."""
+        return tuple(r for r in self.results if r.status in (StepStatus.FAILED, StepStatus.TIMEOUT))
+
+    @property
+    def outputs(self) -> Mapping[str, Any]:
+        """Outputs of the steps that succeeded, by step id."""
+        return MappingProxyType({r.step_id: r.output for r in self.results if r.ok})
+
+    def result(self, step_id: str) -> StepResult:
+        """The result of one step (KeyError if the plan has no such step)."""
+        for result in self.results:
+            if result.step_id == step_id:
+                return result
+        raise KeyError(step_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionContext:
+    """What a runner may know about the execution it is part of.
+
+    ``outputs`` is a live read-only view of the outputs of the steps finished so far. ``extra`` carries what
+    the caller passed to :meth:`Executor.execute` (for the integration: e.g. the Home Assistant context of
+    the request, the language); the engine does not look at it.
+    """
+
+    plan: BoundPlan
+    slots: Mapping[str, SlotValue]
+    outputs: Mapping[str, Any]
+    extra: Mapping[str, Any]
+
+
+@runtime_checkable
+class StepRunner(Protocol):
+    """Runs the steps of one action.
+
+    ``inputs`` are the step's bound inputs with ``{steps.<id>.output}`` resolved, as a fresh plain copy
+    (dicts and lists) the runner may keep or change. The return value becomes the step's output. Raise
+    :class:`~.errors.StepError` with a message for the user ("the kitchen light is unavailable") for
+    expected failures; any other exception is treated as a bug. The executor enforces the timeout.
+    """
+
+    async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> Any:
+        """Do the step's work and return its output."""
+        ...
+
+
+@runtime_checkable
+class ExtraTimeRunner(StepRunner, Protocol):
+    """A runner whose steps legitimately take longer than the executor's per-step timeout (``delay``)."""
+
+    def extra_time_s(self, inputs: Mapping[str, Any]) -> float:
+        """Seconds to add to the per-step timeout for a step with these inputs."""
+        ...
+
+
+class RespondRunner:
+    """``respond``: renders the reply text.
+
+    Slot values are already bound and step outputs already filled in by the time the runner sees the
+    template; an output that is the whole template (a dict or list from ``ha_state``) is rendered with
+    :func:`~.plan.format_value`. Returns the text, which the executor puts into the report's speech.
+    """
+
+    async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> str:
+        """Return the rendered reply."""
+        return format_value(inputs.get("template")).strip()
+
+
+class DelayRunner:
+    """``delay``: waits ``seconds`` (a number, or a numeric string from a slot), at most one hour."""
+
+    async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> float:
+        """Sleep, then return the seconds waited."""
+        seconds = self._seconds(inputs)
+        await asyncio.sleep(seconds)
+        return seconds
+
+    def extra_time_s(self, inputs: Mapping[str, Any]) -> float:
+        """The delay itself does not count against the per-step timeout."""
+        try:
+            return self._seconds(inputs)
+        except StepError:
+            return 0.0
+
+    @staticmethod
+    def _seconds(inputs: Mapping[str, Any]) -> float:
+        raw: Any = inputs.get("seconds")
+        if isinstance(raw, bool):
+            raise StepError(f"{raw!r} is not a number of seconds")
+        try:
+            seconds = float(raw.strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
+        except (TypeError, ValueError):
+            raise StepError(f"{format_value(raw)!r} is not a number of seconds") from None
+        if not 0 < seconds <= MAX_DELAY_S:  # also false for NaN
+            raise StepError(f"a delay of {format_value(raw)} seconds is out of range (at most one hour)")
+        return seconds
+
+
+def builtin_runners() -> dict[str, StepRunner]:
+    """The runners the engine provides itself: ``respond`` and ``delay``."""
+    return {ACTION_RESPOND: RespondRunner(), ACTION_DELAY: DelayRunner()}
+
+
+def default_failure_speech(step: BoundStep, result: StepResult) -> str:
+    """English sentence about a failed step: ``"Sorry, I could not <description>: <error>."``."""
+    error = (result.error or "it failed").rstrip()
+    if not error.endswith((".", "!", "?", "。", "！", "？")):
+        error += "."
+    if step.description.strip():
+        return f"Sorry, I could not {step.description.strip()}: {error}"
+    return f"Sorry, step {step.id} ({step.action}) failed: {error}"
+
+
+class Executor:
+    """Runs bound plans through per-action runners.
+
+    ``runners`` maps an action to its runner; unless ``include_builtins`` is false, :func:`builtin_runners`
+    fill in ``respond`` and ``delay`` where ``runners`` has none. ``step_timeout_s`` bounds each step (an
+    :class:`ExtraTimeRunner` may extend it for its step). ``failure_speech`` words a failed step for the
+    reply (for languages other than English).
+    """
+
+    def __init__(
+        self,
+        runners: Mapping[str, StepRunner],
+        step_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
+        *,
+        include_builtins: bool = True,
+        failure_speech: Callable[[BoundStep, StepResult], str] = default_failure_speech,
+    ) -> None:
+        if not step_timeout_s > 0:
+            raise ValueError(f"step_timeout_s must be positive, got {step_timeout_s!r}")
+        merged: dict[str, StepRunner] = builtin_runners() if include_builtins else {}
+        merged.update(runners)
+        self._runners: Mapping[str, StepRunner] = MappingProxyType(merged)
+        self._step_timeout_s = float(step_timeout_s)
+        self._failure_speech = failure_speech
+
+    @property
+    def runners(self) -> Mapping[str, StepRunner]:
+        """The runner of each action this executor can run."""
+        return self._runners
+
+    @property
+    def step_timeout_s(self) -> float:
+        """The per-step timeout in seconds."""
+        return self._step_timeout_s
+
+    async def execute(
+        self,
+        plan: BoundPlan,
+        slots: Mapping[str, SlotValue] | None = None,
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> ExecutionReport:
+        """Run every step of ``plan`` and report; runner errors never escape (cancellation does).
+
+        ``slots`` are the request's slots for the runners' context (default: those the plan was bound
+        with); ``extra`` is passed to the runners as ``context.extra``. If the caller is cancelled, the
+        running steps are cancelled too.
+        """
+        began = time.monotonic()
+        outputs: dict[str, Any] = {}
+        results: dict[str, StepResult] = {}
+        context = ExecutionContext(
+            plan=plan,
+            slots=plan.slots if slots is None else MappingProxyType(dict(slots)),
+            outputs=MappingProxyType(outputs),
+            extra=MappingProxyType(dict(extra or {})),
+        )
+        order = plan.topological_order()
+        waiting_on = {step.id: set(step.depends_on) for step in order}
+        direct_dependents: dict[str, list[BoundStep]] = {step.id: [] for step in order}
+        for step in order:
+            for dep in step.depends_on:
+                direct_dependents[dep].append(step)
+        running: dict[asyncio.Task[StepResult], BoundStep] = {}
+
+        def start(step: BoundStep) -> None:
+            task = asyncio.create_task(self._run_step(step, context), name=f"agent_reuse step {step.id}")
+            running[task] = step
+
+        for step in order:
+            if not step.depends_on:
+                start(step)
+        try:
+            while running:
+                done, _pending = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    step = running.pop(task)
+                    result = task.result()
+                    results[step.id] = result
+                    if result.ok:
+                        outputs[step.id] = result.output
+                        for dependent in direct_dependents[step.id]:
+                            waiting_on[dependent.id].discard(step.id)
+                            if not waiting_on[dependent.id] and dependent.id not in results:
+                                start(dependent)
+                    else:
+                        for dependent_id in plan.dependents_of(step.id):
+                            if dependent_id not in results:
+                                results[dependent_id] = StepResult(
+                                    step_id=dependent_id,
+                                    action=plan.step(dependent_id).action,
+                                    status=StepStatus.SKIPPED,
+                                    error=f"not run because step {step.id} did not succeed",
+                                )
+        finally:
+            if running:  # only when this coroutine is cancelled: take the steps down with it
+                for task in running:
+                    task.cancel()
+                await asyncio.wait(running)
+        ordered = tuple(results[step.id] for step in order)
+        report = ExecutionReport(
+            results=ordered,
+            speech=self._speech(order, ordered),
+            duration_ms=(time.monotonic() - began) * 1000.0,
+        )
+        _LOGGER.debug(
+            "Executed %d steps in %.1f ms: %s",
+            len(ordered),
+            report.duration_ms,
+            ", ".join(f"{r.step_id}={r.status}" for r in ordered),
+        )
+        return report
+
+    def _speech(self, order: tuple[BoundStep, ...], results: tuple[StepResult, ...]) -> str:
+        sentences: list[str] = []
+        for step, result in zip(order, results, strict=True):
+            if result.status in (StepStatus.FAILED, StepStatus.TIMEOUT):
+                try:
+                    sentences.append(self._failure_speech(step, result))
+                except Exception:
+                    _LOGGER.exception("failure_speech raised for step %s", step.id)
+                    sentences.append(default_failure_speech(step, result))
+            elif result.ok and step.action == ACTION_RESPOND:
+                sentences.append(format_value(result.output).strip())
+        return " ".join(sentence for sentence in sentences if sentence)
+
+    async def _run_step(self, step: BoundStep, context: ExecutionContext) -> StepResult:
+        """Run one step; every outcome but cancellation of the caller becomes a StepResult."""
+        started = time.monotonic()
+
+        def finish(status: StepStatus, output: Any = None, error: str | None = None) -> StepResult:
+            return StepResult(
+                step_id=step.id,
+                action=step.action,
+                status=status,
+                output=output,
+                error=error,
+                started_at=started,
+                duration_ms=(time.monotonic() - started) * 1000.0,
+            )
+
+        runner = self._runners.get(step.action)
+        if runner is None:
+            _LOGGER.warning("No runner for action %r (step %s)", step.action, step.id)
+            return finish(StepStatus.FAILED, error=f"there is no runner for the action {step.action!r}")
+        try:
+            inputs = step.resolve_inputs(context.outputs)
+            timeout_s = self._step_timeout_s
+            if isinstance(runner, ExtraTimeRunner):
+                timeout_s += max(0.0, float(runner.extra_time_s(inputs)))
+        except Exception:
+            _LOGGER.exception("Could not prepare step %s (%s)", step.id, step.action)
+            return finish(StepStatus.FAILED, error=_GENERIC_ERROR)
+        scope = asyncio.timeout(timeout_s)
+        started = time.monotonic()
+        try:
+            async with scope:
+                output = await runner.run(step, inputs, context)
+        except TimeoutError as err:
+            if scope.expired():
+                _LOGGER.warning("Step %s (%s) timed out after %.3g s", step.id, step.action, timeout_s)
+                return finish(StepStatus.TIMEOUT, error=f"it took longer than {timeout_s:g} seconds")
+            _LOGGER.warning("Step %s (%s) timed out inside its runner: %r", step.id, step.action, err)
+            return finish(StepStatus.FAILED, error="it timed out")
+        except StepError as err:
+            _LOGGER.info("Step %s (%s) failed: %s", step.id, step.action, err)
+            return finish(StepStatus.FAILED, error=str(err) or "it failed")
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the execution itself is being cancelled
+            _LOGGER.warning("Step %s (%s) was cancelled by its runner", step.id, step.action)
+            return finish(StepStatus.FAILED, error="it was cancelled")
+        except Exception:
+            _LOGGER.exception("Step %s (%s) raised an unexpected error", step.id, step.action)
+            return finish(StepStatus.FAILED, error=_GENERIC_ERROR)
+        return finish(StepStatus.OK, output=output)
