@@ -1,0 +1,549 @@
+"""Tests of the intent-partitioned plan cache, with real FAISS and seeded random unit vectors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from custom_components.agent_reuse.engine import cache as cache_module
+from custom_components.agent_reuse.engine.cache import FORMAT_VERSION, MissReason, PlanCache
+from custom_components.agent_reuse.engine.errors import CacheFileError
+
+DIM = 32
+EMBEDDER = "test-embedder/v1"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+def unit(rng: np.random.Generator) -> np.ndarray:
+    v = rng.standard_normal(DIM).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def near(v: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
+    w = v + noise * rng.standard_normal(DIM).astype(np.float32)
+    return (w / np.linalg.norm(w)).astype(np.float32)
+
+
+def plan(service: str = "light.turn_on", **extra: Any) -> dict[str, Any]:
+    return {"steps": [{"service": service, "target": "{slot.name}", **extra}]}
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a / np.linalg.norm(a), b / np.linalg.norm(b)))
+
+
+def add(cache: PlanCache, intent: str, vector: np.ndarray, params: set[str] | None = None, **kw: Any):
+    return cache.add(
+        intent=intent,
+        template_text=kw.pop("template_text", f"{intent} {{name}} {np.round(vector[:2], 3)}"),
+        embedding=vector,
+        plan=kw.pop("plan", plan()),
+        parameters=params if params is not None else {"name"},
+        entities=kw.pop("entities", {"light.kitchen"}),
+        language=kw.pop("language", "en"),
+    )
+
+
+# -- lookups ---------------------------------------------------------------------------------------------
+
+
+def test_partitions_isolate_intents(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.8)
+    v = unit(rng)
+    on = add(cache, "HassTurnOn", v)
+
+    # An identical vector under another intent: that partition is empty, so no hit.
+    result = cache.lookup("HassTurnOff", v, {"name"})
+    assert not result.hit
+    assert result.reason is MissReason.EMPTY_PARTITION
+    assert result.best_score is None
+    assert result.nearest is None
+
+    # With an unrelated entry in the other partition, the near-identical vector still cannot reach "on".
+    far = unit(rng)
+    assert cosine(far, v) < 0.5
+    off = add(cache, "HassTurnOff", far)
+    result = cache.lookup("HassTurnOff", near(v, rng, 0.01), {"name"})
+    assert not result.hit
+    assert result.reason is MissReason.BELOW_THRESHOLD
+    assert result.nearest is not None
+    assert result.nearest.entry_id == off.entry_id
+
+    hit = cache.lookup("HassTurnOn", near(v, rng, 0.01), {"name"})
+    assert hit.hit
+    assert hit.entry is not None
+    assert hit.entry.entry_id == on.entry_id
+    assert hit.score is not None
+    assert hit.score > 0.99
+
+    # The ablation searches every partition and so does find it.
+    everywhere = cache.lookup_all_partitions(v, {"name"})
+    assert everywhere.hit
+    assert everywhere.entry is not None
+    assert everywhere.entry.entry_id == on.entry_id
+    assert everywhere.entry.intent == "HassTurnOn"
+
+
+def test_threshold_edge_is_inclusive(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.0)
+    v = unit(rng)
+    entry = add(cache, "HassTurnOn", v)
+    query = near(v, rng, 0.3)
+    score = cache.lookup("HassTurnOn", query, {"name"}).score
+    assert score is not None
+    assert 0.5 < score < 0.99
+
+    cache.threshold = score
+    exact = cache.lookup("HassTurnOn", query, {"name"})
+    assert exact.hit
+    assert exact.entry is not None
+    assert exact.entry.entry_id == entry.entry_id
+
+    cache.threshold = float(np.nextafter(score, 2.0))
+    above = cache.lookup("HassTurnOn", query, {"name"})
+    assert not above.hit
+    assert above.reason is MissReason.BELOW_THRESHOLD
+    assert above.best_score == score
+    assert above.nearest is not None
+    assert above.nearest.entry_id == entry.entry_id
+
+
+def test_signature_gate_looks_past_top1(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.8)
+    v = unit(rng)
+    name_only = add(cache, "HassLightSet", v, {"name"}, template_text="set {name}")
+    with_brightness = add(
+        cache,
+        "HassLightSet",
+        near(v, rng, 0.1),
+        {"name", "brightness"},
+        template_text="set {name} to {brightness}",
+    )
+
+    # Top-1 (score 1.0) takes only {name}: it must not serve a request that also carries a brightness.
+    result = cache.lookup("HassLightSet", v, {"name", "brightness"})
+    assert result.hit
+    assert result.entry is not None
+    assert result.entry.entry_id == with_brightness.entry_id
+    assert result.best_score is not None
+    assert result.best_score > 0.999
+    assert result.nearest is not None
+    assert result.nearest.entry_id == name_only.entry_id
+    assert result.score is not None
+    assert result.score < result.best_score
+
+    # A superset of parameters may serve a request with fewer slot types (as specified), best first.
+    plain = cache.lookup("HassLightSet", v, {"name"})
+    assert plain.entry is not None
+    assert plain.entry.entry_id == name_only.entry_id
+
+    # Nobody takes a colour: a signature miss (not "below threshold"), with the best score reported.
+    colour = cache.lookup("HassLightSet", v, {"name", "color"})
+    assert not colour.hit
+    assert colour.reason is MissReason.SIGNATURE_MISMATCH
+    assert colour.best_score is not None
+    assert colour.best_score > 0.999
+
+
+def test_signature_gate_widens_search_beyond_first_candidates(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.7)
+    v = unit(rng)
+    for i in range(40):  # 40 closer entries that all fail the gate
+        add(cache, "HassLightSet", near(v, rng, 0.02), {"name"}, template_text=f"t{i}")
+    target = add(cache, "HassLightSet", near(v, rng, 0.2), {"name", "brightness"}, template_text="target")
+    assert cosine(target.embedding, v) > 0.7
+
+    result = cache.lookup("HassLightSet", v, {"name", "brightness"})
+    assert result.hit
+    assert result.entry is not None
+    assert result.entry.entry_id == target.entry_id
+    assert result.candidates == 41
+
+    # Below-threshold candidates stop the walk: the brightness plan is not served when γ excludes it.
+    cache.threshold = 0.999
+    result = cache.lookup("HassLightSet", v, {"name", "brightness"})
+    assert not result.hit
+
+
+def test_lookup_validates_embeddings(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM)
+    with pytest.raises(ValueError, match="dimensions"):
+        cache.lookup("x", np.ones(DIM + 1, dtype=np.float32))
+    with pytest.raises(ValueError, match="zero vector"):
+        cache.lookup("x", np.zeros(DIM, dtype=np.float32))
+    with pytest.raises(ValueError, match="NaN"):
+        cache.add("x", "t", np.full(DIM, np.nan), plan(), {"name"})
+    # Unnormalised input is normalised (scores stay cosine similarities).
+    v = unit(rng)
+    add(cache, "x", 7.0 * v)
+    result = cache.lookup("x", (3.0 * v).reshape(1, -1), {"name"})
+    assert result.score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_entries_are_snapshots(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM)
+    v = unit(rng)
+    original = plan()
+    entry = add(cache, "x", v, plan=original)
+    original["steps"].clear()
+    entry.plan["steps"].clear()
+    entry.hits = 99
+    stored = cache.get(entry.entry_id)
+    assert stored is not None
+    assert stored.plan == plan()
+    assert stored.hits == 0
+    with pytest.raises(ValueError, match="read-only"):
+        stored.embedding[0] = 1.0
+
+
+def test_add_replaces_same_template_and_rejects_unserialisable_plans(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM)
+    first = add(cache, "x", unit(rng), template_text="turn on {name}")
+    second = add(cache, "x", unit(rng), template_text="turn on {name}", plan=plan("light.toggle"))
+    other_language = add(cache, "x", unit(rng), template_text="turn on {name}", language="de")
+    ids = {e.entry_id for e in cache.entries()}
+    assert ids == {second.entry_id, other_language.entry_id}
+    assert first.entry_id not in cache
+    with pytest.raises(ValueError, match="JSON"):
+        cache.add("x", "t", unit(rng), {"bad": object()}, {"name"})
+
+
+# -- bounded size, demotion, removal ---------------------------------------------------------------------
+
+
+def test_lru_eviction_order(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.9, max_entries=3)
+    vectors = {name: unit(rng) for name in "abcde"}
+    entries = {}
+    for name in "abc":
+        entries[name] = add(cache, "on" if name != "b" else "off", vectors[name], template_text=name)
+    assert cache.record_hit(entries["a"].entry_id)  # a is now the most recently used
+
+    entries["d"] = add(cache, "on", vectors["d"], template_text="d")
+    assert [e.template_text for e in cache.entries()] == ["c", "a", "d"]  # b (another partition) went
+    assert not cache.lookup("off", vectors["b"], {"name"}).hit
+    assert cache.stats().partitions == {"on": 3}
+
+    entries["e"] = add(cache, "on", vectors["e"], template_text="e")
+    assert [e.template_text for e in cache.entries()] == ["a", "d", "e"]
+    assert not cache.lookup("on", vectors["c"], {"name"}).hit
+    assert cache.lookup("on", vectors["a"], {"name"}).hit
+
+    # Shrinking at run time evicts the least recently used entries at once.
+    cache.max_entries = 1
+    assert [e.template_text for e in cache.entries()] == ["e"]
+    stats = cache.stats()
+    assert stats.size == 1
+    assert stats.evicted_lru == 4
+    assert stats.max_entries == 1
+    with pytest.raises(ValueError, match="max_entries"):
+        cache.max_entries = 0
+
+
+def test_failures_demote_and_hits_count(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, max_failures=2)
+    v = unit(rng)
+    entry = add(cache, "on", v)
+    assert cache.record_hit(entry.entry_id)
+    assert cache.record_hit(entry.entry_id)
+    assert not cache.record_failure(entry.entry_id)  # first failure: kept
+    stored = cache.get(entry.entry_id)
+    assert stored is not None
+    assert (stored.hits, stored.failures) == (2, 1)
+    assert stored.last_used_at >= stored.created_at
+    assert cache.record_failure(entry.entry_id)  # second failure: evicted
+    assert entry.entry_id not in cache
+    assert cache.lookup("on", v, {"name"}).reason is MissReason.EMPTY_PARTITION
+    assert not cache.record_hit(entry.entry_id)
+    assert not cache.record_failure(entry.entry_id)
+    assert cache.stats().demoted == 1
+
+
+def test_removal_by_id_intent_and_entity(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.9)
+    v = {k: unit(rng) for k in range(6)}
+    e0 = add(cache, "on", v[0], entities={"light.kitchen"})
+    e1 = add(cache, "on", v[1], entities={"light.kitchen", "light.hall"})
+    e2 = add(cache, "on", v[2], entities={"light.hall"})
+    e3 = add(cache, "off", v[3], entities={"light.kitchen"})
+    e4 = add(cache, "off", v[4], entities={"switch.fan"})
+    e5 = add(cache, "climate", v[5], entities={"climate.home"})
+
+    assert cache.remove(e2.entry_id)
+    assert not cache.remove(e2.entry_id)
+    assert not cache.lookup("on", v[2], {"name"}).hit
+
+    assert cache.remove_entity("light.kitchen") == 3
+    for gone, intent in ((e0, "on"), (e1, "on"), (e3, "off")):
+        result = cache.lookup(intent, gone.embedding, {"name"})
+        assert not result.hit
+        assert result.nearest is None or result.nearest.entry_id != gone.entry_id
+    assert cache.stats().partitions == {"off": 1, "climate": 1}
+
+    assert cache.remove_intent("off") == 1
+    assert cache.remove_intent("off") == 0
+    assert cache.lookup("off", v[4], {"name"}).reason is MissReason.EMPTY_PARTITION
+    assert not cache.lookup_all_partitions(e4.embedding, {"name"}).hit
+    assert cache.lookup_all_partitions(v[5], {"name"}).hit
+    assert [e.entry_id for e in cache.entries()] == [e5.entry_id]
+
+    cache.clear()
+    assert len(cache) == 0
+    assert cache.stats().partitions == {}
+    assert cache.lookup("climate", v[5]).reason is MissReason.EMPTY_PARTITION
+    # The cache keeps working after clear().
+    again = add(cache, "climate", v[5])
+    assert cache.lookup("climate", v[5], {"name"}).entry.entry_id == again.entry_id  # type: ignore[union-attr]
+
+
+def test_stats_count_lookups(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.9)
+    v = unit(rng)
+    add(cache, "on", v)
+    cache.lookup("on", v, {"name"})
+    cache.lookup("on", v, {"name", "color"})
+    cache.lookup("on", unit(rng), {"name"})
+    cache.lookup("off", v, {"name"})
+    stats = cache.stats()
+    assert (stats.lookups, stats.hits, stats.misses) == (4, 1, 3)
+    assert stats.miss_reasons == {"signature_mismatch": 1, "below_threshold": 1, "empty_partition": 1}
+    assert stats.hit_rate == pytest.approx(0.25)
+
+
+# -- persistence -----------------------------------------------------------------------------------------
+
+
+def test_persistence_round_trip(tmp_path: Path, rng: np.random.Generator) -> None:
+    path = tmp_path / "agent_reuse" / "plan_cache.json"
+    cache = PlanCache(DIM, threshold=0.8, path=path, embedder_id=EMBEDDER)
+    a = add(
+        cache, "on", unit(rng), {"name"}, plan={"steps": [{"say": "Licht an: {slot.name} ✓"}]}, language="de"
+    )
+    b = add(cache, "off", unit(rng), {"name", "area"}, entities={"light.a", "light.b"})
+    c = add(cache, "on", unit(rng), set())
+    cache.record_hit(a.entry_id)
+    cache.record_failure(b.entry_id)
+    assert cache.save() == path
+
+    loaded = PlanCache.load(path, DIM, EMBEDDER, threshold=0.8)
+    assert loaded.load_problem is None
+    assert loaded.path == path
+    before, after = cache.entries(), loaded.entries()
+    assert [e.entry_id for e in after] == [b.entry_id, c.entry_id, a.entry_id]  # LRU order kept
+    for old, new in zip(before, after, strict=True):
+        assert new.plan == old.plan
+        assert new.parameters == old.parameters
+        assert new.entities == old.entities
+        assert (new.intent, new.template_text, new.language) == (old.intent, old.template_text, old.language)
+        assert (new.hits, new.failures) == (old.hits, old.failures)
+        assert (new.created_at, new.last_used_at) == (old.created_at, old.last_used_at)
+        np.testing.assert_allclose(new.embedding, old.embedding, atol=1e-6)
+        assert new.embedding.dtype == np.float32
+    result = loaded.lookup("off", b.embedding, {"name", "area"})
+    assert result.entry is not None
+    assert result.entry.entry_id == b.entry_id
+    assert loaded.stats().partitions == {"off": 1, "on": 2}
+    # Failure counts survive: one more failure demotes b.
+    assert loaded.record_failure(b.entry_id)
+
+    # Loading into a smaller cache keeps the most recently used entries.
+    small = PlanCache.load(path, DIM, EMBEDDER, max_entries=1)
+    assert [e.entry_id for e in small.entries()] == [a.entry_id]
+
+
+def test_missing_file_gives_empty_cache(tmp_path: Path) -> None:
+    loaded = PlanCache.load(tmp_path / "nope.json", DIM, EMBEDDER)
+    assert len(loaded) == 0
+    assert loaded.load_problem is None
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"\xff\xfe garbage",
+        b"[1, 2, 3]",
+        json.dumps(
+            {"format_version": FORMAT_VERSION, "dim": DIM, "embedder_id": EMBEDDER, "entries": [{"x": 1}]}
+        ).encode(),
+    ],
+    ids=["bad-json", "not-utf8", "not-an-object", "bad-entry"],
+)
+def test_corrupt_file_is_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes
+) -> None:
+    path = tmp_path / "plan_cache.json"
+    path.write_bytes(content)
+    with caplog.at_level(logging.WARNING):
+        loaded = PlanCache.load(path, DIM, EMBEDDER)
+    assert len(loaded) == 0
+    assert loaded.load_problem is not None
+    assert loaded.load_problem_kind == "corrupt"
+    assert not path.exists()
+    aside = list(tmp_path.glob("plan_cache.json.corrupt-*"))
+    assert len(aside) == 1
+    assert loaded.moved_aside_to == aside[0]
+    assert aside[0].read_bytes() == content
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == cache_module.__name__]
+    assert len(warnings) == 1
+    assert "corrupt" in warnings[0].getMessage()
+    # The cache works and can be saved again afterwards.
+    loaded.add("on", "t", np.ones(DIM), plan(), {"name"})
+    loaded.save()
+    assert PlanCache.load(path, DIM, EMBEDDER).load_problem is None
+
+
+def test_corrupt_embedding_is_detected(tmp_path: Path, rng: np.random.Generator) -> None:
+    path = tmp_path / "c.json"
+    cache = PlanCache(DIM, path=path, embedder_id=EMBEDDER)
+    add(cache, "on", unit(rng))
+    data = cache.to_json()
+    data["entries"][0]["embedding"] = data["entries"][0]["embedding"][:-8]  # truncated
+    path.write_text(json.dumps(data))
+    loaded = PlanCache.load(path, DIM, EMBEDDER)
+    assert loaded.load_problem_kind == "corrupt"
+    assert len(loaded) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("format_version", FORMAT_VERSION + 1), ("dim", DIM * 2), ("embedder_id", "another-embedder")],
+)
+def test_stale_file_is_moved_aside(
+    tmp_path: Path, rng: np.random.Generator, caplog: pytest.LogCaptureFixture, field: str, value: Any
+) -> None:
+    path = tmp_path / "plan_cache.json"
+    cache = PlanCache(DIM, path=path, embedder_id=EMBEDDER)
+    add(cache, "on", unit(rng))
+    data = cache.to_json()
+    data[field] = value
+    path.write_text(json.dumps(data))
+    with caplog.at_level(logging.WARNING):
+        loaded = PlanCache.load(path, DIM, EMBEDDER)
+    assert len(loaded) == 0
+    assert loaded.load_problem_kind == "stale"
+    assert loaded.load_problem is not None
+    assert field.split("_")[0] in loaded.load_problem
+    assert not path.exists()
+    assert len(list(tmp_path.glob("plan_cache.json.stale-*"))) == 1
+    assert any("stale" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_second_bad_file_gets_its_own_aside_name(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    for _ in range(2):
+        path.write_text("{")
+        PlanCache.load(path, DIM, EMBEDDER)
+    assert len(list(tmp_path.glob("c.json.corrupt-*"))) == 2
+
+
+def test_atomic_write_leaves_no_temp_files(
+    tmp_path: Path, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plan_cache.json"
+    cache = PlanCache(DIM, path=path, embedder_id=EMBEDDER)
+    add(cache, "on", unit(rng))
+    cache.save()
+    add(cache, "on", unit(rng), template_text="second")
+    cache.save()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan_cache.json"]
+    good = path.read_bytes()
+
+    # A failure at the rename leaves the previous file intact and removes the temp file.
+    add(cache, "on", unit(rng), template_text="third")
+
+    def fail_replace(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module.os, "replace", fail_replace)
+    with pytest.raises(CacheFileError, match="No space left"):
+        cache.save()
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan_cache.json"]
+    assert path.read_bytes() == good
+    assert len(PlanCache.load(path, DIM, EMBEDDER)) == 2
+
+
+def test_save_uses_fsync_and_needs_a_path(
+    tmp_path: Path, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(cache_module.os, "fsync", spy)
+    cache = PlanCache(DIM, embedder_id=EMBEDDER)
+    add(cache, "on", unit(rng))
+    with pytest.raises(ValueError, match="path"):
+        cache.save()
+    cache.save(tmp_path / "x.json")
+    assert len(synced) == 2  # the file, then its directory
+
+
+# -- threads ---------------------------------------------------------------------------------------------
+
+
+def test_concurrent_adds_lookups_and_removals(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.95, max_entries=150)
+    seeds = rng.integers(0, 2**31, size=8)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(seeds))
+
+    def worker(number: int, seed: int) -> None:
+        local = np.random.default_rng(seed)
+        try:
+            barrier.wait()
+            mine = []
+            for i in range(60):
+                v = unit(local)
+                intent = f"intent{(number + i) % 3}"
+                entry = cache.add(intent, f"w{number}-{i}", v, plan(), {"name"}, {f"light.l{number}"})
+                mine.append(entry)
+                result = cache.lookup(intent, v, {"name"})
+                if result.hit:  # it may already have been evicted by another thread
+                    assert result.entry is not None
+                    assert result.entry.entry_id == entry.entry_id
+                cache.lookup_all_partitions(unit(local), {"name"})
+                if i % 7 == 0:
+                    cache.record_hit(mine[i // 2].entry_id)
+                if i % 11 == 0:
+                    cache.remove(mine[i // 3].entry_id)
+                if i % 13 == 0:
+                    cache.record_failure(mine[i // 4].entry_id)
+                    cache.stats()
+            if number == 0:
+                cache.remove_entity("light.l0")
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(n, int(s))) for n, s in enumerate(seeds)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+
+    entries = cache.entries()
+    stats = cache.stats()
+    assert len(entries) == stats.size == sum(stats.partitions.values()) <= 150
+    assert len({e.entry_id for e in entries}) == len(entries)
+    for entry in entries:
+        result = cache.lookup(entry.intent, entry.embedding, {"name"})
+        assert result.entry is not None
+        assert result.entry.entry_id == entry.entry_id
