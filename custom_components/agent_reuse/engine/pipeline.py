@@ -1,0 +1,273 @@
+"""The reuse pipeline — the paper's Algorithm 1, for one request at a time.
+
+    parse → known intent? → strip slots → embed → search the intent's partition
+          → hit:  bind this request's slot values into the cached plan → execute
+          → miss: plan with the LLM → validate → execute → cache it if it ran without error
+    unknown intent → plan with the LLM → execute → not cached
+
+Why here and not in the integration: this is the product's core decision, and it must be testable and
+benchmarkable without Home Assistant. The integration hands in the step runners (service calls, MQTT) and a
+callable that describes what the planner may use (exposed entities, areas); everything else is here.
+
+Every request returns a :class:`Trace` (hit/miss, similarity, matched entry, per-stage timings), so a user
+can see why a request was or was not served from the cache, and benchmarks can read the overheads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import numpy.typing as npt
+
+from .cache import CacheEntry, PlanCache
+from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError
+from .executor import ExecutionReport, Executor
+from .nlu import ParsedRequest
+from .plan import BoundPlan, Plan
+from .planner import ExposedEntity, PlannerResult, PlanRequest
+from .template import Template, strip_slots
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Parser(Protocol):
+    def parse(self, text: str, language: str = "") -> ParsedRequest: ...
+
+
+class Embedder(Protocol):
+    def embed(self, text: str) -> npt.NDArray[Any]: ...
+
+
+class Planner(Protocol):
+    async def plan(self, request: PlanRequest) -> PlannerResult[Plan]: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    """One user request, from any entry point (Assist, MQTT, service call, benchmark)."""
+
+    text: str
+    language: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannerContext:
+    """What the planner may act on: the exposed entities, the areas, known MQTT topics."""
+
+    entities: Sequence[ExposedEntity] = ()
+    areas: Sequence[str] = ()
+    mqtt_topics: Sequence[str] = ()
+
+
+@dataclass
+class Trace:
+    """How one request was handled. ``outcome``: hit, miss, unknown_intent or error."""
+
+    outcome: str = "error"
+    intent: str | None = None
+    confidence: float = 0.0
+    slots: dict[str, str] = field(default_factory=dict)
+    template_text: str = ""
+    similarity: float | None = None
+    matched_entry_id: str | None = None
+    miss_reason: str | None = None
+    cached: bool = False
+    planner_calls: int = 0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The spoken answer, whether every step succeeded, the trace, and the execution report if any."""
+
+    speech: str
+    success: bool
+    trace: Trace
+    report: ExecutionReport | None = None
+
+
+@dataclass
+class PipelineStats:
+    """Counters for sensors and diagnostics."""
+
+    requests: int = 0
+    hits: int = 0
+    misses: int = 0
+    unknown_intent: int = 0
+    planner_calls: int = 0
+    errors: int = 0
+
+
+class _Clock:
+    """Per-stage wall-clock timings in milliseconds."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self._last = self.start
+        self.timings: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round((now - self._last) * 1000, 3)
+        self._last = now
+
+    def total(self) -> None:
+        self.timings["total"] = round((time.perf_counter() - self.start) * 1000, 3)
+
+
+class ReusePipeline:
+    """Serve requests from cached plans; plan with the LLM only on a miss."""
+
+    def __init__(
+        self,
+        parser: Parser,
+        embedder: Embedder,
+        cache: PlanCache,
+        planner: Planner | None,
+        executor: Executor,
+        planner_context: Callable[[], PlannerContext] = PlannerContext,
+        no_planner_message: str = "I can't plan this request: no planner is reachable.",
+    ) -> None:
+        self.parser = parser
+        self.embedder = embedder
+        self.cache = cache
+        self.planner = planner
+        self.executor = executor
+        self._planner_context = planner_context
+        self._no_planner_message = no_planner_message
+        self._plans: dict[str, Plan] = {}  # entry id → parsed plan, so hits skip re-validation
+        self.stats = PipelineStats()
+
+    async def handle(self, request: Request, extra: Mapping[str, Any] | None = None) -> Reply:
+        """Handle one request end to end. Never raises for bad input or planner trouble: it replies."""
+        self.stats.requests += 1
+        clock = _Clock()
+        trace = Trace()
+        try:
+            reply = await self._handle(request, extra, clock, trace)
+        except AgentReuseError as err:
+            reply = self._error(trace, str(err))
+        except Exception as err:  # a bug must not take the conversation agent down
+            _LOGGER.exception("unexpected error handling %r", request.text)
+            reply = self._error(trace, f"internal error ({type(err).__name__})")
+        clock.total()
+        trace.timings_ms = clock.timings
+        return reply
+
+    def _error(self, trace: Trace, message: str) -> Reply:
+        self.stats.errors += 1
+        trace.outcome = "error"
+        trace.error = message
+        return Reply(speech=f"Sorry, {message}", success=False, trace=trace)
+
+    async def _handle(
+        self, request: Request, extra: Mapping[str, Any] | None, clock: _Clock, trace: Trace
+    ) -> Reply:
+        if not isinstance(request.text, str) or not request.text.strip():
+            raise InputError("the request is empty.")
+        parsed = self.parser.parse(request.text, request.language)
+        clock.lap("parse")
+        template = strip_slots(parsed)
+        trace.intent = parsed.intent
+        trace.confidence = round(parsed.confidence, 4)
+        trace.slots = parsed.slot_values
+        trace.template_text = template.text
+
+        if parsed.intent is None:
+            trace.outcome = "unknown_intent"
+            self.stats.unknown_intent += 1
+            return await self._plan_and_run(request, parsed, template, None, extra, clock, trace)
+
+        embedding = self.embedder.embed(template.text)
+        clock.lap("embed")
+        lookup = self.cache.lookup(parsed.intent, embedding, template.signature)
+        clock.lap("search")
+        trace.similarity = None if lookup.best_score is None else round(float(lookup.best_score), 4)
+        if lookup.hit and lookup.entry is not None:
+            bound = self._bind_cached(lookup.entry, parsed)
+            clock.lap("bind")
+            if bound is not None:
+                trace.outcome = "hit"
+                trace.matched_entry_id = lookup.entry.entry_id
+                trace.similarity = None if lookup.score is None else round(float(lookup.score), 4)
+                self.stats.hits += 1
+                report = await self.executor.execute(bound, extra=extra)
+                clock.lap("execute")
+                if report.success:
+                    self.cache.record_hit(lookup.entry.entry_id)
+                elif self.cache.record_failure(lookup.entry.entry_id):
+                    self._plans.pop(lookup.entry.entry_id, None)
+                return Reply(report.speech, report.success, trace, report)
+            trace.miss_reason = "bind_failed"
+        else:
+            trace.miss_reason = lookup.reason.value if lookup.reason is not None else None
+        trace.outcome = "miss"
+        self.stats.misses += 1
+        return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace)
+
+    def _bind_cached(self, entry: CacheEntry, parsed: ParsedRequest) -> BoundPlan | None:
+        plan = self._plans.get(entry.entry_id)
+        try:
+            if plan is None:
+                plan = Plan.from_dict(entry.plan)
+                self._plans[entry.entry_id] = plan
+            return plan.bind(parsed.slot_values)
+        except PlanValidationError as err:
+            # The cached plan needs a slot type this request lacks (it had more parameters): plan anew.
+            _LOGGER.debug("cached plan %s cannot serve %r: %s", entry.entry_id, parsed.text, err)
+            return None
+
+    async def _plan_and_run(
+        self,
+        request: Request,
+        parsed: ParsedRequest,
+        template: Template,
+        embedding: npt.NDArray[Any] | None,
+        extra: Mapping[str, Any] | None,
+        clock: _Clock,
+        trace: Trace,
+    ) -> Reply:
+        if self.planner is None:
+            raise PlannerError(self._no_planner_message)
+        context = self._planner_context()
+        plan_request = PlanRequest(
+            template_text=template.text,
+            slot_types=sorted(template.signature),
+            intent=parsed.intent,
+            language=request.language,
+            entities=context.entities,
+            areas=context.areas,
+            mqtt_topics=context.mqtt_topics,
+        )
+        try:
+            result = await self.planner.plan(plan_request)
+        finally:
+            clock.lap("plan")
+        trace.planner_calls = result.http_calls
+        self.stats.planner_calls += result.http_calls
+        bound = result.plan.bind(parsed.slot_values)
+        report = await self.executor.execute(bound, extra=extra)
+        clock.lap("execute")
+        if parsed.intent is not None and embedding is not None and report.success:
+            self.cache.add(
+                intent=parsed.intent,
+                template_text=template.text,
+                embedding=embedding,
+                plan=result.plan.to_dict(),
+                # The plan was made for this request's signature: it takes these slot types even where
+                # it does not reference them all (so the same request hits next time).
+                parameters=result.plan.parameters | template.signature,
+                entities=result.plan.referenced_entities(),
+                language=request.language,
+            )
+            trace.cached = True
+        return Reply(report.speech, report.success, trace, report)
