@@ -143,7 +143,7 @@ def test_signature_gate_looks_past_top1(rng: np.random.Generator) -> None:
     assert result.score is not None
     assert result.score < result.best_score
 
-    # A superset of parameters may serve a request with fewer slot types (as specified), best first.
+    # A request with fewer slot types gets the entry with exactly its signature.
     plain = cache.lookup("HassLightSet", v, {"name"})
     assert plain.entry is not None
     assert plain.entry.entry_id == name_only.entry_id
@@ -154,6 +154,17 @@ def test_signature_gate_looks_past_top1(rng: np.random.Generator) -> None:
     assert colour.reason is MissReason.SIGNATURE_MISMATCH
     assert colour.best_score is not None
     assert colour.best_score > 0.999
+
+
+def test_plan_with_more_parameters_does_not_serve_fewer_slots(rng: np.random.Generator) -> None:
+    # Only a plan for {name, brightness} is cached: a request with just {name} has no brightness to bind,
+    # so reusing it would fail; it must be a signature miss, even at similarity 1.0.
+    cache = PlanCache(DIM, threshold=0.8)
+    v = unit(rng)
+    add(cache, "HassLightSet", v, {"name", "brightness"}, template_text="set {name} to {brightness}")
+    result = cache.lookup("HassLightSet", v, {"name"})
+    assert not result.hit
+    assert result.reason is MissReason.SIGNATURE_MISMATCH
 
 
 def test_signature_gate_widens_search_beyond_first_candidates(rng: np.random.Generator) -> None:

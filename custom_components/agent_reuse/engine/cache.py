@@ -9,9 +9,9 @@ Why it is built this way:
 * **Exact inner product over L2-normalised float32 vectors** (``IndexFlatIP`` in an ``IndexIDMap2``): the
   score is the cosine similarity, the threshold γ is meaningful across embedders, a home has at most a few
   thousand cached plans (so exact search is cheap), and entries can be removed by id.
-* **A signature gate next to the threshold.** A cached plan can only serve a request whose slot types it
-  takes as parameters: "turn on {name}" must not serve "turn on {name} at {brightness}" (the brightness
-  would be silently dropped). Because the most similar entry may fail that gate while a slightly less
+* **A signature gate next to the threshold.** A cached plan can only serve a request whose slot types are
+  exactly its parameters: "turn on {name}" must not serve "turn on {name} at {brightness}" (the brightness
+  would be silently dropped), nor the other way round (no value to bind). Because the most similar entry may fail that gate while a slightly less
   similar one passes, the search looks past the top-1 (widening k until the scores fall below γ).
 * **Plans are opaque JSON dicts** plus the parameter/entity sets the caller derives from them, so the cache
   does not depend on the plan model and can be tested and persisted on its own.
@@ -96,8 +96,13 @@ class CacheEntry:
     failures: int = 0
 
     def signature_accepts(self, slot_types: frozenset[str]) -> bool:
-        """Whether this plan can take every slot type of a request."""
-        return slot_types <= self.parameters
+        """Whether this plan takes exactly the request's slot types.
+
+        Equality, not "covers": a plan with an extra parameter cannot be bound (the request has no value
+        for it) and would otherwise shadow an entry with the right signature; a plan with fewer would
+        silently drop a value the user said.
+        """
+        return slot_types == self.parameters
 
 
 @dataclass(frozen=True, slots=True)
