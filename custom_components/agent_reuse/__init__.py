@@ -1,0 +1,182 @@
+"""AgentReuse: a conversation agent that reuses cached LLM plans for smart-home requests.
+
+Each config entry is one planner (an OpenAI-compatible endpoint + model) with its own plan cache. Setup
+wires the engine (``engine/``, which knows nothing about Home Assistant) to Home Assistant:
+
+* the shared local models (loaded once per instance, in the executor — see ``loader.py``);
+* the entry's plan cache, persisted under ``.storage/agent_reuse/<entry_id>.json`` (``cache_store.py``),
+  so a reload or restart keeps every cached plan;
+* the planner client on Home Assistant's shared aiohttp session;
+* the executor with the Home Assistant runners (``runners.py``: exposed entities only);
+* cache invalidation on entity-registry and exposure changes (``invalidation.py``);
+* the MQTT request topic when MQTT is set up (``mqtt_bridge.py``).
+
+Why setup does not fail when the planner is down: cached plans are served without it, which is the point
+of the product. An unreachable planner becomes a repair issue instead of ``ConfigEntryNotReady``; only a
+request that misses the cache needs it, and that request gets a spoken error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .cache_store import CacheStore, async_load_cache, cache_path
+from .const import (
+    CONF_API_KEY,
+    CONF_CACHE_SIZE,
+    CONF_MODEL,
+    CONF_PLANNER_TIMEOUT,
+    CONF_PLANNER_URL,
+    CONF_THRESHOLD,
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_PLANNER_TIMEOUT,
+    DEFAULT_THRESHOLD,
+    DOMAIN,
+    ISSUE_CACHE_MOVED_ASIDE,
+    ISSUE_PLANNER_UNREACHABLE,
+    LOGGER,
+    STEP_TIMEOUT_S,
+)
+from .data import AgentReuseConfigEntry, AgentReuseData
+from .engine.errors import ModelFileError, PlannerError
+from .engine.executor import Executor
+from .engine.pipeline import ReusePipeline
+from .engine.plan import Plan
+from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
+from .engine.planner import PlannerClient
+from .invalidation import CacheInvalidator
+from .loader import async_get_models, release_models
+from .mqtt_bridge import async_setup_mqtt_bridge
+from .planner_context import planner_context_provider
+from .runners import ha_runners
+from .services import async_setup_services
+
+PLATFORMS: list[Platform] = [Platform.CONVERSATION, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, whether or not an entry is loaded (they explain when none is)."""
+    async_setup_services(hass)
+    return True
+
+
+def create_planner(hass: HomeAssistant, settings: Mapping[str, Any]) -> PlannerClient[Plan]:
+    """The planner client for these settings, on Home Assistant's shared aiohttp session."""
+    api_key = settings.get(CONF_API_KEY)
+    return PlannerClient(
+        async_get_clientsession(hass),
+        str(settings[CONF_PLANNER_URL]),
+        str(settings[CONF_MODEL]),
+        plan_schema=PLAN_JSON_SCHEMA,
+        examples=PLAN_EXAMPLES,
+        validate=Plan.from_dict,
+        api_key=str(api_key) if api_key else None,
+        timeout_s=float(settings.get(CONF_PLANNER_TIMEOUT, DEFAULT_PLANNER_TIMEOUT)),
+    )
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -> bool:
+    """Set up one planner's agent."""
+    settings = {**entry.data, **entry.options}
+    try:
+        models = await async_get_models(hass)
+    except ModelFileError as err:
+        # Not retried: a missing or damaged model file needs a reinstall, the message says which.
+        raise ConfigEntryError(str(err)) from err
+
+    cache = await async_load_cache(
+        hass,
+        entry.entry_id,
+        dim=models.embedder.dim,
+        embedder_id=models.embedder.model_id,
+        threshold=float(settings.get(CONF_THRESHOLD, DEFAULT_THRESHOLD)),
+        max_entries=int(settings.get(CONF_CACHE_SIZE, DEFAULT_CACHE_SIZE)),
+    )
+    store = CacheStore(hass, cache, cache_path(hass, entry.entry_id))
+    planner = create_planner(hass, settings)
+    pipeline = ReusePipeline(
+        parser=models.parser,
+        embedder=models.embedder,
+        cache=cache,
+        planner=planner,
+        executor=Executor(ha_runners(hass), step_timeout_s=STEP_TIMEOUT_S),
+        planner_context=planner_context_provider(hass),
+    )
+    invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
+    data = AgentReuseData(
+        hass=hass,
+        entry_id=entry.entry_id,
+        models=models,
+        pipeline=pipeline,
+        store=store,
+        invalidator=invalidator,
+        settings=settings,
+    )
+    entry.runtime_data = data
+
+    store.async_start()
+    invalidator.async_start()
+    entry.async_on_unload(invalidator.async_stop)
+    await async_setup_mqtt_bridge(hass, entry)
+    entry.async_create_background_task(
+        hass, _async_check_planner(hass, entry, planner), f"{DOMAIN} planner check {entry.entry_id}"
+    )
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_check_planner(
+    hass: HomeAssistant, entry: AgentReuseConfigEntry, planner: PlannerClient[Plan]
+) -> None:
+    """Raise (or clear) the 'planner unreachable' repair issue; the entry works either way."""
+    issue_id = ISSUE_PLANNER_UNREACHABLE.format(entry.entry_id)
+    try:
+        await planner.check_connection()
+    except PlannerError as err:
+        LOGGER.warning("Planner of %s is not reachable (cached plans still work): %s", entry.title, err)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="planner_unreachable",
+            translation_placeholders={"title": entry.title, "error": str(err)},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: AgentReuseConfigEntry) -> None:
+    """Options changed: reload (the cache is saved at unload and loaded again, so no plan is lost)."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -> bool:
+    """Unload the platforms and write the cache a last time."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.store.async_shutdown()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -> None:
+    """The entry is deleted: delete its cache file and issues; free the models if it was the last."""
+    path = cache_path(hass, entry.entry_id)
+    await hass.async_add_executor_job(partial(path.unlink, missing_ok=True))
+    ir.async_delete_issue(hass, DOMAIN, ISSUE_CACHE_MOVED_ASIDE.format(entry.entry_id))
+    ir.async_delete_issue(hass, DOMAIN, ISSUE_PLANNER_UNREACHABLE.format(entry.entry_id))
+    if not any(other.entry_id != entry.entry_id for other in hass.config_entries.async_entries(DOMAIN)):
+        release_models(hass)

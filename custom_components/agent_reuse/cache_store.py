@@ -1,0 +1,125 @@
+"""Persistence of one entry's plan cache: load at setup, coalesced saves, a final save at unload/stop.
+
+Why a file of our own and not ``helpers.storage.Store``: the engine's :class:`PlanCache` already writes an
+atomic, versioned JSON file with its FAISS embeddings and moves a corrupt or stale file aside; wrapping it
+in Store would duplicate that and double the memory during a save. The file lives where Store files live
+(``.storage/agent_reuse/<entry_id>.json``), so backups include it and a reload finds its plans again.
+
+Why debounced: every hit updates the entry's counters and LRU position. Writing after each request would
+cost a disk write (and an fsync) per voice command; a burst of requests is coalesced into one write a few
+seconds later, and the last state is written when the entry unloads or Home Assistant stops.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+
+from .const import CACHE_SAVE_DELAY_S, DOMAIN, ISSUE_CACHE_MOVED_ASIDE, LOGGER
+from .engine.cache import PlanCache
+from .engine.errors import CacheFileError
+
+
+def cache_path(hass: HomeAssistant, entry_id: str) -> Path:
+    """Where an entry's plans are stored."""
+    return Path(hass.config.path(".storage", DOMAIN, f"{entry_id}.json"))
+
+
+async def async_load_cache(
+    hass: HomeAssistant,
+    entry_id: str,
+    *,
+    dim: int,
+    embedder_id: str,
+    threshold: float,
+    max_entries: int,
+) -> PlanCache:
+    """Load the entry's cache (in the executor); a moved-aside file becomes a repair issue."""
+    path = cache_path(hass, entry_id)
+    cache = await hass.async_add_executor_job(
+        lambda: PlanCache.load(path, dim, embedder_id, threshold=threshold, max_entries=max_entries)
+    )
+    if cache.load_problem is not None:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            ISSUE_CACHE_MOVED_ASIDE.format(entry_id),
+            is_fixable=True,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="cache_moved_aside",
+            translation_placeholders={
+                "problem": cache.load_problem,
+                "moved_to": str(cache.moved_aside_to or "-"),
+                "kind": cache.load_problem_kind or "corrupt",
+            },
+            data={"entry_id": entry_id},
+        )
+    return cache
+
+
+class CacheStore:
+    """Saves one cache file, at most once per :data:`CACHE_SAVE_DELAY_S` and finally on shutdown."""
+
+    def __init__(self, hass: HomeAssistant, cache: PlanCache, path: Path) -> None:
+        self.hass = hass
+        self.cache = cache
+        self.path = path
+        self._dirty = False
+        self._cancel_timer: CALLBACK_TYPE | None = None
+        self._cancel_final_write: CALLBACK_TYPE | None = None
+        self.saves = 0
+
+    @callback
+    def async_start(self) -> None:
+        """Save once more when Home Assistant writes its final state (entries are not unloaded on stop)."""
+        self._cancel_final_write = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
+        )
+
+    async def _async_final_write(self, _event: Event) -> None:
+        self._cancel_final_write = None
+        await self.async_save()
+
+    @callback
+    def async_schedule_save(self) -> None:
+        """Mark the cache changed; write it in a little while (coalesces bursts)."""
+        self._dirty = True
+        if self._cancel_timer is None:
+            self._cancel_timer = async_call_later(
+                self.hass,
+                CACHE_SAVE_DELAY_S,
+                HassJob(self._async_timer_fired, "agent_reuse cache save", cancel_on_shutdown=True),
+            )
+
+    async def _async_timer_fired(self, _now: datetime) -> None:
+        self._cancel_timer = None
+        await self.async_save()
+
+    async def async_save(self) -> None:
+        """Write now if anything changed (never raises: a failed write is logged and retried later)."""
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+        if not self._dirty:
+            return
+        self._dirty = False
+        try:
+            await self.hass.async_add_executor_job(self.cache.save, self.path)
+        except CacheFileError as err:
+            self._dirty = True
+            LOGGER.warning("Could not save the plan cache: %s", err)
+            return
+        self.saves += 1
+
+    async def async_shutdown(self) -> None:
+        """Final save at unload; stops listening."""
+        if self._cancel_final_write is not None:
+            self._cancel_final_write()
+            self._cancel_final_write = None
+        await self.async_save()

@@ -1,0 +1,450 @@
+"""Home Assistant step runners: the engine's ``ha_service``, ``ha_state`` and ``mqtt_publish`` actions.
+
+Why these runners are strict: a plan comes from an LLM (or from a cache file) and may name any entity or
+service. Home Assistant users decide what a voice assistant may touch with the *Expose to Assist* switch,
+so every entity a step would act on or read is resolved here and must be exposed to Assist; anything else
+is refused with a :class:`StepError` that tells the user why. Names, areas and floors are resolved with
+Assist's own matcher (:func:`homeassistant.helpers.intent.async_match_targets`), so "kitchen" and an area
+alias like "厨房" mean the same thing here as in the built-in agent, including the satellite-area
+preference for duplicate names. The service is then called with explicit entity ids only — never with an
+area or device target that Home Assistant would expand to unexposed entities.
+
+A few administrative services (restart, updates, shell commands, …) are refused outright: exposure says
+nothing about them and no voice request should reach them through a cached plan.
+
+Service calls carry the requesting user's :class:`~homeassistant.core.Context` (from
+``ExecutionContext.extra``), so Home Assistant's permission checks and the logbook see who asked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.components.homeassistant.exposed_entities import async_should_expose
+from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
+from homeassistant.core import Context, HomeAssistant, ServiceCall, State, SupportsResponse
+from homeassistant.core import valid_entity_id as ha_valid_entity_id
+from homeassistant.exceptions import HomeAssistantError, ServiceNotFound, Unauthorized
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import intent
+from homeassistant.helpers.group import expand_entity_ids
+from homeassistant.helpers.service import async_extract_referenced_entity_ids
+
+from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID
+from .engine.errors import StepError
+from .engine.executor import ExecutionContext, StepRunner
+from .engine.plan import BoundStep
+from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH
+
+#: Domains a plan may never call services of.
+BLOCKED_DOMAINS = frozenset(
+    {
+        "agent_reuse",  # a plan must not recurse into the agent or wipe its cache
+        "assist_pipeline",
+        "auth",
+        "backup",
+        "cloud",
+        "conversation",
+        "frontend",
+        "hassio",
+        "logger",
+        "lovelace",
+        "mqtt",  # publishing goes through the mqtt_publish action, which reports broker problems
+        "pyscript",
+        "python_script",
+        "recorder",
+        "shell_command",
+        "system_log",
+        "update",
+    }
+)
+#: The only ``homeassistant.*`` services a plan may call (entity services; exposure still applies).
+ALLOWED_HOMEASSISTANT_SERVICES = frozenset({"turn_on", "turn_off", "toggle", "update_entity"})
+#: ``script.<name>`` runs a script directly; these are the script services that are not a script name.
+_SCRIPT_ENTITY_SERVICES = frozenset({"turn_on", "turn_off", "toggle"})
+
+#: Words the NLU reports as a ``domain`` slot, mapped to Home Assistant domains.
+DOMAIN_WORDS: Mapping[str, str] = {
+    "light": "light",
+    "lights": "light",
+    "lamp": "light",
+    "lamps": "light",
+    "灯": "light",
+    "灯光": "light",
+    "电灯": "light",
+    "燈": "light",
+    "switch": "switch",
+    "switches": "switch",
+    "plug": "switch",
+    "开关": "switch",
+    "插座": "switch",
+    "fan": "fan",
+    "fans": "fan",
+    "风扇": "fan",
+    "電扇": "fan",
+    "cover": "cover",
+    "covers": "cover",
+    "blind": "cover",
+    "blinds": "cover",
+    "curtain": "cover",
+    "curtains": "cover",
+    "shade": "cover",
+    "shades": "cover",
+    "窗帘": "cover",
+    "lock": "lock",
+    "locks": "lock",
+    "锁": "lock",
+    "门锁": "lock",
+    "thermostat": "climate",
+    "air conditioner": "climate",
+    "ac": "climate",
+    "空调": "climate",
+    "heater": "climate",
+    "vacuum": "vacuum",
+    "扫地机": "vacuum",
+    "扫地机器人": "vacuum",
+    "tv": "media_player",
+    "speaker": "media_player",
+    "电视": "media_player",
+    "音箱": "media_player",
+    "scene": "scene",
+    "场景": "scene",
+    "script": "script",
+    "脚本": "script",
+}
+
+_ID_TARGET_KEYS = (ATTR_DEVICE_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
+#: Keys of a service's ``data`` that are really targets (moved into the target so they are checked).
+_TARGET_KEYS_IN_DATA = ("entity_id", *_ID_TARGET_KEYS)
+
+
+def _as_list(value: Any) -> list[str]:
+    """A target value (string or list of strings) as a list of non-empty stripped strings."""
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value)
+    return [str(item).strip() for item in values if str(item).strip()]
+
+
+def state_as_dict(state: State) -> dict[str, Any]:
+    """A state in the shape the engine renders (``format_value``): entity id, name, state, attributes."""
+    return {
+        "entity_id": state.entity_id,
+        "name": state.name,
+        "state": state.state,
+        "attributes": dict(state.attributes),
+    }
+
+
+def _single_or_list(states: list[State]) -> dict[str, Any] | list[dict[str, Any]]:
+    items = [state_as_dict(state) for state in states]
+    return items[0] if len(items) == 1 else items
+
+
+class TargetResolver:
+    """Resolves a step's target or selector to exposed entities, the way Assist does.
+
+    Why a class: ``ha_service`` and ``ha_state`` share the rules, and tests can call it directly.
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
+
+    def known_domain(self, word: str) -> str:
+        """A Home Assistant domain for a ``domain`` value ("lights", "灯" → ``light``)."""
+        normalized = word.strip().casefold()
+        if normalized in DOMAIN_WORDS:
+            return DOMAIN_WORDS[normalized]
+        if self.hass.states.async_entity_ids(normalized) or self.hass.services.has_service(
+            normalized, "turn_on"
+        ):
+            return normalized
+        if normalized.endswith("s") and self.hass.states.async_entity_ids(normalized[:-1]):
+            return normalized[:-1]
+        raise StepError(f"I don't know which kind of device {word!r} is")
+
+    def preferences(self, device_id: str | None) -> intent.MatchTargetsPreferences:
+        """Prefer the area (and floor) of the satellite the request came from, like Assist."""
+        if not device_id:
+            return intent.MatchTargetsPreferences()
+        device = dr.async_get(self.hass).async_get(device_id)
+        if device is None or device.area_id is None:
+            return intent.MatchTargetsPreferences()
+        area = ar.async_get(self.hass).async_get_area(device.area_id)
+        return intent.MatchTargetsPreferences(
+            area_id=device.area_id, floor_id=area.floor_id if area is not None else None
+        )
+
+    def resolve(
+        self,
+        selector: Mapping[str, Any],
+        *,
+        default_domain: str | None = None,
+        device_id: str | None = None,
+    ) -> list[State]:
+        """Exposed entities ``selector`` refers to; raises StepError when it names nothing usable.
+
+        ``selector`` may hold ``entity_id``, ``device_id``/``area_id``/``floor_id``/``label_id`` (Home
+        Assistant ids) and ``name``/``area``/``floor``/``domain``/``device_class`` (words, matched like
+        Assist does). ``default_domain`` restricts word matching to the service's domain when the selector
+        names no domain itself (``light.turn_on`` + area kitchen → the kitchen's lights only).
+        """
+        found: dict[str, State] = {}
+        for entity_id in _as_list(selector.get("entity_id")):
+            for state in self._explicit_entity(entity_id):
+                found[state.entity_id] = state
+        if any(selector.get(key) for key in _ID_TARGET_KEYS):
+            for state in self._by_ids(selector):
+                found[state.entity_id] = state
+        words: dict[str, list[str | None]] = {
+            key: [*_as_list(selector.get(key))] or [None] for key in ("name", "area", "floor")
+        }
+        domains = {self.known_domain(word) for word in _as_list(selector.get("domain"))}
+        device_classes = {word.casefold() for word in _as_list(selector.get("device_class"))}
+        if any(word is not None for values in words.values() for word in values) or domains or device_classes:
+            if not domains and default_domain:
+                domains = {default_domain}
+            preferences = self.preferences(device_id)
+            for name, area, floor in itertools.product(words["name"], words["area"], words["floor"]):
+                constraints = intent.MatchTargetsConstraints(
+                    name=name,
+                    area_name=area,
+                    floor_name=floor,
+                    domains=domains or None,
+                    device_classes=device_classes or None,
+                    assistant=ASSISTANT,
+                )
+                result = intent.async_match_targets(self.hass, constraints, preferences)
+                if not result.is_match:
+                    raise StepError(self._no_match_message(result, constraints))
+                for state in result.states:
+                    found[state.entity_id] = state
+        return list(found.values())
+
+    def _explicit_entity(self, entity_id: str) -> list[State]:
+        """An entity id a plan names literally: it must exist and be exposed (groups: every member)."""
+        entity_id = entity_id.lower()
+        if not ha_valid_entity_id(entity_id):
+            raise StepError(f"{entity_id!r} is not an entity id")
+        state = self.hass.states.get(entity_id)
+        if state is None:
+            raise StepError(f"there is no entity {entity_id}")
+        if not async_should_expose(self.hass, ASSISTANT, entity_id):
+            raise StepError(f"{state.name} is not exposed to Assist")
+        if state.domain == "group":
+            # An old-style group is expanded by the service call; its members must be exposed too.
+            for member in expand_entity_ids(self.hass, [entity_id]):
+                if not async_should_expose(self.hass, ASSISTANT, member):
+                    member_state = self.hass.states.get(member)
+                    name = member_state.name if member_state is not None else member
+                    raise StepError(f"{name} (in {state.name}) is not exposed to Assist")
+        return [state]
+
+    def _by_ids(self, selector: Mapping[str, Any]) -> list[State]:
+        """Entities of Home Assistant device/area/floor/label ids; unexposed ones are left out."""
+        data = {key: _as_list(selector.get(key)) for key in _ID_TARGET_KEYS if selector.get(key)}
+        call = ServiceCall(self.hass, "agent_reuse", "resolve", data)
+        selected = async_extract_referenced_entity_ids(self.hass, call)
+        missing = (
+            selected.missing_devices | selected.missing_areas | selected.missing_floors
+        ) | selected.missing_labels
+        if missing:
+            raise StepError(f"there is no device, area, floor or label with the id {sorted(missing)[0]}")
+        states = [
+            state
+            for entity_id in sorted(selected.referenced | selected.indirectly_referenced)
+            if (state := self.hass.states.get(entity_id)) is not None
+            and async_should_expose(self.hass, ASSISTANT, entity_id)
+        ]
+        if not states:
+            raise StepError("none of the targeted devices is exposed to Assist")
+        return states
+
+    @staticmethod
+    def _no_match_message(
+        result: intent.MatchTargetsResult, constraints: intent.MatchTargetsConstraints
+    ) -> str:
+        """A sentence for the user about why nothing matched."""
+        reason = result.no_match_reason
+        kind = ", ".join(sorted(constraints.domains)) if constraints.domains else "device"
+        where = ""
+        if constraints.area_name:
+            where = f" in the {constraints.area_name}"
+        elif constraints.floor_name:
+            where = f" on the {constraints.floor_name} floor"
+        if reason is intent.MatchFailedReason.INVALID_AREA:
+            return f"there is no area called {result.no_match_name or constraints.area_name}"
+        if reason is intent.MatchFailedReason.INVALID_FLOOR:
+            return f"there is no floor called {result.no_match_name or constraints.floor_name}"
+        if reason is intent.MatchFailedReason.DUPLICATE_NAME:
+            return f"more than one device is called {result.no_match_name or constraints.name}"
+        if reason is intent.MatchFailedReason.ASSISTANT:
+            what = constraints.name or f"the matching {kind}{where}"
+            return f"{what} is not exposed to Assist"
+        if constraints.name:
+            return f"there is no {kind} called {constraints.name}{where}"
+        return f"there is no {kind}{where}"
+
+
+def _context(context: ExecutionContext) -> Context | None:
+    value = context.extra.get(EXTRA_CONTEXT)
+    return value if isinstance(value, Context) else None
+
+
+def _device_id(context: ExecutionContext) -> str | None:
+    value = context.extra.get(EXTRA_DEVICE_ID)
+    return value if isinstance(value, str) else None
+
+
+class HaServiceRunner:
+    """``ha_service``: call a Home Assistant service on exposed entities only."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
+        self.resolver = TargetResolver(hass)
+
+    def check_allowed(self, domain: str, service: str) -> None:
+        """Refuse administrative services (see :data:`BLOCKED_DOMAINS`)."""
+        if domain in BLOCKED_DOMAINS or (
+            domain == "homeassistant" and service not in ALLOWED_HOMEASSISTANT_SERVICES
+        ):
+            raise StepError(f"the action {domain}.{service} is not allowed for voice requests")
+
+    async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> Any:
+        """Resolve the targets, call the service, return the response or the targets' new states."""
+        domain = str(inputs["domain"]).strip().lower()
+        service = str(inputs["service"]).strip().lower()
+        self.check_allowed(domain, service)
+        target: dict[str, Any] = dict(inputs.get("target") or {})
+        data: dict[str, Any] = dict(inputs.get("data") or {})
+        for key in _TARGET_KEYS_IN_DATA:  # a target hidden in the data is still a target
+            if key in data:
+                target[key] = _as_list(target.get(key)) + _as_list(data.pop(key))
+        if domain == "script" and service not in _SCRIPT_ENTITY_SERVICES:
+            # script.<name> runs that script: it is the script entity that must be exposed.
+            target["entity_id"] = [*_as_list(target.get("entity_id")), f"script.{service}"]
+            service = "turn_on"
+        if not self.hass.services.has_service(domain, service):
+            raise StepError(f"Home Assistant has no action {domain}.{service}")
+        states: list[State] = []
+        call_target: dict[str, Any] | None = None
+        if any(target.values()):
+            default_domain = None if domain == "homeassistant" else domain
+            if not self.hass.states.async_entity_ids(domain):
+                default_domain = None  # e.g. notify.send_message: not an entity domain of its own
+            states = self.resolver.resolve(
+                target, default_domain=default_domain, device_id=_device_id(context)
+            )
+            if not states:
+                raise StepError("no exposed device matches")
+            call_target = {"entity_id": [state.entity_id for state in states]}
+        support = self.hass.services.supports_response(domain, service)
+        want_response = support in (SupportsResponse.ONLY, SupportsResponse.OPTIONAL)
+        try:
+            response = await self.hass.services.async_call(
+                domain,
+                service,
+                data,
+                blocking=True,
+                context=_context(context),
+                target=call_target,
+                return_response=want_response,
+            )
+        except ServiceNotFound:
+            raise StepError(f"Home Assistant has no action {domain}.{service}") from None
+        except Unauthorized:
+            raise StepError(f"you are not allowed to run {domain}.{service}") from None
+        except vol.Invalid as err:
+            raise StepError(f"{domain}.{service} rejected its data: {err}") from None
+        except HomeAssistantError as err:
+            raise StepError(f"{domain}.{service} failed: {err}") from None
+        if want_response and response:
+            return response
+        if not states:
+            return None
+        fresh = [self.hass.states.get(state.entity_id) or state for state in states]
+        return _single_or_list(fresh)
+
+
+class HaStateRunner:
+    """``ha_state``: read the states of exposed entities."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.resolver = TargetResolver(hass)
+
+    async def run(
+        self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        """One state dict, or a list of them when the selector matches several entities."""
+        states = self.resolver.resolve(inputs, device_id=_device_id(context))
+        if not states:
+            raise StepError("no exposed device matches")
+        return _single_or_list(sorted(states, key=lambda state: state.entity_id))
+
+
+class MqttPublishRunner:
+    """``mqtt_publish``: publish through Home Assistant's MQTT integration (its broker connection)."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
+
+    async def run(
+        self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext
+    ) -> dict[str, Any]:
+        """Publish and wait for the broker to take the message; returns topic and payload."""
+        if "mqtt" not in self.hass.config.components:
+            raise StepError("MQTT is not set up in Home Assistant")
+        # Imported here: the MQTT integration (and paho) need not be installed for everything else.
+        from homeassistant.components import mqtt
+
+        topic = str(inputs["topic"])
+        raw = inputs["payload"]
+        payload = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        try:
+            connected = mqtt.is_connected(self.hass)
+        except KeyError:  # the MQTT config entry is not loaded
+            raise StepError("MQTT is not set up in Home Assistant") from None
+        if not connected:
+            raise StepError("the MQTT broker is not connected")
+        try:
+            await mqtt.async_publish(
+                self.hass, topic, payload, int(inputs.get("qos", 0)), bool(inputs.get("retain", False))
+            )
+        except HomeAssistantError as err:
+            raise StepError(f"could not publish to {topic}: {err}") from None
+        return {"topic": topic, "payload": payload}
+
+
+def ha_runners(hass: HomeAssistant) -> dict[str, StepRunner]:
+    """The runners the integration adds to the engine's built-in ``respond`` and ``delay``."""
+    return {
+        ACTION_HA_SERVICE: HaServiceRunner(hass),
+        ACTION_HA_STATE: HaStateRunner(hass),
+        ACTION_MQTT_PUBLISH: MqttPublishRunner(hass),
+    }
+
+
+def referenced_entity_ok(hass: HomeAssistant, reference: str) -> bool:
+    """Whether a literal entity id or name in a cached plan still points at an exposed entity.
+
+    Used by cache invalidation (see ``invalidation.py``); unknown and unexposed both count as gone.
+    """
+    if ha_valid_entity_id(reference):
+        return hass.states.get(reference) is not None and async_should_expose(hass, ASSISTANT, reference)
+    result = intent.async_match_targets(
+        hass,
+        intent.MatchTargetsConstraints(name=reference, assistant=ASSISTANT, allow_duplicate_names=True),
+    )
+    return result.is_match
+
+
+def iter_exposed_states(hass: HomeAssistant) -> Iterable[State]:
+    """All states of entities exposed to Assist."""
+    return (
+        state for state in hass.states.async_all() if async_should_expose(hass, ASSISTANT, state.entity_id)
+    )

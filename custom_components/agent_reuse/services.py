@@ -1,0 +1,121 @@
+"""Actions: ``agent_reuse.process`` (text in, speech + trace out) and ``agent_reuse.clear_cache``.
+
+Why ``process`` next to ``conversation.process``: it returns the engine's trace (hit/miss, similarity,
+timings), which automations and scripts can branch on and users can inspect from the developer tools; and
+it lets a script pick the entry (planner) explicitly. Why registered in ``async_setup``: actions must exist
+(and explain themselves) even when no entry is loaded.
+"""
+
+from __future__ import annotations
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_ENTITY_ID,
+    ATTR_INTENT,
+    ATTR_LANGUAGE,
+    ATTR_TEXT,
+    DOMAIN,
+    SERVICE_CLEAR_CACHE,
+    SERVICE_PROCESS,
+)
+from .data import AgentReuseConfigEntry
+from .engine.cache import PlanCache
+
+PROCESS_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_TEXT): vol.All(cv.string, vol.Length(min=1, max=2000)),
+        vol.Optional(ATTR_LANGUAGE): cv.string,
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    }
+)
+CLEAR_CACHE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_INTENT): cv.string,
+        vol.Optional(ATTR_ENTITY_ID): cv.string,
+    }
+)
+
+
+def _loaded_entries(hass: HomeAssistant, entry_id: str | None) -> list[AgentReuseConfigEntry]:
+    """The entry asked for, or all loaded ones (also for ``""``, a blueprint's empty input)."""
+    if entry_id:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_found",
+                translation_placeholders={"entry_id": entry_id},
+            )
+        if entry.state is not ConfigEntryState.LOADED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"title": entry.title},
+            )
+        return [entry]
+    entries = hass.config_entries.async_loaded_entries(DOMAIN)
+    if not entries:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_loaded_entry")
+    return entries
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+
+    async def async_process(call: ServiceCall) -> ServiceResponse:
+        entry = _loaded_entries(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))[0]
+        reply = await entry.runtime_data.async_handle(
+            call.data[ATTR_TEXT],
+            call.data.get(ATTR_LANGUAGE) or hass.config.language,
+            context=call.context,
+        )
+        return {"speech": reply.speech, "success": reply.success, "trace": reply.trace.as_dict()}
+
+    async def async_clear_cache(call: ServiceCall) -> ServiceResponse:
+        intent_name: str | None = call.data.get(ATTR_INTENT)
+        entity: str | None = call.data.get(ATTR_ENTITY_ID)
+        removed = 0
+        for entry in _loaded_entries(hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
+            data = entry.runtime_data
+            if intent_name is None and entity is None:
+                removed += len(data.cache)
+                data.cache.clear()
+            else:
+                if intent_name is not None:
+                    removed += data.cache.remove_intent(intent_name)
+                if entity is not None:
+                    removed += _remove_entity(hass, data.cache, entity)
+            data.store.async_schedule_save()
+            data.async_notify_changed()
+        return {"removed": removed}
+
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_PROCESS,
+        async_process,
+        schema=PROCESS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CLEAR_CACHE,
+        async_clear_cache,
+        schema=CLEAR_CACHE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+def _remove_entity(hass: HomeAssistant, cache: PlanCache, entity_id: str) -> int:
+    """Drop the plans that use an entity by id or by its current name."""
+    removed = cache.remove_entity(entity_id)
+    if (state := hass.states.get(entity_id)) is not None and state.name != entity_id:
+        removed += cache.remove_entity(state.name)
+    return removed

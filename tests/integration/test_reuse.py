@@ -1,0 +1,297 @@
+"""Issue #3 end to end: plan once, reuse with new slot values, and refuse what must not be reused or run.
+
+Everything is real: Home Assistant with demo lights, the shipped NLU and embedder, FAISS, the scripted
+planner over HTTP, mosquitto with Home Assistant's mqtt integration, and a separate paho client that checks
+what reached the broker. Requests go through Assist (``conversation.async_converse`` with this agent).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from homeassistant.components.conversation import ConversationResult, async_converse
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import intent
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
+from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.template import strip_slots
+from tests.planner_fixture import PlannerServer
+
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    SECRET_LIGHT,
+    Recorder,
+    agent_entity_id,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+)
+
+#: What an LLM plans for "turn on the {area} {domain}": the service call, an MQTT notification, a reply.
+AREA_LIGHT_PLAN = plan_json(
+    service_step({"area": "{slot.area}", "domain": "{slot.domain}"}),
+    {
+        "id": "s2",
+        "description": "tell the wall display",
+        "action": "mqtt_publish",
+        "inputs": {"topic": "home/{slot.area}/light", "payload": {"state": "ON", "area": "{slot.area}"}},
+        "depends_on": [],
+    },
+    respond_step("Turned on the {slot.area} lights.", depends_on=("s1", "s2")),
+)
+#: The same without MQTT, for the tests that do not start a broker.
+AREA_LIGHT_PLAN_NO_MQTT = plan_json(
+    service_step({"area": "{slot.area}", "domain": "{slot.domain}"}),
+    respond_step("Turned on the {slot.area} lights."),
+)
+#: What an LLM plans for "打开{area}的灯" (the request has no domain slot: the plan says "light" itself).
+ZH_AREA_LIGHT_PLAN = plan_json(
+    service_step({"area": "{slot.area}"}),
+    respond_step("已打开{slot.area}的灯。"),
+)
+
+
+async def ask(
+    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str = "en"
+) -> ConversationResult:
+    """Send text to the agent through Assist."""
+    return await async_converse(hass, text, None, Context(), language, agent_entity_id(hass, entry))
+
+
+def last_trace(entry: MockConfigEntry) -> dict[str, Any]:
+    """The trace of the entry's last request."""
+    trace: dict[str, Any] = entry.runtime_data.traces[-1]
+    return trace
+
+
+def speech(result: ConversationResult) -> str:
+    return str(result.response.speech["plain"]["speech"])
+
+
+async def test_plan_once_then_reuse_with_new_slot_values(
+    home: HomeAssistant, mqtt_ha: MockConfigEntry, mqtt_recorder: Recorder, planner: PlannerServer
+) -> None:
+    """First request: one planner call, the light and the MQTT message; second: no planner call."""
+    entry = await setup_agent(home, planner.url)
+    planner.queue(AREA_LIGHT_PLAN)
+
+    first = await ask(home, entry, "turn on the kitchen light")
+
+    assert speech(first) == "Turned on the kitchen lights."
+    assert first.response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert planner.calls() == 1
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert home.states.get(BED_LIGHT).state == "off"
+    payloads = await mqtt_recorder.wait_for("home/kitchen/light")
+    assert json.loads(payloads[0]) == {"state": "ON", "area": "kitchen"}
+    trace = last_trace(entry)
+    assert trace["outcome"] == "miss"
+    assert trace["cached"] is True
+    assert trace["intent"] == "HassTurnOn"
+    assert len(entry.runtime_data.cache) == 1
+    # The planner saw the template, never the user's values.
+    prompt = planner.requests()[0]["messages"][-1]["content"]
+    assert "Request: turn on the {area} {domain}" in prompt
+    assert "light.kitchen_lights | Kitchen Lights | Kitchen | " in prompt  # exposed entities, with areas
+    assert "light.ceiling_lights" not in prompt  # not exposed: not offered
+
+    second = await ask(home, entry, "turn on the bedroom light")
+
+    assert speech(second) == "Turned on the bedroom lights."
+    assert planner.calls() == 1
+    assert home.states.get(BED_LIGHT).state == "on"
+    payloads = await mqtt_recorder.wait_for("home/bedroom/light")
+    assert json.loads(payloads[0]) == {"state": "ON", "area": "bedroom"}
+    trace = last_trace(entry)
+    assert trace["outcome"] == "hit"
+    assert trace["similarity"] >= entry.runtime_data.cache.threshold
+    assert trace["planner_calls"] == 0
+    # The sensors follow.
+    assert home.states.get("sensor.agentreuse_test_planner_planner_calls").state == "1"
+    assert home.states.get("sensor.agentreuse_test_planner_cache_hit_rate").state == "50.0"
+    assert home.states.get("sensor.agentreuse_test_planner_cached_plans").state == "1"
+
+
+async def test_chinese_pair_reuses_the_plan(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """打开厨房的灯 plans; 打开卧室的灯 reuses it (areas found through their Chinese aliases)."""
+    planner.queue(ZH_AREA_LIGHT_PLAN)
+
+    first = await ask(home, agent, "打开厨房的灯", "zh-Hans")
+    assert speech(first) == "已打开厨房的灯。"
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert last_trace(agent)["outcome"] == "miss"
+
+    second = await ask(home, agent, "打开卧室的灯", "zh-Hans")
+    assert speech(second) == "已打开卧室的灯。"
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert last_trace(agent)["outcome"] == "hit"
+    assert planner.calls() == 1
+
+
+async def test_extra_slot_type_is_not_reused(
+    home: HomeAssistant,
+    planner: PlannerServer,
+    joint_parser: JointParser,
+    sentence_embedder: SentenceEmbedder,
+) -> None:
+    """A cached "turn on {area} {domain}" plan must not serve a request that also has a brightness."""
+    first_text, second_text = "turn on the kitchen light", "turn on the kitchen light with 50% brightness"
+    templates = [strip_slots(joint_parser.parse(text, "en")) for text in (first_text, second_text)]
+    assert templates[1].signature - templates[0].signature == {"brightness"}
+    similarity = float(
+        sentence_embedder.embed(templates[0].text) @ sentence_embedder.embed(templates[1].text)
+    )
+    # A threshold just below the pair's similarity: only the slot-type gate can stop the reuse.
+    entry = await setup_agent(home, planner.url, threshold=round(similarity - 0.02, 4))
+    planner.queue(
+        AREA_LIGHT_PLAN_NO_MQTT,
+        plan_json(
+            service_step(
+                {"area": "{slot.area}", "domain": "{slot.domain}"},
+                data={"brightness_pct": "{slot.brightness}"},
+            ),
+            respond_step("The {slot.area} lights are at {slot.brightness} percent."),
+        ),
+    )
+
+    await ask(home, entry, first_text)
+    result = await ask(home, entry, second_text)
+
+    assert planner.calls() == 2
+    trace = last_trace(entry)
+    assert trace["outcome"] == "miss"
+    assert trace["miss_reason"] == "signature_mismatch"
+    assert speech(result) == "The kitchen lights are at 50 percent."
+    assert home.states.get(KITCHEN_LIGHT).attributes["brightness"] == 128  # 50 % of 255, rounded
+
+
+async def test_unknown_intent_is_planned_but_not_cached(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    joke = plan_json(
+        respond_step("Why did the light bulb go to school? To get brighter.", depends_on=(), step_id="s1")
+    )
+    planner.queue(joke, joke)
+
+    result = await ask(home, agent, "tell me a joke")
+
+    assert speech(result).startswith("Why did the light bulb")
+    assert last_trace(agent)["outcome"] == "unknown_intent"
+    assert len(agent.runtime_data.cache) == 0
+    await ask(home, agent, "tell me a joke")
+    assert planner.calls() == 2
+
+
+async def test_invalid_plan_is_repaired_once(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Invalid JSON first; the repair round's answer is valid: it runs and is cached."""
+    planner.queue("Sure! Here is the plan: {steps: [oops", AREA_LIGHT_PLAN_NO_MQTT)
+
+    result = await ask(home, agent, "turn on the kitchen light")
+
+    assert planner.calls() == 2
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert speech(result) == "Turned on the kitchen lights."
+    assert last_trace(agent)["cached"] is True
+    repair_prompt = planner.requests()[1]["messages"][-1]["content"]
+    assert "invalid" in repair_prompt
+
+
+async def test_invalid_plan_twice_is_refused(
+    home: HomeAssistant, mqtt_ha: MockConfigEntry, mqtt_recorder: Recorder, planner: PlannerServer
+) -> None:
+    """Two invalid answers: a spoken error; nothing executed, nothing published, nothing cached."""
+    entry = await setup_agent(home, planner.url)
+    bad_step = plan_json(service_step({"area": "{area}"}))  # not a placeholder: {slot.area} is
+    planner.queue("not a plan at all", bad_step)
+
+    result = await ask(home, entry, "turn on the kitchen light")
+
+    assert planner.calls() == 2
+    assert result.response.response_type is intent.IntentResponseType.ERROR
+    assert speech(result).startswith("Sorry")
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert len(entry.runtime_data.cache) == 0
+    assert last_trace(entry)["outcome"] == "error"
+    assert not [topic for topic in mqtt_recorder.topics() if topic.startswith("home/")]
+
+
+async def test_planner_timeout_answers_within_the_timeout(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, planner_timeout=1.0)
+    planner.queue({"content": AREA_LIGHT_PLAN_NO_MQTT, "delay_s": 5})
+
+    started = time.monotonic()
+    result = await ask(home, entry, "turn on the kitchen light")
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 2.5
+    assert result.response.response_type is intent.IntentResponseType.ERROR
+    assert "did not answer within 1 s" in speech(result)
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert len(entry.runtime_data.cache) == 0
+
+
+async def test_plan_with_unexposed_entity_is_refused(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """By entity id, by name, and hidden in the service data: refused, unchanged, not cached."""
+    planner.queue(
+        plan_json(service_step({"entity_id": SECRET_LIGHT}), respond_step("Done.")),
+        plan_json(service_step({"name": "Ceiling Lights"}), respond_step("Done.")),
+        plan_json(service_step({}, data={"entity_id": SECRET_LIGHT}), respond_step("Done.")),
+        plan_json(
+            service_step({"area": "kitchen"}, service="turn_on", domain="homeassistant"),
+            respond_step("Done."),
+        ),
+    )
+
+    for _ in range(3):
+        result = await ask(home, agent, "turn on the kitchen light")
+        assert result.response.response_type is intent.IntentResponseType.ERROR
+        assert "not exposed to Assist" in speech(result)
+        assert home.states.get(SECRET_LIGHT).state == "off"
+        assert len(agent.runtime_data.cache) == 0
+
+    # An area target only reaches the area's exposed entities (the ceiling lights are in the kitchen too).
+    await ask(home, agent, "turn on the kitchen light")
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert home.states.get(SECRET_LIGHT).state == "off"
+
+
+async def test_administrative_actions_are_refused(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    planner.queue(plan_json(service_step({}, service="restart", domain="homeassistant")))
+
+    result = await ask(home, agent, "turn on the kitchen light")
+
+    assert "not allowed" in speech(result)
+    assert len(agent.runtime_data.cache) == 0
+
+
+async def test_reload_keeps_cached_plans(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    planner.queue(AREA_LIGHT_PLAN_NO_MQTT)
+    await ask(home, agent, "turn on the kitchen light")
+    assert len(agent.runtime_data.cache) == 1
+
+    assert await home.config_entries.async_reload(agent.entry_id)
+    await home.async_block_till_done()
+
+    assert len(agent.runtime_data.cache) == 1
+    result = await ask(home, agent, "turn on the bedroom light")
+    assert speech(result) == "Turned on the bedroom lights."
+    assert last_trace(agent)["outcome"] == "hit"
+    assert planner.calls() == 1
