@@ -219,6 +219,9 @@ class ReusePipeline:
         try:
             if plan is None:
                 plan = Plan.from_dict(entry.plan)
+                if len(self._plans) >= 2 * len(self.cache) + 16:
+                    # Entries evicted, demoted or removed since: forget their parsed plans.
+                    self._plans = {k: v for k, v in self._plans.items() if k in self.cache}
                 self._plans[entry.entry_id] = plan
             return plan.bind(parsed.slot_values)
         except PlanValidationError as err:
