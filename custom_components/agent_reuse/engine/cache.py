@@ -54,6 +54,10 @@ from .errors import CacheFileError
 
 _LOGGER = logging.getLogger(__name__)
 
+# A home's cache holds at most thousands of vectors: exact search is microseconds on one thread, while
+# FAISS's default OpenMP team costs ~0.5 ms per search in thread start-up and contends with the NLU.
+faiss.omp_set_num_threads(1)
+
 #: Version of the JSON file layout written by :meth:`PlanCache.save`.
 FORMAT_VERSION = 1
 
