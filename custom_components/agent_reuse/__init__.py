@@ -45,6 +45,7 @@ from .const import (
     ISSUE_CACHE_MOVED_ASIDE,
     ISSUE_PLANNER_UNREACHABLE,
     LOGGER,
+    PLANNER_MAX_TOKENS,
     STEP_TIMEOUT_S,
 )
 from .data import AgentReuseConfigEntry, AgentReuseData
@@ -83,6 +84,8 @@ def create_planner(hass: HomeAssistant, settings: Mapping[str, Any]) -> PlannerC
         validate=Plan.from_dict,
         api_key=str(api_key) if api_key else None,
         timeout_s=float(settings.get(CONF_PLANNER_TIMEOUT, DEFAULT_PLANNER_TIMEOUT)),
+        # A plan is a few hundred tokens; without a cap llama.cpp servers generate up to the context size.
+        max_tokens=PLANNER_MAX_TOKENS,
     )
 
 
