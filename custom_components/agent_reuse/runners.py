@@ -18,6 +18,7 @@ Service calls carry the requesting user's :class:`~homeassistant.core.Context` (
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from collections.abc import Iterable, Mapping
@@ -204,7 +205,8 @@ class TargetResolver:
         words: dict[str, list[str | None]] = {
             key: [*_as_list(selector.get(key))] or [None] for key in ("name", "area", "floor")
         }
-        domains = {self.known_domain(word) for word in _as_list(selector.get("domain"))}
+        domain_words = _as_list(selector.get("domain"))
+        domains = {self.known_domain(word) for word in domain_words}
         device_classes = {word.casefold() for word in _as_list(selector.get("device_class"))}
         if any(word is not None for values in words.values() for word in values) or domains or device_classes:
             if not domains and default_domain:
@@ -220,11 +222,42 @@ class TargetResolver:
                     assistant=ASSISTANT,
                 )
                 result = intent.async_match_targets(self.hass, constraints, preferences)
+                if not result.is_match and result.no_match_reason is intent.MatchFailedReason.NAME:
+                    # The said device word, else the kind the service acts on ("dim the bed light" → light).
+                    device_words = domain_words or sorted(domains)
+                    result = (
+                        self._match_name_with_domain_word(constraints, preferences, device_words) or result
+                    )
                 if not result.is_match:
                     raise StepError(self._no_match_message(result, constraints))
                 for state in result.states:
                     found[state.entity_id] = state
         return list(found.values())
+
+    def _match_name_with_domain_word(
+        self,
+        constraints: intent.MatchTargetsConstraints,
+        preferences: intent.MatchTargetsPreferences,
+        domain_words: list[str],
+    ) -> intent.MatchTargetsResult | None:
+        """Retry a failed name with the device word that followed it: ("bed", "light") → "bed light".
+
+        Why: the NLU tags "turn on the bed light" like Home Assistant's own test sentences tag "turn on the
+        kitchen lights" — a name (or area) plus a ``domain`` word — but the entity is *called* "Bed Light"
+        ("床头" + "灯" → "床头灯"). Assist sees the whole name in its slot lists; here the two spans are
+        joined back, and the first candidate that names an entity wins.
+        """
+        name = constraints.name
+        if not name:
+            return None
+        for word in domain_words:
+            for candidate in (f"{name} {word}", f"{name} {word}s", f"{name}{word}"):
+                result = intent.async_match_targets(
+                    self.hass, dataclasses.replace(constraints, name=candidate), preferences
+                )
+                if result.is_match or result.no_match_reason is not intent.MatchFailedReason.NAME:
+                    return result
+        return None
 
     def _explicit_entity(self, entity_id: str) -> list[State]:
         """An entity id a plan names literally: it must exist and be exposed (groups: every member)."""

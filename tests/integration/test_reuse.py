@@ -295,3 +295,28 @@ async def test_reload_keeps_cached_plans(
     assert speech(result) == "Turned on the bedroom lights."
     assert last_trace(agent)["outcome"] == "hit"
     assert planner.calls() == 1
+
+
+async def test_a_name_split_from_its_device_word_is_joined_back(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """The NLU reads "the bed light" as name "bed" + device word "light"; the entity is "Bed Light"."""
+    planner.queue(
+        plan_json(
+            service_step({"name": "{slot.name}", "domain": "{slot.domain}"}, domain="homeassistant"),
+            respond_step("Done."),
+        ),
+        plan_json(service_step({"name": "bed"}), respond_step("Done.")),
+    )
+    await ask(home, agent, "turn on the bed light")
+    assert last_trace(agent)["slots"] == {"name": "bed", "domain": "light"}
+    assert home.states.get(BED_LIGHT).state == "on"
+
+    # With a service of a device kind and no device word, the kind completes the name ("bed" → "bed light").
+    await home.services.async_call("light", "turn_off", {"entity_id": BED_LIGHT}, blocking=True)
+    await ask(home, agent, "turn on the bed")
+    assert home.states.get(BED_LIGHT).state == "on"
+    # A name that is wrong either way is still a clear error, not a guess (the first plan, reused).
+    result = await ask(home, agent, "turn on the sofa light")
+    assert last_trace(agent)["outcome"] == "hit"
+    assert "there is no light called sofa" in speech(result)
