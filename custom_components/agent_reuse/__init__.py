@@ -37,9 +37,11 @@ from .const import (
     CONF_MODEL,
     CONF_PLANNER_TIMEOUT,
     CONF_PLANNER_URL,
+    CONF_STARTER_PLANS,
     CONF_THRESHOLD,
     DEFAULT_CACHE_SIZE,
     DEFAULT_PLANNER_TIMEOUT,
+    DEFAULT_STARTER_PLANS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     ISSUE_CACHE_MOVED_ASIDE,
@@ -55,6 +57,7 @@ from .engine.pipeline import ReusePipeline
 from .engine.plan import Plan
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
+from .engine.starter import seed_cache
 from .invalidation import CacheInvalidator
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
@@ -107,6 +110,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         max_entries=int(settings.get(CONF_CACHE_SIZE, DEFAULT_CACHE_SIZE)),
     )
     store = CacheStore(hass, cache, cache_path(hass, entry.entry_id))
+    if settings.get(CONF_STARTER_PLANS, DEFAULT_STARTER_PLANS) and (
+        added := await hass.async_add_executor_job(seed_cache, cache, models.embedder)
+    ):
+        LOGGER.debug("Added %d starter plans to the cache of %s", added, entry.title)
+        store.async_schedule_save()
     planner = create_planner(hass, settings)
     pipeline = ReusePipeline(
         parser=models.parser,

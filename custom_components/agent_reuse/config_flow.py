@@ -40,11 +40,13 @@ from .const import (
     CONF_REQUEST_TOPIC,
     CONF_RESPONSE_TOPIC,
     CONF_SAVE_ANYWAY,
+    CONF_STARTER_PLANS,
     CONF_THRESHOLD,
     DEFAULT_CACHE_SIZE,
     DEFAULT_PLANNER_TIMEOUT,
     DEFAULT_REQUEST_TOPIC,
     DEFAULT_RESPONSE_TOPIC,
+    DEFAULT_STARTER_PLANS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     MAX_CACHE_SIZE,
@@ -93,6 +95,7 @@ def _schema(*, topics: bool, save_anyway: bool) -> vol.Schema:
                 unit_of_measurement="s",
             )
         ),
+        vol.Required(CONF_STARTER_PLANS, default=DEFAULT_STARTER_PLANS): BooleanSelector(),
     }
     if topics:
         fields[vol.Required(CONF_REQUEST_TOPIC, default=DEFAULT_REQUEST_TOPIC)] = TextSelector()

@@ -21,6 +21,8 @@ CONF_CACHE_SIZE: Final = "cache_size"
 CONF_PLANNER_TIMEOUT: Final = "planner_timeout"
 CONF_REQUEST_TOPIC: Final = "request_topic"
 CONF_RESPONSE_TOPIC: Final = "response_topic"
+#: Seed the cache with the hand-written plans for everyday commands (engine/starter.py).
+CONF_STARTER_PLANS: Final = "starter_plans"
 #: Only shown after a failed connection test: save the entry although the planner did not answer.
 CONF_SAVE_ANYWAY: Final = "save_anyway"
 
@@ -28,6 +30,7 @@ CONF_SAVE_ANYWAY: Final = "save_anyway"
 #: the lead (scripts/eval-reuse); 0.75 until then.
 DEFAULT_THRESHOLD: Final = 0.75
 DEFAULT_CACHE_SIZE: Final = 500
+DEFAULT_STARTER_PLANS: Final = True
 DEFAULT_PLANNER_TIMEOUT: Final = 30.0
 DEFAULT_REQUEST_TOPIC: Final = "agent_reuse/request"
 DEFAULT_RESPONSE_TOPIC: Final = "agent_reuse/response"

@@ -46,6 +46,7 @@ from custom_components.agent_reuse.const import (
     CONF_MODEL,
     CONF_PLANNER_TIMEOUT,
     CONF_PLANNER_URL,
+    CONF_STARTER_PLANS,
     CONF_THRESHOLD,
     DEFAULT_THRESHOLD,
     DOMAIN,
@@ -137,6 +138,8 @@ def entry_for(planner_url: str, **options: Any) -> MockConfigEntry:
             CONF_THRESHOLD: DEFAULT_THRESHOLD,
             CONF_CACHE_SIZE: 500,
             CONF_PLANNER_TIMEOUT: 10.0,
+            # Off unless a test asks for them: most tests start from an empty cache to watch it fill.
+            CONF_STARTER_PLANS: False,
             **options,
         },
     )

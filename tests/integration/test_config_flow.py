@@ -18,10 +18,12 @@ from custom_components.agent_reuse.const import (
     CONF_REQUEST_TOPIC,
     CONF_RESPONSE_TOPIC,
     CONF_SAVE_ANYWAY,
+    CONF_STARTER_PLANS,
     CONF_THRESHOLD,
     DOMAIN,
     ISSUE_PLANNER_UNREACHABLE,
 )
+from custom_components.agent_reuse.engine.starter import STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import free_port, plan_json, service_step, setup_agent
@@ -56,10 +58,17 @@ async def test_happy_path(home: HomeAssistant, planner: PlannerServer) -> None:
         CONF_MODEL: "test-planner",
         CONF_API_KEY: "sk-secret",
     }
-    assert entry.options == {CONF_THRESHOLD: 0.8, CONF_CACHE_SIZE: 200, CONF_PLANNER_TIMEOUT: 12.0}
+    assert entry.options == {
+        CONF_THRESHOLD: 0.8,
+        CONF_CACHE_SIZE: 200,
+        CONF_PLANNER_TIMEOUT: 12.0,
+        CONF_STARTER_PLANS: True,  # the form's default
+    }
     assert planner.models_calls() >= 1
     assert entry.runtime_data.cache.threshold == 0.8
     assert entry.runtime_data.cache.max_entries == 200
+    # A new entry starts with the starter plans, so everyday commands work before the planner is asked.
+    assert len(entry.runtime_data.cache) == len(STARTER_PLANS)
 
 
 async def test_unreachable_planner_errors_then_can_be_saved_anyway(
@@ -136,6 +145,7 @@ async def test_options_flow_changes_everything_and_keeps_plans(
             **user_input(planner.url, model="other-model", threshold=0.9, cache_size=50.0),
             CONF_REQUEST_TOPIC: "home/agent/in",
             CONF_RESPONSE_TOPIC: "home/agent/out",
+            CONF_STARTER_PLANS: True,
         },
     )
     await home.async_block_till_done()
@@ -148,7 +158,8 @@ async def test_options_flow_changes_everything_and_keeps_plans(
     assert entry.runtime_data.settings[CONF_MODEL] == "other-model"
     assert entry.runtime_data.cache.threshold == 0.9
     assert entry.runtime_data.cache.max_entries == 50
-    assert len(entry.runtime_data.cache) == 1
+    # The planner's plan is kept, and switching the starter plans on added them beside it.
+    assert len(entry.runtime_data.cache) == 1 + len(STARTER_PLANS)
 
 
 async def test_options_flow_refuses_another_entrys_planner(

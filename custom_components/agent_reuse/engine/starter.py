@@ -1,0 +1,187 @@
+"""Starter plans: hand-written plans for the everyday Home Assistant commands, cached before the first request.
+
+Why: an empty cache reuses nothing, so the first command of every kind waits for the LLM — seconds with a
+cloud model, a minute or a refusal with a small local one (the offline demo's 135M model plans nothing
+correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
+area, set a brightness or a temperature. Those plans are written here once, validated like a planner's, and
+seeded into the cache, so "turn on the bed light" / "打开卧室的灯" work offline from the first request and
+the LLM is asked only for what is really new.
+
+Rules that keep them safe:
+
+* A starter entry is added only where the cache has no entry for the same intent, language and template: a
+  plan the user's planner made is never replaced.
+* They name no entity. Every target comes from the request's slots and is resolved and checked for
+  exposure at run time, like any plan; they are stored and searched like planner plans (same γ, same
+  slot-signature gate) and can be cleared like them.
+* Only signatures whose slots say what to act on. A Chinese "打开{area}的灯" has no ``domain`` slot (the
+  model does not tag 灯), so its plan targets lights explicitly; other devices phrased the same way
+  ("打开{area}的风扇", cosine 0.52 with the shipped embedder) stay below the default γ = 0.75 — a user who
+  lowers γ below ~0.65 should turn the starter plans off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy.typing as npt
+
+from .cache import PlanCache
+from .plan import Plan
+from .plan_schema import ACTION_HA_SERVICE, ACTION_RESPOND
+
+
+class _Embedder(Protocol):
+    def embed(self, text: str) -> npt.NDArray[Any]: ...
+
+
+@dataclass(frozen=True)
+class StarterPlan:
+    """A plan for one (intent, language, slot-stripped template), as ``strip_slots`` renders requests."""
+
+    intent: str
+    language: str
+    template: str
+    plan: Mapping[str, Any]
+
+
+def _service_plan(
+    domain: str,
+    service: str,
+    target: Mapping[str, str],
+    reply: str,
+    data: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    inputs: dict[str, Any] = {"domain": domain, "service": service, "target": dict(target)}
+    if data:
+        inputs["data"] = dict(data)
+    return {
+        "steps": [
+            {"id": "s1", "description": f"{domain}.{service}", "action": ACTION_HA_SERVICE, "inputs": inputs},
+            {"id": "s2", "description": "confirm", "action": ACTION_RESPOND, "inputs": {"template": reply}},
+        ]
+    }
+
+
+def _switch(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+    service = "turn_on" if intent == "HassTurnOn" else "turn_off"
+    return StarterPlan(intent, language, template, _service_plan("homeassistant", service, target, reply))
+
+
+_NAME = {"name": "{slot.name}"}
+_NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
+_AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
+_AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
+_BRIGHTNESS = {"brightness_pct": "{slot.brightness}"}
+_TEMPERATURE = {"temperature": "{slot.temperature}"}
+
+STARTER_PLANS: tuple[StarterPlan, ...] = (
+    # English: switching by name, by name + device word ("the bed light"), by area + device word.
+    _switch("HassTurnOn", "en", "turn on the {name}", _NAME, "Turned on the {slot.name}."),
+    _switch("HassTurnOff", "en", "turn off the {name}", _NAME, "Turned off the {slot.name}."),
+    _switch(
+        "HassTurnOn",
+        "en",
+        "turn on the {name} {domain}",
+        _NAME_KIND,
+        "Turned on the {slot.name} {slot.domain}.",
+    ),
+    _switch(
+        "HassTurnOff",
+        "en",
+        "turn off the {name} {domain}",
+        _NAME_KIND,
+        "Turned off the {slot.name} {slot.domain}.",
+    ),
+    _switch(
+        "HassTurnOn",
+        "en",
+        "turn on the {area} {domain}s",
+        _AREA_KIND,
+        "Turned on the {slot.domain}s in the {slot.area}.",
+    ),
+    _switch(
+        "HassTurnOff",
+        "en",
+        "turn off the {area} {domain}s",
+        _AREA_KIND,
+        "Turned off the {slot.domain}s in the {slot.area}.",
+    ),
+    StarterPlan(
+        "HassLightSet",
+        "en",
+        "set the {name} to {brightness}%",
+        _service_plan("light", "turn_on", _NAME, "Set {slot.name} to {slot.brightness}%.", _BRIGHTNESS),
+    ),
+    StarterPlan(
+        "HassLightSet",
+        "en",
+        "set the {area} lights to {brightness}%",
+        _service_plan(
+            "light", "turn_on", _AREA_LIGHTS, "Set the {slot.area} lights to {slot.brightness}%.", _BRIGHTNESS
+        ),
+    ),
+    StarterPlan(
+        "HassClimateSetTemperature",
+        "en",
+        "set the {area} temperature to {temperature} degrees",
+        _service_plan(
+            "climate",
+            "set_temperature",
+            {"area": "{slot.area}", "domain": "climate"},
+            "Set the {slot.area} temperature to {slot.temperature} degrees.",
+            _TEMPERATURE,
+        ),
+    ),
+    # Chinese.
+    _switch("HassTurnOn", "zh", "打开{name}", _NAME, "已打开{slot.name}。"),
+    _switch("HassTurnOff", "zh", "关闭{name}", _NAME, "已关闭{slot.name}。"),
+    _switch("HassTurnOn", "zh", "打开{area}的灯", _AREA_LIGHTS, "已打开{slot.area}的灯。"),
+    _switch("HassTurnOff", "zh", "关闭{area}的灯", _AREA_LIGHTS, "已关闭{slot.area}的灯。"),
+    StarterPlan(
+        "HassLightSet",
+        "zh",
+        "把{name}亮度调到{brightness}",
+        _service_plan(
+            "light", "turn_on", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。", _BRIGHTNESS
+        ),
+    ),
+    StarterPlan(
+        "HassClimateSetTemperature",
+        "zh",
+        "把{area}温度调到{temperature}度",
+        _service_plan(
+            "climate",
+            "set_temperature",
+            {"area": "{slot.area}", "domain": "climate"},
+            "已把{slot.area}的温度调到{slot.temperature}度。",
+            _TEMPERATURE,
+        ),
+    ),
+)
+
+
+def seed_cache(cache: PlanCache, embedder: _Embedder, plans: Sequence[StarterPlan] = STARTER_PLANS) -> int:
+    """Add the starter plans the cache does not have yet (same intent, language and template); return how many.
+
+    Blocking (one embedding per added plan, ~1 ms each): call it from an executor thread.
+    """
+    present = {(e.intent, e.language, e.template_text) for e in cache.entries()}
+    added = 0
+    for starter in plans:
+        if (starter.intent, starter.language, starter.template) in present:
+            continue
+        plan = Plan.from_dict(starter.plan)
+        cache.add(
+            intent=starter.intent,
+            template_text=starter.template,
+            embedding=embedder.embed(starter.template),
+            plan=plan.to_dict(),
+            parameters=plan.parameters,
+            entities=plan.referenced_entities(),
+            language=starter.language,
+        )
+        added += 1
+    return added

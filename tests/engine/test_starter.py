@@ -1,0 +1,157 @@
+"""Starter plans (``engine/starter.py``) with the real parser, embedder and FAISS cache."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from custom_components.agent_reuse.engine.cache import PlanCache
+from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
+from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.plan import Plan
+from custom_components.agent_reuse.engine.starter import STARTER_PLANS, seed_cache
+from custom_components.agent_reuse.engine.template import strip_slots
+
+MY_PLAN = {
+    "steps": [
+        {
+            "id": "s1",
+            "action": "ha_service",
+            "inputs": {"domain": "switch", "service": "turn_on", "target": {"name": "{slot.name}"}},
+        },
+        {"id": "s2", "action": "respond", "inputs": {"template": "好的"}, "depends_on": ["s1"]},
+    ]
+}
+
+
+@pytest.fixture
+def seeded(sentence_embedder: SentenceEmbedder) -> PlanCache:
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=100)
+    assert seed_cache(cache, sentence_embedder) == len(STARTER_PLANS)
+    return cache
+
+
+@pytest.mark.parametrize("starter", STARTER_PLANS, ids=lambda s: f"{s.intent}:{s.template}")
+def test_each_plan_is_valid_and_takes_exactly_the_slots_of_its_template(starter: Any) -> None:
+    plan = Plan.from_dict(starter.plan)
+    assert plan.parameters == frozenset(re.findall(r"\{(\w+)\}", starter.template))
+    assert not plan.referenced_entities()  # targets come from the request, checked at run time
+
+
+def test_seeding_adds_once_and_never_replaces_a_plan_the_planner_made(
+    sentence_embedder: SentenceEmbedder,
+) -> None:
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=100)
+    mine = cache.add(
+        "HassTurnOn", "打开{name}", sentence_embedder.embed("打开{name}"), MY_PLAN, {"name"}, language="zh"
+    )
+    assert seed_cache(cache, sentence_embedder) == len(STARTER_PLANS) - 1
+    assert seed_cache(cache, sentence_embedder) == 0
+    assert len(cache) == len(STARTER_PLANS)
+    kept = cache.get(mine.entry_id)
+    assert kept is not None
+    assert kept.plan == MY_PLAN
+
+
+def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]:
+    """The inputs of the bound plan's service step."""
+    bound = Plan.from_dict(plan).bind(slots)
+    step = next(s for s in bound.steps if s.action == "ha_service")
+    return dict(step.inputs)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "template", "call"),
+    [
+        # Said exactly as a starter template.
+        (
+            "turn on the bed light",
+            "en",
+            "turn on the {name} {domain}",
+            ("homeassistant", "turn_on", {"name": "bed", "domain": "light"}),
+        ),
+        (
+            "turn off the porch light",
+            "en",
+            "turn off the {name}",
+            ("homeassistant", "turn_off", {"name": "porch light"}),
+        ),
+        (
+            "set the bedroom lights to 40%",
+            "en",
+            "set the {area} lights to {brightness}%",
+            ("light", "turn_on", {"area": "bedroom", "domain": "light"}),
+        ),
+        (
+            "打开卧室的灯",
+            "zh",
+            "打开{area}的灯",
+            ("homeassistant", "turn_on", {"area": "卧室", "domain": "light"}),
+        ),
+        (
+            "把客厅温度调到22度",
+            "zh",
+            "把{area}温度调到{temperature}度",
+            ("climate", "set_temperature", {"area": "客厅", "domain": "climate"}),
+        ),
+        # Said otherwise: reused through similarity (≥ γ = 0.75) inside the intent's partition.
+        (
+            "turn on the lights in the kitchen",
+            "en",
+            "turn on the {area} {domain}s",
+            ("homeassistant", "turn_on", {"area": "kitchen", "domain": "light"}),
+        ),
+        (
+            "please turn on the garden pump",
+            "en",
+            "turn on the {name}",
+            ("homeassistant", "turn_on", {"name": "garden pump"}),
+        ),
+        (
+            "把厨房的灯打开",
+            "zh",
+            "打开{area}的灯",
+            ("homeassistant", "turn_on", {"area": "厨房", "domain": "light"}),
+        ),
+        (
+            "关掉卧室的灯",
+            "zh",
+            "关闭{area}的灯",
+            ("homeassistant", "turn_off", {"area": "卧室", "domain": "light"}),
+        ),
+    ],
+)
+def test_everyday_requests_are_served_by_their_starter_plan(
+    seeded: PlanCache,
+    joint_parser: JointParser,
+    sentence_embedder: SentenceEmbedder,
+    text: str,
+    language: str,
+    template: str,
+    call: tuple[str, str, dict[str, str]],
+) -> None:
+    parsed = joint_parser.parse(text, language)
+    assert parsed.intent is not None
+    stripped = strip_slots(parsed)
+    lookup = seeded.lookup(parsed.intent, sentence_embedder.embed(stripped.text), stripped.signature)
+    assert lookup.hit
+    assert lookup.entry is not None
+    assert lookup.entry.template_text == template
+    inputs = first_service(lookup.entry.plan, parsed.slot_values)
+    assert (inputs["domain"], inputs["service"], inputs["target"]) == call
+
+
+@pytest.mark.parametrize(
+    "text", ["打开客厅的风扇", "打开客厅的窗帘", "关掉客厅的电视", "open the garage door"]
+)
+def test_other_devices_said_the_same_way_are_not_served_the_lights_plan(
+    seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder, text: str
+) -> None:
+    """打开{area}的风扇 has the same intent and slots as 打开{area}的灯 — only the similarity tells them apart."""
+    parsed = joint_parser.parse(text)
+    assert parsed.intent is not None
+    stripped = strip_slots(parsed)
+    lookup = seeded.lookup(parsed.intent, sentence_embedder.embed(stripped.text), stripped.signature)
+    assert not lookup.hit

@@ -1,0 +1,62 @@
+"""Starter plans in a real Home Assistant: everyday commands work from the first request, planner untouched."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
+from tests.planner_fixture import PlannerServer
+
+from .conftest import BED_LIGHT, KITCHEN_LIGHT, SECRET_LIGHT, setup_agent
+from .test_reuse import ask, last_trace, speech
+
+
+async def test_everyday_commands_are_served_from_the_first_request(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    # The unexposed ceiling light is in the kitchen too; an area plan must leave it alone.
+    await home.services.async_call("light", "turn_on", {"entity_id": SECRET_LIGHT}, blocking=True)
+
+    # "bed" + "light" are a name and a device word to the NLU; the entity is called "Bed Light".
+    result = await ask(home, entry, "turn on the bed light")
+    assert speech(result) == "Turned on the bed light."
+    assert home.states.get(BED_LIGHT).state == "on"
+    trace = last_trace(entry)
+    assert trace["outcome"] == "hit"
+    assert trace["template_text"] == "turn on the {name} {domain}"
+
+    result = await ask(home, entry, "打开厨房的灯", "zh-Hans")
+    assert speech(result) == "已打开厨房的灯。"
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert last_trace(entry)["outcome"] == "hit"
+
+    # Said differently than the starter template ("lights in the kitchen"): reused through similarity.
+    result = await ask(home, entry, "turn off the lights in the kitchen")
+    assert result.response.response_type.value == "action_done"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert home.states.get(SECRET_LIGHT).state == "on"  # not exposed: untouched
+
+    # No device word said: the light service's own kind completes the name ("bed" → "Bed Light").
+    await ask(home, entry, "dim the bed light to 20%")
+    state = home.states.get(BED_LIGHT)
+    assert state.state == "on"
+    assert state.attributes["brightness"] == 51  # 20 % of 255
+
+    assert planner.calls() == 0
+    assert all(t["outcome"] == "hit" for t in entry.runtime_data.traces)
+
+
+async def test_without_starter_plans_the_first_request_goes_to_the_planner(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: False})
+    assert len(entry.runtime_data.cache) == 0
+    planner.set_default("not json at all")
+    result = await ask(home, entry, "turn on the bed light")
+    trace = last_trace(entry)
+    assert trace["outcome"] == "error"  # planned, and the plan was refused
+    assert trace["miss_reason"] == "empty_partition"
+    assert planner.calls() == 2  # the first answer and the repair round
+    assert home.states.get(BED_LIGHT).state == "off"
+    assert "no valid plan" in speech(result)
