@@ -11,13 +11,14 @@ split and title the integration's config flow produces; and Assist exposure set 
 entities" so that only the curated demo set below is exposed.
 
 ``provision URL`` — after Home Assistant answers, through its websocket API (what a user clicks in the UI):
-waits for the AgentReuse agent entity, exposes the demo devices to Assist, puts them into areas, and
-creates an Assist pipeline "AgentReuse" whose conversation agent is that entity and makes it the
-preferred pipeline. Idempotent. Prints the agent's entity id (also written to ``--agent-file``).
+waits for the AgentReuse agent entity, exposes the demo devices to Assist, puts them into areas, gives the
+areas and a few devices Chinese aliases, creates an Assist pipeline "AgentReuse" whose conversation agent is
+that entity and makes it the preferred pipeline. Idempotent. Prints the agent's entity id (also written to ``--agent-file``).
 
-``smoke URL`` — turns ``light.bed_light`` off, asks the agent "turn on the bed light" through
-``POST /api/conversation/process`` and checks that the light is on (exit 1 if not); then sends a second
-request of the same kind to show plan reuse.
+``smoke URL`` — turns the demo lights off, then asks the agent through ``POST /api/conversation/process``
+"turn on the bed light", "关闭卧室的灯", "turn on the kitchen lights" and "turn on the porch light" (an MQTT
+light) and checks each device's state afterwards (exit 1 if one did not change). A fresh demo serves all four
+from the starter plans (``engine/starter.py``) in milliseconds, without the planner.
 
 Only the standard library, aiohttp and Home Assistant are used (all in the project venv).
 """
@@ -66,6 +67,21 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         "switch.garden_pump": None,
         "fan.attic_fan": None,
     }
+)
+
+
+#: Chinese names for the demo's areas and a few devices, so the same home answers "打开卧室的灯".
+DEMO_AREA_ALIASES: Mapping[str, list[str]] = MappingProxyType(
+    {
+        "Bedroom": ["卧室"],
+        "Living Room": ["客厅"],
+        "Kitchen": ["厨房"],
+        "Office": ["书房"],
+        "Garage": ["车库"],
+    }
+)
+DEMO_ENTITY_ALIASES: Mapping[str, list[str]] = MappingProxyType(
+    {"light.bed_light": ["床头灯"], "light.porch_light": ["门廊灯"], "fan.attic_fan": ["阁楼风扇"]}
 )
 
 
@@ -299,6 +315,7 @@ async def provision(args: argparse.Namespace) -> None:
                 should_expose=True,
             )
             await _assign_areas(client, exposed)
+            await _set_aliases(client)
             pipeline_id = await _ensure_pipeline(client, agent)
             await client.ws("assist_pipeline/pipeline/set_preferred", pipeline_id=pipeline_id)
         finally:
@@ -327,6 +344,21 @@ async def _assign_areas(client: HAClient, exposed: list[str]) -> None:
             created = await client.ws("config/area_registry/create", name=area)
             areas[area] = created["area_id"]
         await client.ws("config/device_registry/update", device_id=device["id"], area_id=areas[area])
+
+
+async def _set_aliases(client: HAClient) -> None:
+    """Give the demo's areas and a few devices their Chinese names (idempotent: the lists are set)."""
+    for area in await client.ws("config/area_registry/list"):
+        if area["name"] in DEMO_AREA_ALIASES:
+            await client.ws(
+                "config/area_registry/update",
+                area_id=area["area_id"],
+                aliases=DEMO_AREA_ALIASES[area["name"]],
+            )
+    known = {e["entity_id"] for e in await client.ws("config/entity_registry/list")}
+    for entity_id, aliases in DEMO_ENTITY_ALIASES.items():
+        if entity_id in known:
+            await client.ws("config/entity_registry/update", entity_id=entity_id, aliases=aliases)
 
 
 async def _ensure_pipeline(client: HAClient, agent: str) -> str:
@@ -363,29 +395,38 @@ async def smoke(args: argparse.Namespace) -> int:
         agent = args.agent or (Path(args.agent_file).read_text().strip() if args.agent_file else None)
         if not agent:
             raise DemoError("no agent id: pass --agent or --agent-file (written by `provision`)")
-        await client.rest("POST", "/api/services/light/turn_off", {"entity_id": light})
-        before = (await client.rest("GET", f"/api/states/{light}"))["state"]
+        await client.rest(
+            "POST",
+            "/api/services/light/turn_off",
+            {"entity_id": [light, "light.kitchen_lights", "light.porch_light"]},
+        )
         ok = True
-        for text, check in (("turn on the bed light", light), ("turn on the kitchen lights", None)):
+        # (request, language, entity to check, state it must have afterwards); the last one goes over MQTT.
+        for text, language, entity_id, expected in (
+            ("turn on the bed light", "en", light, "on"),
+            ("关闭卧室的灯", "zh-Hans", light, "off"),
+            ("turn on the kitchen lights", "en", "light.kitchen_lights", "on"),
+            ("turn on the porch light", "en", "light.porch_light", "on"),
+        ):
+            before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]
             started = time.monotonic()
             result = await client.rest(
                 "POST",
                 "/api/conversation/process",
-                {"text": text, "language": "en", "agent_id": agent},
+                {"text": text, "language": language, "agent_id": agent},
                 limit_s=args.timeout,
             )
             elapsed = time.monotonic() - started
             response = result.get("response", {})
             speech = response.get("speech", {}).get("plain", {}).get("speech", "")
-            print(f"smoke: {text!r} → {response.get('response_type')}: {speech!r} ({elapsed:.1f} s)")
-            if check is not None:
-                after = (await client.rest("GET", f"/api/states/{check}"))["state"]
-                print(f"smoke: {check}: {before} → {after}")
-                ok = ok and after == "on"
+            after = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]
+            print(
+                f"smoke: {text!r} → {response.get('response_type')}: {speech!r} ({elapsed * 1000:.0f} ms); "
+                f"{entity_id}: {before} → {after}"
+            )
+            ok = ok and after == expected
     print(
-        "smoke: PASS"
-        if ok
-        else "smoke: FAIL (the light did not turn on; see the answer above and the HA log)"
+        "smoke: PASS" if ok else "smoke: FAIL (a device did not change; see the answers above and the HA log)"
     )
     return 0 if ok else 1
 
