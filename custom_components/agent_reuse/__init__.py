@@ -89,6 +89,8 @@ def create_planner(hass: HomeAssistant, settings: Mapping[str, Any]) -> PlannerC
         timeout_s=float(settings.get(CONF_PLANNER_TIMEOUT, DEFAULT_PLANNER_TIMEOUT)),
         # A plan is a few hundred tokens; without a cap llama.cpp servers generate up to the context size.
         max_tokens=PLANNER_MAX_TOKENS,
+        # Constrained to the plan schema where the server can (falls back to JSON mode where it cannot).
+        structured_output=True,
     )
 
 

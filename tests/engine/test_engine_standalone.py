@@ -21,7 +21,10 @@ print("LEAKED", leaked)
 
 def test_engine_imports_and_runs_without_home_assistant() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(INTEGRATION_DIR)], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", SCRIPT, str(INTEGRATION_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stderr

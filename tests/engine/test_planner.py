@@ -155,6 +155,36 @@ async def test_base_url_with_v1_and_api_key_and_structured_output(
     }
 
 
+async def test_refused_schema_falls_back_to_json_mode_once_and_for_good(
+    planner_server_module: PlannerServer, session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that does not take a JSON schema as response format (HTTP 400/422) still gets JSON mode."""
+    server = planner_server_module
+    server.queue({"content": '{"detail": "response_format.type: unsupported"}', "status": 422}, GOOD, GOOD)
+    client = make_client(session, server.url, structured_output=True)
+    result = await client.plan(REQUEST)
+    assert result.plan == TinyPlan(("light.turn_on",))
+    assert result.http_calls == 2
+    assert not result.repaired
+    assert "refused the plan schema" in caplog.text
+    # The next plan goes out in JSON mode straight away: one call.
+    assert (await client.plan(REQUEST)).http_calls == 1
+    kinds = [body["response_format"]["type"] for body in server.requests()]
+    assert kinds == ["json_schema", "json_object", "json_object"]
+
+
+async def test_other_http_errors_do_not_drop_the_schema(
+    planner_server_module: PlannerServer, session: aiohttp.ClientSession
+) -> None:
+    server = planner_server_module
+    server.queue({"content": "model overloaded", "status": 500}, GOOD)
+    client = make_client(session, server.url, structured_output=True)
+    with pytest.raises(PlannerError, match="HTTP 500"):
+        await client.plan(REQUEST)
+    await client.plan(REQUEST)
+    assert [body["response_format"]["type"] for body in server.requests()] == ["json_schema", "json_schema"]
+
+
 def test_api_base_url() -> None:
     assert api_base_url("http://h:8080") == "http://h:8080/v1"
     assert api_base_url("http://h:8080/") == "http://h:8080/v1"

@@ -100,6 +100,8 @@ async def test_plan_once_then_reuse_with_new_slot_values(
     assert "Request: turn on the {area} {domain}" in prompt
     assert "light.kitchen_lights | Kitchen Lights | Kitchen | " in prompt  # exposed entities, with areas
     assert "light.ceiling_lights" not in prompt  # not exposed: not offered
+    # The answer is constrained to the plan schema where the server can do that.
+    assert planner.requests()[0]["response_format"]["type"] == "json_schema"
 
     second = await ask(home, entry, "turn on the bedroom light")
 

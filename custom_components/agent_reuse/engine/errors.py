@@ -28,6 +28,14 @@ class PlannerError(AgentReuseError):
     """The LLM planner could not produce a plan (unreachable, HTTP error, invalid output after repair)."""
 
 
+class PlannerHTTPError(PlannerError):
+    """The planner answered with an HTTP error status (``status``)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class PlannerTimeoutError(PlannerError):
     """The LLM planner did not answer within the configured timeout."""
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,7 +33,11 @@ from typing import Any
 
 import aiohttp
 
-from .errors import PlannerError, PlannerTimeoutError, PlanValidationError
+from .errors import PlannerError, PlannerHTTPError, PlannerTimeoutError, PlanValidationError
+
+_LOGGER = logging.getLogger(__name__)
+#: HTTP statuses with which servers refuse a ``json_schema`` response format they do not support.
+_SCHEMA_REFUSED_STATUSES = frozenset({400, 422})
 
 #: Placeholder syntax a plan uses for the request's parameters, e.g. ``{slot.brightness}``.
 SLOT_PLACEHOLDER_RE = re.compile(r"\{slot\.([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -202,8 +207,9 @@ class PlannerClient[T]:
 
     ``validate`` turns the raw plan dict into the caller's plan type ``T`` (raising
     :class:`PlanValidationError`). ``structured_output=True`` sends a ``json_schema`` response format
-    (llama.cpp, vLLM, OpenAI) instead of plain JSON mode; ``json_mode=False`` sends no response format at
-    all, for servers that reject it. ``check_placeholders`` rejects plans that use ``{slot.X}`` placeholders
+    (llama.cpp, vLLM, OpenAI, Ollama ≥ 0.5) instead of plain JSON mode, and falls back to JSON mode for good
+    when the server refuses it (HTTP 400/422); ``json_mode=False`` sends no response format at all, for
+    servers that reject it. ``check_placeholders`` rejects plans that use ``{slot.X}`` placeholders
     for parameters the request does not have.
     """
 
@@ -277,7 +283,11 @@ class PlannerClient[T]:
         return PlannerTimeoutError(f"planner did not answer within {self._timeout_s:g} s ({self.chat_url})")
 
     async def plan(self, request: PlanRequest) -> PlannerResult[T]:
-        """Ask for a plan; at most two HTTP calls (one repair round), all within ``timeout_s``."""
+        """Ask for a plan; two answers at most (one repair round), all within ``timeout_s``.
+
+        An answer is one HTTP call, or two the first time a server refuses the ``json_schema`` response
+        format (the client then falls back to JSON mode for good).
+        """
         started = time.monotonic()
         messages = [
             {"role": "system", "content": self._system_prompt},
@@ -287,19 +297,20 @@ class PlannerClient[T]:
         calls = 0
         try:
             async with asyncio.timeout(self._timeout_s):
-                content, usage = await self._chat(messages)
-                calls += 1
+                content, usage, http_calls = await self._chat(messages)
+                calls += http_calls
                 if usage is not None:
                     usages.append(usage)
                 outcome = self._parse(content, request)
+                repaired = isinstance(outcome, str)
                 if isinstance(outcome, str):
                     first_error = outcome
                     messages += [
                         {"role": "assistant", "content": content},
                         {"role": "user", "content": build_repair_prompt(first_error)},
                     ]
-                    content, usage = await self._chat(messages)
-                    calls += 1
+                    content, usage, http_calls = await self._chat(messages)
+                    calls += http_calls
                     if usage is not None:
                         usages.append(usage)
                     outcome = self._parse(content, request)
@@ -317,7 +328,7 @@ class PlannerClient[T]:
             http_calls=calls,
             latency_ms=(time.monotonic() - started) * 1000.0,
             usage=_sum_usage(usages),
-            repaired=calls > 1,
+            repaired=repaired,
         )
 
     def _parse(self, content: str, request: PlanRequest) -> tuple[dict[str, Any], T] | str:
@@ -338,9 +349,26 @@ class PlannerClient[T]:
             return f"the plan does not match the schema: {err}"
         return raw, plan
 
-    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None]:
+    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int]:
+        """One answer: its text, token usage, and how many HTTP calls it took (2 after a fallback)."""
         url = self.chat_url
-        payload = await self._request_json("POST", url, self._body(messages))
+        calls = 1
+        try:
+            payload = await self._request_json("POST", url, self._body(messages))
+        except PlannerHTTPError as err:
+            if not (self._structured_output and err.status in _SCHEMA_REFUSED_STATUSES):
+                raise
+            # Not every OpenAI-compatible server takes a JSON schema as response format (older Ollama,
+            # LocalAI builds); plain JSON mode then still keeps the answer parseable. Decided once per
+            # client: the next requests go out without the schema straight away.
+            _LOGGER.warning(
+                "Planner at %s refused the plan schema as response format (%s); using JSON mode instead",
+                url,
+                err,
+            )
+            self._structured_output = False
+            payload = await self._request_json("POST", url, self._body(messages))
+            calls = 2
         try:
             message = payload["choices"][0]["message"]
             content = message.get("content")
@@ -348,7 +376,7 @@ class PlannerClient[T]:
             raise PlannerError(
                 f"planner at {url} sent a reply without choices[0].message: {_snippet(json.dumps(payload))}"
             ) from None
-        return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage"))
+        return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage")), calls
 
     async def _request_json(self, method: str, url: str, body: Any = None) -> dict[str, Any]:
         try:
@@ -361,9 +389,10 @@ class PlannerClient[T]:
             ) as response:
                 text = await response.text(errors="replace")
                 if not 200 <= response.status < 300:
-                    raise PlannerError(
+                    raise PlannerHTTPError(
                         f"planner at {url} answered HTTP {response.status} {response.reason or ''}".rstrip()
-                        + (f": {_snippet(text)}" if text else "")
+                        + (f": {_snippet(text)}" if text else ""),
+                        response.status,
                     )
         except TimeoutError:
             raise
