@@ -9,6 +9,8 @@ Metrics (over the file's utterances):
 * ``exact_match`` — intent right and the slot set identical.
 * ``latency_ms_p50`` / ``p99`` — parse + embed of one request, single-threaded, after warm-up (the
   embedding of the slot-stripped text, as the reuse pipeline does it).
+* ``models_rss_mb`` — resident memory the two models and the tokenizer added to the process, loaded and
+  run over the file (Linux; ``null`` elsewhere).
 """
 
 from __future__ import annotations
@@ -64,6 +66,17 @@ def evaluate(
     }
 
 
+def resident_mb() -> float | None:
+    """This process's resident set size in MB (Linux ``/proc``; None elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="labelled file to evaluate")
@@ -90,9 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     if not utterances:
         print("eval-nlu: no utterances to evaluate", file=sys.stderr)
         return 2
+    before = resident_mb()
     parser = JointParser.load(label_space=FORMAT_LABEL_SPACE[args.format], min_confidence=0.0)
     embedder = SentenceEmbedder.load()
-    result = evaluate(utterances, parser, embedder)
+    result: dict[str, float | int | None] = dict(evaluate(utterances, parser, embedder))
+    after = resident_mb()
+    # What loading both models (and the tokenizer) and running them added to the process's resident memory.
+    result["models_rss_mb"] = None if before is None or after is None else round(after - before, 1)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result))
