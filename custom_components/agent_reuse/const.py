@@ -78,3 +78,5 @@ ATTR_LANGUAGE: Final = "language"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_INTENT: Final = "intent"
 ATTR_ENTITY_ID: Final = "entity_id"
+#: A cached plan's id, as traces report it (``matched_entry_id``).
+ATTR_PLAN_ID: Final = "plan_id"

@@ -1,4 +1,5 @@
-"""Actions: ``agent_reuse.process`` (text in, speech + trace out) and ``agent_reuse.clear_cache``.
+"""Actions: ``agent_reuse.process`` (text in, speech + trace out) and ``agent_reuse.clear_cache`` (all plans,
+or those of an intent, of an entity, or one plan by id).
 
 Why ``process`` next to ``conversation.process``: it returns the engine's trace (hit/miss, similarity,
 timings), which automations and scripts can branch on and users can inspect from the developer tools; and
@@ -19,6 +20,7 @@ from .const import (
     ATTR_ENTITY_ID,
     ATTR_INTENT,
     ATTR_LANGUAGE,
+    ATTR_PLAN_ID,
     ATTR_TEXT,
     DOMAIN,
     SERVICE_CLEAR_CACHE,
@@ -39,6 +41,7 @@ CLEAR_CACHE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Optional(ATTR_INTENT): cv.string,
         vol.Optional(ATTR_ENTITY_ID): cv.string,
+        vol.Optional(ATTR_PLAN_ID): cv.string,
     }
 )
 
@@ -82,10 +85,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async def async_clear_cache(call: ServiceCall) -> ServiceResponse:
         intent_name: str | None = call.data.get(ATTR_INTENT)
         entity: str | None = call.data.get(ATTR_ENTITY_ID)
+        plan_id: str | None = call.data.get(ATTR_PLAN_ID)
         removed = 0
         for entry in _loaded_entries(hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
             data = entry.runtime_data
-            if intent_name is None and entity is None:
+            if intent_name is None and entity is None and plan_id is None:
                 removed += len(data.cache)
                 data.cache.clear()
             else:
@@ -93,6 +97,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
                     removed += data.cache.remove_intent(intent_name)
                 if entity is not None:
                     removed += _remove_entity(hass, data.cache, entity)
+                if plan_id is not None:
+                    # One plan that did the wrong thing: its id is the trace's matched_entry_id.
+                    removed += int(data.cache.remove(plan_id.strip()))
             data.store.async_schedule_save()
             data.async_notify_changed()
         return {"removed": removed}

@@ -102,3 +102,19 @@ async def test_clear_cache_all_by_intent_and_by_entity(
     )
     assert response == {"removed": 1}
     assert [entry.intent for entry in cache.entries()] == ["HassTurnOn"]
+
+    # One plan by the id a trace reports for it (a reuse that did the wrong thing).
+    await fill()
+    reply = await agent.runtime_data.async_handle("turn on the bedroom light", "en")
+    plan_id = reply.trace.matched_entry_id
+    assert plan_id is not None
+    response = await home.services.async_call(
+        DOMAIN, "clear_cache", {"plan_id": plan_id}, blocking=True, return_response=True
+    )
+    assert response == {"removed": 1}
+    assert plan_id not in cache
+    assert [entry.intent for entry in cache.entries()] == ["HassTurnOff"]
+    response = await home.services.async_call(
+        DOMAIN, "clear_cache", {"plan_id": plan_id}, blocking=True, return_response=True
+    )
+    assert response == {"removed": 0}
