@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.agent_reuse.engine.cache import PlanCache
+from custom_components.agent_reuse.engine.cache import CacheLookup, PlanCache
 from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
 from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.plan import Plan
@@ -53,6 +53,16 @@ def test_seeding_adds_once_and_never_replaces_a_plan_the_planner_made(
     kept = cache.get(mine.entry_id)
     assert kept is not None
     assert kept.plan == MY_PLAN
+
+
+def lookup(
+    cache: PlanCache, parser: JointParser, embedder: SentenceEmbedder, text: str, language: str = ""
+) -> tuple[CacheLookup, dict[str, str]]:
+    """What the pipeline does before binding: parse, strip, embed, search the intent's partition."""
+    parsed = parser.parse(text, language)
+    assert parsed.intent is not None
+    stripped = strip_slots(parsed)
+    return cache.lookup(parsed.intent, embedder.embed(stripped.text), stripped.signature), parsed.slot_values
 
 
 def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]:
@@ -132,14 +142,11 @@ def test_everyday_requests_are_served_by_their_starter_plan(
     template: str,
     call: tuple[str, str, dict[str, str]],
 ) -> None:
-    parsed = joint_parser.parse(text, language)
-    assert parsed.intent is not None
-    stripped = strip_slots(parsed)
-    lookup = seeded.lookup(parsed.intent, sentence_embedder.embed(stripped.text), stripped.signature)
-    assert lookup.hit
-    assert lookup.entry is not None
-    assert lookup.entry.template_text == template
-    inputs = first_service(lookup.entry.plan, parsed.slot_values)
+    found, slots = lookup(seeded, joint_parser, sentence_embedder, text, language)
+    assert found.hit
+    assert found.entry is not None
+    assert found.entry.template_text == template
+    inputs = first_service(found.entry.plan, slots)
     assert (inputs["domain"], inputs["service"], inputs["target"]) == call
 
 
@@ -150,8 +157,5 @@ def test_other_devices_said_the_same_way_are_not_served_the_lights_plan(
     seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder, text: str
 ) -> None:
     """打开{area}的风扇 has the same intent and slots as 打开{area}的灯 — only the similarity tells them apart."""
-    parsed = joint_parser.parse(text)
-    assert parsed.intent is not None
-    stripped = strip_slots(parsed)
-    lookup = seeded.lookup(parsed.intent, sentence_embedder.embed(stripped.text), stripped.signature)
-    assert not lookup.hit
+    found, _ = lookup(seeded, joint_parser, sentence_embedder, text)
+    assert not found.hit
