@@ -189,6 +189,10 @@ def _snapshot(entry: CacheEntry) -> CacheEntry:
     return dataclasses.replace(entry, plan=copy.deepcopy(entry.plan))
 
 
+def _snapshot_or_none(entry: CacheEntry | None) -> CacheEntry | None:
+    return None if entry is None else _snapshot(entry)
+
+
 class PlanCache:
     """Cached plans partitioned by intent, searched by cosine similarity with threshold γ.
 
@@ -340,15 +344,17 @@ class PlanCache:
         hits = [r for r in results if r.hit is not None and r.hit_score is not None]
         seen = [r for r in results if r.best_score is not None]
         best_seen = max(seen, key=lambda r: r.best_score if r.best_score is not None else -2.0, default=None)
-        nearest = _snapshot(best_seen.nearest) if best_seen and best_seen.nearest else None
+        nearest_entry = best_seen.nearest if best_seen else None
         best_score = best_seen.best_score if best_seen else None
         if hits:
             winner = max(hits, key=lambda r: r.hit_score if r.hit_score is not None else -2.0)
             assert winner.hit is not None
             self._hits += 1
-            return CacheLookup(
-                True, _snapshot(winner.hit), winner.hit_score, best_score, nearest, None, candidates
-            )
+            hit = _snapshot(winner.hit)
+            # Usually the hit is also the nearest entry: one snapshot (a deep copy of the plan) serves both.
+            nearest = hit if nearest_entry is winner.hit else _snapshot_or_none(nearest_entry)
+            return CacheLookup(True, hit, winner.hit_score, best_score, nearest, None, candidates)
+        nearest = _snapshot_or_none(nearest_entry)
         if best_seen is None:
             reason = MissReason.EMPTY_PARTITION
         elif any(r.any_above_threshold for r in results):
