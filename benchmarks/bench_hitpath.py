@@ -1,8 +1,9 @@
 """``scripts/bench-hitpath``: the hit path's overhead and end-to-end latency, beside the miss path.
 
 Prints and writes ``{"overhead_ms_p50", "overhead_ms_p99", "hit_e2e_ms_p50", "hit_e2e_ms_p99",
-"miss_e2e_ms_p50", ...}``. Overhead = parse + strip + embed + search + bind of one request, engine only
-(``benchmarks/hitpath_overhead.py``); end to end = text in → services called → reply inside a real Home
+"miss_e2e_ms_p50", ...}``; ``exact_template_*`` are the hits whose template text is cached verbatim, served
+as the pipeline serves them (no embedding). Overhead = parse + strip + embed + search + bind of one request,
+engine only (``benchmarks/hitpath_overhead.py``); end to end = text in → services called → reply inside a real Home
 Assistant (``tests/integration/bench_hitpath.py``, the integration tests' harness), with the miss path
 planned by the embedded local LLM. Targets: overhead p50 ≤ 3 ms, hit end-to-end p50 ≤ 30 ms.
 """
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "overhead_ms_p99": overhead.p99_ms,
         "overhead_requests": overhead.requests,
         "overhead_stage_p50_ms": overhead.stage_p50_ms,
+        "exact_template_share": overhead.exact_share,
+        "exact_template_overhead_ms_p50": overhead.exact_p50_ms,
+        "exact_template_overhead_ms_p99": overhead.exact_p99_ms,
     }
     print("overhead:", json.dumps(result), flush=True)
     if not args.skip_e2e:

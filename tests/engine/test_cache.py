@@ -187,6 +187,40 @@ def test_signature_gate_widens_search_beyond_first_candidates(rng: np.random.Gen
     assert not result.hit
 
 
+def test_exact_template_lookup_needs_the_same_text_and_signature(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    cache = PlanCache(DIM, threshold=0.75, max_entries=10)
+    on = add(cache, "HassTurnOn", unit(rng), template_text="turn on the {name}")
+    add(
+        cache,
+        "HassTurnOn",
+        unit(rng),
+        {"name", "brightness"},
+        template_text="turn on the {name} at {brightness}",
+    )
+    hit = cache.lookup_exact("HassTurnOn", "turn on the {name}", {"name"})
+    assert hit is not None
+    assert hit.hit
+    assert hit.entry is not None
+    assert hit.entry.entry_id == on.entry_id
+    assert hit.score == 1.0
+    assert cache.lookup_exact("HassTurnOn", "turn on the {name}", {"name", "brightness"}) is None  # the gate
+    assert cache.lookup_exact("HassTurnOff", "turn on the {name}", {"name"}) is None  # another partition
+    assert cache.lookup_exact("HassTurnOn", "switch on the {name}", {"name"}) is None  # another text
+    assert cache.stats().lookups == 1
+    # Survives a save and load; gone with the entry.
+    cache.save(tmp_path / "c.json")
+    loaded = PlanCache.load(tmp_path / "c.json", DIM)
+    assert loaded.lookup_exact("HassTurnOn", "turn on the {name}", {"name"}) is not None
+    assert loaded.remove(on.entry_id)
+    assert loaded.lookup_exact("HassTurnOn", "turn on the {name}", {"name"}) is None
+    cache.clear()
+    assert (
+        cache.lookup_exact("HassTurnOn", "turn on the {name} at {brightness}", {"name", "brightness"}) is None
+    )
+
+
 def test_lookup_validates_embeddings(rng: np.random.Generator) -> None:
     cache = PlanCache(DIM)
     with pytest.raises(ValueError, match="dimensions"):

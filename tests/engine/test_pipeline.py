@@ -130,8 +130,21 @@ async def test_miss_then_hit_rebinds_new_slot_values(
     assert planner_server.calls() == 1
     assert runner.calls[-1]["target"] == {"area": "bedroom"}
     assert second.speech == "Turned on bedroom."
+    # The same template text as the cached entry: served without computing an embedding.
+    assert second.trace.exact_template
+    assert second.trace.similarity == 1.0
+    assert set(second.trace.timings_ms) == {"parse", "search", "bind", "execute", "total"}
+
+    # Phrased differently: embedded and found by similarity.
+    third = await pipeline.handle(Request("switch on the bedroom light", "en"))
+    assert third.trace.outcome == "hit"
+    assert not third.trace.exact_template
+    assert third.trace.similarity is not None
+    assert 0.8 <= third.trace.similarity < 0.99
+    assert third.trace.matched_entry_id == second.trace.matched_entry_id
     for stage in ("parse", "embed", "search", "bind", "execute", "total"):
-        assert stage in second.trace.timings_ms
+        assert stage in third.trace.timings_ms
+    assert planner_server.calls() == 1
 
 
 async def test_chinese_pair_reuses_the_plan(

@@ -75,6 +75,8 @@ class Trace:
     template_text: str = ""
     similarity: float | None = None
     matched_entry_id: str | None = None
+    #: Served by a plan cached for exactly this template text (no embedding computed).
+    exact_template: bool = False
     miss_reason: str | None = None
     cached: bool = False
     planner_calls: int = 0
@@ -187,9 +189,12 @@ class ReusePipeline:
             self.stats.unknown_intent += 1
             return await self._plan_and_run(request, parsed, template, None, extra, clock, trace)
 
-        embedding = self.embedder.embed(template.text)
-        clock.lap("embed")
-        lookup = self.cache.lookup(parsed.intent, embedding, template.signature)
+        embedding: npt.NDArray[Any] | None = None
+        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature)
+        if lookup is None:  # not cached verbatim: embed and search by similarity
+            embedding = self.embedder.embed(template.text)
+            clock.lap("embed")
+            lookup = self.cache.lookup(parsed.intent, embedding, template.signature)
         clock.lap("search")
         trace.similarity = None if lookup.best_score is None else round(float(lookup.best_score), 4)
         if lookup.hit and lookup.entry is not None:
@@ -198,6 +203,7 @@ class ReusePipeline:
             if bound is not None:
                 trace.outcome = "hit"
                 trace.matched_entry_id = lookup.entry.entry_id
+                trace.exact_template = embedding is None
                 trace.similarity = None if lookup.score is None else round(float(lookup.score), 4)
                 self.stats.hits += 1
                 report = await self.executor.execute(bound, extra=extra)
@@ -212,6 +218,8 @@ class ReusePipeline:
             trace.miss_reason = lookup.reason.value if lookup.reason is not None else None
         trace.outcome = "miss"
         self.stats.misses += 1
+        if embedding is None:  # an exact match that could not be bound: the new plan needs the vector
+            embedding = self.embedder.embed(template.text)
         return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace)
 
     def _bind_cached(self, entry: CacheEntry, parsed: ParsedRequest) -> BoundPlan | None:
