@@ -33,9 +33,10 @@ from unittest.mock import patch
 
 import paho.mqtt.client as paho
 import pytest
+from homeassistant.components.conversation import ConversationResult, async_converse
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import CONF_PORT, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -171,6 +172,24 @@ def agent_entity_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     entity_id = er.async_get(hass).async_get_entity_id("conversation", DOMAIN, entry.entry_id)
     assert entity_id is not None
     return entity_id
+
+
+async def ask(
+    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str = "en"
+) -> ConversationResult:
+    """Send text to the agent through Assist."""
+    return await async_converse(hass, text, None, Context(), language, agent_entity_id(hass, entry))
+
+
+def last_trace(entry: MockConfigEntry) -> dict[str, Any]:
+    """The trace of the entry's last request."""
+    trace: dict[str, Any] = entry.runtime_data.traces[-1]
+    return trace
+
+
+def speech(result: ConversationResult) -> str:
+    """The plain speech of a conversation result."""
+    return str(result.response.speech["plain"]["speech"])
 
 
 # -- plans the scripted planner returns ------------------------------------------------------------------

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
-from homeassistant.components.conversation import ConversationResult, async_converse
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -26,11 +24,13 @@ from .conftest import (
     KITCHEN_LIGHT,
     SECRET_LIGHT,
     Recorder,
-    agent_entity_id,
+    ask,
+    last_trace,
     plan_json,
     respond_step,
     service_step,
     setup_agent,
+    speech,
 )
 
 #: What an LLM plans for "turn on the {area} {domain}": the service call, an MQTT notification, a reply.
@@ -55,23 +55,6 @@ ZH_AREA_LIGHT_PLAN = plan_json(
     service_step({"area": "{slot.area}"}),
     respond_step("已打开{slot.area}的灯。"),
 )
-
-
-async def ask(
-    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str = "en"
-) -> ConversationResult:
-    """Send text to the agent through Assist."""
-    return await async_converse(hass, text, None, Context(), language, agent_entity_id(hass, entry))
-
-
-def last_trace(entry: MockConfigEntry) -> dict[str, Any]:
-    """The trace of the entry's last request."""
-    trace: dict[str, Any] = entry.runtime_data.traces[-1]
-    return trace
-
-
-def speech(result: ConversationResult) -> str:
-    return str(result.response.speech["plain"]["speech"])
 
 
 async def test_plan_once_then_reuse_with_new_slot_values(

@@ -7,8 +7,7 @@ from homeassistant.core import HomeAssistant
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
-from .conftest import BED_LIGHT, KITCHEN_LIGHT, SECRET_LIGHT, setup_agent
-from .test_reuse import ask, last_trace, speech
+from .conftest import BED_LIGHT, KITCHEN_LIGHT, SECRET_LIGHT, ask, last_trace, setup_agent, speech
 
 
 async def test_everyday_commands_are_served_from_the_first_request(
