@@ -209,12 +209,16 @@ def test_exact_template_lookup_needs_the_same_text_and_signature(
     assert cache.lookup_exact("HassTurnOff", "turn on the {name}", {"name"}) is None  # another partition
     assert cache.lookup_exact("HassTurnOn", "switch on the {name}", {"name"}) is None  # another text
     assert cache.stats().lookups == 1
+    assert cache.has_template("HassTurnOn", "en", "turn on the {name}")
+    assert not cache.has_template("HassTurnOn", "zh", "turn on the {name}")  # another language
+    assert not cache.has_template("HassTurnOff", "en", "turn on the {name}")
     # Survives a save and load; gone with the entry.
     cache.save(tmp_path / "c.json")
     loaded = PlanCache.load(tmp_path / "c.json", DIM)
     assert loaded.lookup_exact("HassTurnOn", "turn on the {name}", {"name"}) is not None
     assert loaded.remove(on.entry_id)
     assert loaded.lookup_exact("HassTurnOn", "turn on the {name}", {"name"}) is None
+    assert not loaded.has_template("HassTurnOn", "en", "turn on the {name}")
     cache.clear()
     assert (
         cache.lookup_exact("HassTurnOn", "turn on the {name} at {brightness}", {"name", "brightness"}) is None

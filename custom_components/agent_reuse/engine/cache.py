@@ -299,6 +299,12 @@ class PlanCache:
             result = self._search(partition, query, wanted) if partition is not None else None
             return self._finish_lookup([result] if result is not None else [])
 
+    def has_template(self, intent: str, language: str, template_text: str) -> bool:
+        """Whether an entry is cached for exactly this intent, language and template text."""
+        with self._lock:
+            ids = self._by_template.get((intent, template_text), ())
+            return any(self._lru[entry_id].language == language for entry_id in ids)
+
     def lookup_exact(
         self, intent: str, template_text: str, slot_types: Iterable[str] = frozenset()
     ) -> CacheLookup | None:

@@ -24,17 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import numpy.typing as npt
+from typing import Any
 
 from .cache import PlanCache
+from .pipeline import Embedder
 from .plan import Plan
 from .plan_schema import ACTION_HA_SERVICE, ACTION_RESPOND
-
-
-class _Embedder(Protocol):
-    def embed(self, text: str) -> npt.NDArray[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -70,12 +65,21 @@ def _switch(intent: str, language: str, template: str, target: Mapping[str, str]
     return StarterPlan(intent, language, template, _service_plan("homeassistant", service, target, reply))
 
 
+def _set_brightness(language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+    plan = _service_plan("light", "turn_on", target, reply, {"brightness_pct": "{slot.brightness}"})
+    return StarterPlan("HassLightSet", language, template, plan)
+
+
+def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
+    target = {"area": "{slot.area}", "domain": "climate"}
+    plan = _service_plan("climate", "set_temperature", target, reply, {"temperature": "{slot.temperature}"})
+    return StarterPlan("HassClimateSetTemperature", language, template, plan)
+
+
 _NAME = {"name": "{slot.name}"}
 _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
 _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
-_BRIGHTNESS = {"brightness_pct": "{slot.brightness}"}
-_TEMPERATURE = {"temperature": "{slot.temperature}"}
 
 STARTER_PLANS: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
@@ -109,69 +113,41 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         _AREA_KIND,
         "Turned off the {slot.domain}s in the {slot.area}.",
     ),
-    StarterPlan(
-        "HassLightSet",
-        "en",
-        "set the {name} to {brightness}%",
-        _service_plan("light", "turn_on", _NAME, "Set {slot.name} to {slot.brightness}%.", _BRIGHTNESS),
-    ),
-    StarterPlan(
-        "HassLightSet",
+    _set_brightness("en", "set the {name} to {brightness}%", _NAME, "Set {slot.name} to {slot.brightness}%."),
+    _set_brightness(
         "en",
         "set the {area} lights to {brightness}%",
-        _service_plan(
-            "light", "turn_on", _AREA_LIGHTS, "Set the {slot.area} lights to {slot.brightness}%.", _BRIGHTNESS
-        ),
+        _AREA_LIGHTS,
+        "Set the {slot.area} lights to {slot.brightness}%.",
     ),
-    StarterPlan(
-        "HassClimateSetTemperature",
+    _set_area_temperature(
         "en",
         "set the {area} temperature to {temperature} degrees",
-        _service_plan(
-            "climate",
-            "set_temperature",
-            {"area": "{slot.area}", "domain": "climate"},
-            "Set the {slot.area} temperature to {slot.temperature} degrees.",
-            _TEMPERATURE,
-        ),
+        "Set the {slot.area} temperature to {slot.temperature} degrees.",
     ),
     # Chinese.
     _switch("HassTurnOn", "zh", "打开{name}", _NAME, "已打开{slot.name}。"),
     _switch("HassTurnOff", "zh", "关闭{name}", _NAME, "已关闭{slot.name}。"),
     _switch("HassTurnOn", "zh", "打开{area}的灯", _AREA_LIGHTS, "已打开{slot.area}的灯。"),
     _switch("HassTurnOff", "zh", "关闭{area}的灯", _AREA_LIGHTS, "已关闭{slot.area}的灯。"),
-    StarterPlan(
-        "HassLightSet",
-        "zh",
-        "把{name}亮度调到{brightness}",
-        _service_plan(
-            "light", "turn_on", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。", _BRIGHTNESS
-        ),
+    _set_brightness(
+        "zh", "把{name}亮度调到{brightness}", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。"
     ),
-    StarterPlan(
-        "HassClimateSetTemperature",
-        "zh",
-        "把{area}温度调到{temperature}度",
-        _service_plan(
-            "climate",
-            "set_temperature",
-            {"area": "{slot.area}", "domain": "climate"},
-            "已把{slot.area}的温度调到{slot.temperature}度。",
-            _TEMPERATURE,
-        ),
+    _set_area_temperature(
+        "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
     ),
 )
 
 
-def seed_cache(cache: PlanCache, embedder: _Embedder, plans: Sequence[StarterPlan] = STARTER_PLANS) -> int:
+def seed_cache(cache: PlanCache, embedder: Embedder, plans: Sequence[StarterPlan] = STARTER_PLANS) -> int:
     """Add the starter plans the cache does not have yet (same intent, language and template); return how many.
 
-    Blocking (one embedding per added plan, ~1 ms each): call it from an executor thread.
+    Blocking (one embedding per added plan, ~1 ms each): call it from an executor thread. Runs at every
+    setup, so it asks the cache's template index instead of copying every cached plan.
     """
-    present = {(e.intent, e.language, e.template_text) for e in cache.entries()}
     added = 0
     for starter in plans:
-        if (starter.intent, starter.language, starter.template) in present:
+        if cache.has_template(starter.intent, starter.language, starter.template):
             continue
         plan = Plan.from_dict(starter.plan)
         cache.add(
