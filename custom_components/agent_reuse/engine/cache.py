@@ -29,14 +29,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import copy
 import dataclasses
 import enum
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 import uuid
@@ -51,6 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import CacheFileError
+from .files import aside_path, atomic_write
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -584,7 +583,7 @@ class PlanCache:
         text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
         with self._save_lock:
             try:
-                _atomic_write(target, text.encode("utf-8"))
+                atomic_write(target, text.encode("utf-8"))
             except OSError as err:
                 raise CacheFileError(f"could not write plan cache file {target}: {err}") from err
         return target
@@ -665,7 +664,7 @@ class PlanCache:
         moved: Path | None = None
         if kind != "unreadable" or path.exists():
             label = "stale" if kind == "stale" else "corrupt"
-            moved = _unique_aside_path(path, label)
+            moved = aside_path(path, label)
             try:
                 os.replace(path, moved)
             except OSError as err:
@@ -763,35 +762,3 @@ def _entry_from_json(item: Any, dim: int) -> CacheEntry:
         hits=count("hits"),
         failures=count("failures"),
     )
-
-
-def _unique_aside_path(path: Path, label: str) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
-    number = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
-        number += 1
-    return candidate
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` so that a crash leaves either the old or the new file."""
-    directory = target.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -11,6 +11,10 @@ callable that describes what the planner may use (exposed entities, areas); ever
 
 Every request returns a :class:`Trace` (hit/miss, similarity, matched entry, per-stage timings), so a user
 can see why a request was or was not served from the cache, and benchmarks can read the overheads.
+
+Whether a candidate the cache found may act is the :class:`~.reuse_policy.ReusePolicy`'s call (a fixed γ, or
+thresholds learned under a false-reuse budget δ); the pipeline feeds it every fresh plan that a candidate
+could have replaced, and hands back sampled reuses to audit (:attr:`Reply.audit`, :meth:`run_audit`).
 """
 
 from __future__ import annotations
@@ -23,12 +27,13 @@ from typing import Any, Protocol
 
 import numpy.typing as npt
 
-from .cache import CacheEntry, PlanCache
+from .cache import CacheEntry, CacheLookup, PlanCache
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError
 from .executor import ExecutionReport, Executor
 from .nlu import ParsedRequest
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
+from .reuse_policy import Candidate, ReusePolicy
 from .template import Template, strip_slots
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,6 +83,12 @@ class Trace:
     #: Served by a plan cached for exactly this template text (no embedding computed).
     exact_template: bool = False
     miss_reason: str | None = None
+    #: The learned threshold the candidate was held to (error-bounded mode only).
+    threshold: float | None = None
+    #: On a miss with a candidate: whether the fresh plan does what the candidate would have done.
+    candidate_equivalent: bool | None = None
+    #: This reuse will be re-planned in the background and compared (sampled audit).
+    audit: bool = False
     cached: bool = False
     planner_calls: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -88,6 +99,17 @@ class Trace:
 
 
 @dataclass(frozen=True)
+class Audit:
+    """A reuse to re-plan in the background and compare (see :meth:`ReusePipeline.run_audit`)."""
+
+    request: Request
+    parsed: ParsedRequest
+    template: Template
+    candidate: Candidate
+    reused: BoundPlan
+
+
+@dataclass(frozen=True)
 class Reply:
     """The spoken answer, whether every step succeeded, the trace, and the execution report if any."""
 
@@ -95,6 +117,8 @@ class Reply:
     success: bool
     trace: Trace
     report: ExecutionReport | None = None
+    #: Set when this reuse was sampled for an audit: the caller runs :meth:`ReusePipeline.run_audit` later.
+    audit: Audit | None = None
 
 
 @dataclass
@@ -138,6 +162,7 @@ class ReusePipeline:
         executor: Executor,
         planner_context: Callable[[], PlannerContext] = PlannerContext,
         no_planner_message: str = "I can't plan this request: no planner is reachable.",
+        policy: ReusePolicy | None = None,
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -146,6 +171,10 @@ class ReusePipeline:
         self.executor = executor
         self._planner_context = planner_context
         self._no_planner_message = no_planner_message
+        self.policy = policy or ReusePolicy()
+        if self.policy.bounded:
+            # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
+            self.cache.threshold = self.policy.cache_threshold_floor
         self._plans: dict[str, Plan] = {}  # entry id → parsed plan, so hits skip re-validation
         self.stats = PipelineStats()
 
@@ -197,30 +226,85 @@ class ReusePipeline:
             lookup = self.cache.lookup(parsed.intent, embedding, template.signature)
         clock.lap("search")
         trace.similarity = None if lookup.best_score is None else round(float(lookup.best_score), 4)
-        if lookup.hit and lookup.entry is not None:
-            bound = self._bind_cached(lookup.entry, parsed)
-            clock.lap("bind")
-            if bound is not None:
-                trace.outcome = "hit"
-                trace.matched_entry_id = lookup.entry.entry_id
-                trace.exact_template = embedding is None
-                trace.similarity = None if lookup.score is None else round(float(lookup.score), 4)
-                self.stats.hits += 1
-                report = await self.executor.execute(bound, extra=extra)
-                clock.lap("execute")
-                if report.success:
-                    self.cache.record_hit(lookup.entry.entry_id)
-                elif self.cache.record_failure(lookup.entry.entry_id):
-                    self._plans.pop(lookup.entry.entry_id, None)
-                return Reply(report.speech, report.success, trace, report)
-            trace.miss_reason = "bind_failed"
+        candidate: tuple[Candidate, CacheEntry] | None = None
+        if lookup.hit and lookup.entry is not None and lookup.score is not None:
+            found = Candidate(parsed.intent, lookup.entry.entry_id, float(lookup.score))
+            trace.threshold = self.policy.threshold(found.intent, found.entry_id)
+            if self.policy.allows(found):
+                bound = self._bind_cached(lookup.entry, parsed)
+                clock.lap("bind")
+                if bound is not None:
+                    return await self._reuse(request, parsed, template, found, bound, extra, clock, trace)
+                trace.miss_reason = "bind_failed"
+            else:
+                trace.miss_reason = "below_learned_threshold"
+                candidate = (found, lookup.entry)
         else:
             trace.miss_reason = lookup.reason.value if lookup.reason is not None else None
+            candidate = self._runner_up(parsed.intent, lookup, template)
         trace.outcome = "miss"
         self.stats.misses += 1
         if embedding is None:  # an exact match that could not be bound: the new plan needs the vector
             embedding = self.embedder.embed(template.text)
-        return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace)
+        return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace, candidate)
+
+    async def _reuse(
+        self,
+        request: Request,
+        parsed: ParsedRequest,
+        template: Template,
+        candidate: Candidate,
+        bound: BoundPlan,
+        extra: Mapping[str, Any] | None,
+        clock: _Clock,
+        trace: Trace,
+    ) -> Reply:
+        trace.outcome = "hit"
+        trace.matched_entry_id = candidate.entry_id
+        trace.exact_template = "embed" not in clock.timings
+        trace.similarity = round(candidate.score, 4)
+        self.stats.hits += 1
+        self.policy.record_reuse(candidate)
+        report = await self.executor.execute(bound, extra=extra)
+        clock.lap("execute")
+        if report.success:
+            self.cache.record_hit(candidate.entry_id)
+        elif self.cache.record_failure(candidate.entry_id):
+            self._plans.pop(candidate.entry_id, None)
+        audit = None
+        if self.planner is not None and self.policy.wants_audit():
+            trace.audit = True
+            audit = Audit(request, parsed, template, candidate, bound)
+        return Reply(report.speech, report.success, trace, report, audit)
+
+    def _runner_up(
+        self, intent: str, lookup: CacheLookup, template: Template
+    ) -> tuple[Candidate, CacheEntry] | None:
+        """The nearest entry of a miss, if it takes this request's slot types and scores where a learned
+        threshold could ever be: the fresh plan will say whether reusing it would have been right."""
+        nearest, score = lookup.nearest, lookup.best_score
+        if nearest is None or score is None or score < self.policy.cache_threshold_floor:
+            return None
+        if not nearest.signature_accepts(template.signature):
+            return None
+        return Candidate(intent, nearest.entry_id, float(score)), nearest
+
+    async def run_audit(self, audit: Audit) -> bool | None:
+        """Re-plan a reused request and compare what the fresh plan does with what the reused plan did.
+
+        Returns whether they were equivalent, or None when no comparison was possible (planner error, an
+        invalid plan). Nothing is executed or cached: the audit only teaches the reuse policy.
+        """
+        if self.planner is None:
+            return None
+        try:
+            result = await self.planner.plan(self._plan_request(audit.request, audit.parsed, audit.template))
+            fresh = result.plan.bind(audit.parsed.slot_values)
+        except AgentReuseError as err:
+            _LOGGER.debug("audit of %r not possible: %s", audit.request.text, err)
+            return None
+        self.stats.planner_calls += result.http_calls
+        return self.policy.observe_audit(audit.candidate, fresh, audit.reused)
 
     def _bind_cached(self, entry: CacheEntry, parsed: ParsedRequest) -> BoundPlan | None:
         plan = self._plans.get(entry.entry_id)
@@ -246,21 +330,12 @@ class ReusePipeline:
         extra: Mapping[str, Any] | None,
         clock: _Clock,
         trace: Trace,
+        candidate: tuple[Candidate, CacheEntry] | None = None,
     ) -> Reply:
         if self.planner is None:
             raise PlannerError(self._no_planner_message)
-        context = self._planner_context()
-        plan_request = PlanRequest(
-            template_text=template.text,
-            slot_types=sorted(template.signature),
-            intent=parsed.intent,
-            language=request.language,
-            entities=context.entities,
-            areas=context.areas,
-            mqtt_topics=context.mqtt_topics,
-        )
         try:
-            result = await self.planner.plan(plan_request)
+            result = await self.planner.plan(self._plan_request(request, parsed, template))
         finally:
             clock.lap("plan")
         trace.planner_calls = result.http_calls
@@ -268,6 +343,11 @@ class ReusePipeline:
         bound = result.plan.bind(parsed.slot_values)
         report = await self.executor.execute(bound, extra=extra)
         clock.lap("execute")
+        if candidate is not None and report.success:
+            # The planner ran anyway: what it wrote labels the candidate's score for the reuse policy.
+            reused = self._bind_cached(candidate[1], parsed)
+            if reused is not None:
+                trace.candidate_equivalent = self.policy.observe(candidate[0], bound, reused)
         if parsed.intent is not None and embedding is not None and report.success:
             self.cache.add(
                 intent=parsed.intent,
@@ -282,3 +362,15 @@ class ReusePipeline:
             )
             trace.cached = True
         return Reply(report.speech, report.success, trace, report)
+
+    def _plan_request(self, request: Request, parsed: ParsedRequest, template: Template) -> PlanRequest:
+        context = self._planner_context()
+        return PlanRequest(
+            template_text=template.text,
+            slot_types=sorted(template.signature),
+            intent=parsed.intent,
+            language=request.language,
+            entities=context.entities,
+            areas=context.areas,
+            mqtt_topics=context.mqtt_topics,
+        )
