@@ -6,6 +6,8 @@ wires the engine (``engine/``, which knows nothing about Home Assistant) to Home
 * the shared local models (loaded once per instance, in the executor — see ``loader.py``);
 * the entry's plan cache, persisted under ``.storage/agent_reuse/<entry_id>.json`` (``cache_store.py``),
   so a reload or restart keeps every cached plan;
+* the reuse policy: a fixed threshold γ, or the error-bounded mode (thresholds learned under the user's
+  false-reuse budget δ), with its evidence persisted beside the plans;
 * the planner client on Home Assistant's shared aiohttp session;
 * the executor with the Home Assistant runners (``runners.py``: exposed entities only);
 * cache invalidation on entity-registry and exposure changes (``invalidation.py``);
@@ -30,17 +32,23 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .cache_store import CacheStore, async_load_cache, cache_path
+from .cache_store import CacheStore, async_load_cache, async_load_learner, cache_path, policy_path
 from .const import (
     CONF_API_KEY,
+    CONF_AUDIT_RATE,
     CONF_CACHE_SIZE,
+    CONF_FALSE_REUSE_BUDGET,
     CONF_MODEL,
     CONF_PLANNER_TIMEOUT,
     CONF_PLANNER_URL,
+    CONF_REUSE_MODE,
     CONF_STARTER_PLANS,
     CONF_THRESHOLD,
+    DEFAULT_AUDIT_RATE,
     DEFAULT_CACHE_SIZE,
+    DEFAULT_FALSE_REUSE_BUDGET,
     DEFAULT_PLANNER_TIMEOUT,
+    DEFAULT_REUSE_MODE,
     DEFAULT_STARTER_PLANS,
     DEFAULT_THRESHOLD,
     DOMAIN,
@@ -48,6 +56,7 @@ from .const import (
     ISSUE_PLANNER_UNREACHABLE,
     LOGGER,
     PLANNER_MAX_TOKENS,
+    REUSE_MODE_BOUNDED,
     STEP_TIMEOUT_S,
 )
 from .data import AgentReuseConfigEntry, AgentReuseData
@@ -57,6 +66,7 @@ from .engine.pipeline import ReusePipeline
 from .engine.plan import Plan
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
+from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
 from .invalidation import CacheInvalidator
 from .loader import async_get_models, release_models
@@ -111,7 +121,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         threshold=float(settings.get(CONF_THRESHOLD, DEFAULT_THRESHOLD)),
         max_entries=int(settings.get(CONF_CACHE_SIZE, DEFAULT_CACHE_SIZE)),
     )
-    store = CacheStore(hass, cache, cache_path(hass, entry.entry_id))
+    policy = await async_create_policy(hass, entry.entry_id, settings)
+    store = CacheStore(
+        hass, cache, cache_path(hass, entry.entry_id), policy.learner, policy_path(hass, entry.entry_id)
+    )
     if settings.get(CONF_STARTER_PLANS, DEFAULT_STARTER_PLANS) and (
         added := await hass.async_add_executor_job(seed_cache, cache, models.embedder)
     ):
@@ -125,6 +138,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         planner=planner,
         executor=Executor(ha_runners(hass), step_timeout_s=STEP_TIMEOUT_S),
         planner_context=planner_context_provider(hass),
+        policy=policy,
     )
     invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
     data = AgentReuseData(
@@ -148,6 +162,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def async_create_policy(hass: HomeAssistant, entry_id: str, settings: Mapping[str, Any]) -> ReusePolicy:
+    """The entry's reuse policy. Evidence is loaded (and learned) in both modes, so switching to the bounded
+    mode starts from what this home already showed; audits cost planner calls and run in that mode only."""
+    delta = float(settings.get(CONF_FALSE_REUSE_BUDGET, DEFAULT_FALSE_REUSE_BUDGET)) / 100.0
+    bounded = settings.get(CONF_REUSE_MODE, DEFAULT_REUSE_MODE) == REUSE_MODE_BOUNDED
+    audit_rate = float(settings.get(CONF_AUDIT_RATE, DEFAULT_AUDIT_RATE)) / 100.0 if bounded else 0.0
+    learner = await async_load_learner(hass, entry_id, delta)
+    # γ stays the floor: the learner may make an intent or a plan stricter, never looser than the user set.
+    floor = float(settings.get(CONF_THRESHOLD, DEFAULT_THRESHOLD))
+    return ReusePolicy(learner, bounded=bounded, audit_rate=audit_rate, floor=floor)
 
 
 async def _async_check_planner(
@@ -187,8 +213,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) 
 
 async def async_remove_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -> None:
     """The entry is deleted: delete its cache file and issues; free the models if it was the last."""
-    path = cache_path(hass, entry.entry_id)
-    await hass.async_add_executor_job(partial(path.unlink, missing_ok=True))
+    for path in (cache_path(hass, entry.entry_id), policy_path(hass, entry.entry_id)):
+        await hass.async_add_executor_job(partial(path.unlink, missing_ok=True))
     ir.async_delete_issue(hass, DOMAIN, ISSUE_CACHE_MOVED_ASIDE.format(entry.entry_id))
     ir.async_delete_issue(hass, DOMAIN, ISSUE_PLANNER_UNREACHABLE.format(entry.entry_id))
     if not any(other.entry_id != entry.entry_id for other in hass.config_entries.async_entries(DOMAIN)):

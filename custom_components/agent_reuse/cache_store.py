@@ -1,4 +1,4 @@
-"""Persistence of one entry's plan cache: load at setup, coalesced saves, a final save at unload/stop.
+"""Persistence of one entry's plan cache and reuse evidence: load at setup, coalesced saves, a final save.
 
 Why a file of our own and not ``helpers.storage.Store``: the engine's :class:`PlanCache` already writes an
 atomic, versioned JSON file with its FAISS embeddings and moves a corrupt or stale file aside; wrapping it
@@ -8,6 +8,10 @@ in Store would duplicate that and double the memory during a save. The file live
 Why debounced: every hit updates the entry's counters and LRU position. Writing after each request would
 cost a disk write (and an fsync) per voice command; a burst of requests is coalesced into one write a few
 seconds later, and the last state is written when the entry unloads or Home Assistant stops.
+
+The reuse policy's evidence (what the error-bounded mode has learned: ``engine/reuse_policy.py``) is a second
+file beside the plans (``<entry_id>.reuse.json``), written by the same debounced save: it is what a home has
+taught the agent about when reuse goes wrong, and must survive restarts like the plans do.
 """
 
 from __future__ import annotations
@@ -21,13 +25,29 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 
 from .const import CACHE_SAVE_DELAY_S, DOMAIN, ISSUE_CACHE_MOVED_ASIDE, LOGGER
+from .engine.bounded import BoundedThresholds
 from .engine.cache import PlanCache
 from .engine.errors import CacheFileError
+from .engine.reuse_policy import load_learner, save_learner
 
 
 def cache_path(hass: HomeAssistant, entry_id: str) -> Path:
     """Where an entry's plans are stored."""
     return Path(hass.config.path(".storage", DOMAIN, f"{entry_id}.json"))
+
+
+def policy_path(hass: HomeAssistant, entry_id: str) -> Path:
+    """Where an entry's reuse evidence is stored."""
+    return Path(hass.config.path(".storage", DOMAIN, f"{entry_id}.reuse.json"))
+
+
+async def async_load_learner(hass: HomeAssistant, entry_id: str, delta: float) -> BoundedThresholds:
+    """The entry's saved reuse evidence with budget ``delta`` (the shipped prior if none; a bad file is
+    moved aside with a warning)."""
+    loaded = await hass.async_add_executor_job(load_learner, policy_path(hass, entry_id), delta)
+    if loaded.problem is not None:
+        LOGGER.warning("Reuse evidence of %s: %s", entry_id, loaded.problem)
+    return loaded.learner
 
 
 async def async_load_cache(
@@ -66,10 +86,19 @@ async def async_load_cache(
 class CacheStore:
     """Saves one cache file, at most once per :data:`CACHE_SAVE_DELAY_S` and finally on shutdown."""
 
-    def __init__(self, hass: HomeAssistant, cache: PlanCache, path: Path) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        cache: PlanCache,
+        path: Path,
+        learner: BoundedThresholds | None = None,
+        learner_path: Path | None = None,
+    ) -> None:
         self.hass = hass
         self.cache = cache
         self.path = path
+        self.learner = learner
+        self.learner_path = learner_path
         self._dirty = False
         self._cancel_timer: CALLBACK_TYPE | None = None
         self._cancel_final_write: CALLBACK_TYPE | None = None
@@ -110,12 +139,17 @@ class CacheStore:
             return
         self._dirty = False
         try:
-            await self.hass.async_add_executor_job(self.cache.save, self.path)
+            await self.hass.async_add_executor_job(self._write)
         except CacheFileError as err:
             self._dirty = True
             LOGGER.warning("Could not save the plan cache: %s", err)
             return
         self.saves += 1
+
+    def _write(self) -> None:
+        self.cache.save(self.path)
+        if self.learner is not None and self.learner_path is not None:
+            save_learner(self.learner, self.learner_path)
 
     async def async_shutdown(self) -> None:
         """Final save at unload; stops listening."""

@@ -26,6 +26,9 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -33,26 +36,36 @@ from homeassistant.helpers.selector import (
 
 from .const import (
     CONF_API_KEY,
+    CONF_AUDIT_RATE,
     CONF_CACHE_SIZE,
+    CONF_FALSE_REUSE_BUDGET,
     CONF_MODEL,
     CONF_PLANNER_TIMEOUT,
     CONF_PLANNER_URL,
     CONF_REQUEST_TOPIC,
     CONF_RESPONSE_TOPIC,
+    CONF_REUSE_MODE,
     CONF_SAVE_ANYWAY,
     CONF_STARTER_PLANS,
     CONF_THRESHOLD,
+    DEFAULT_AUDIT_RATE,
     DEFAULT_CACHE_SIZE,
+    DEFAULT_FALSE_REUSE_BUDGET,
     DEFAULT_PLANNER_TIMEOUT,
     DEFAULT_REQUEST_TOPIC,
     DEFAULT_RESPONSE_TOPIC,
+    DEFAULT_REUSE_MODE,
     DEFAULT_STARTER_PLANS,
     DEFAULT_THRESHOLD,
     DOMAIN,
     MAX_CACHE_SIZE,
+    MAX_FALSE_REUSE_BUDGET,
     MAX_PLANNER_TIMEOUT,
     MIN_CACHE_SIZE,
+    MIN_FALSE_REUSE_BUDGET,
     MIN_PLANNER_TIMEOUT,
+    REUSE_MODE_BOUNDED,
+    REUSE_MODE_THRESHOLD,
 )
 from .engine.errors import PlannerError
 from .engine.plan import Plan
@@ -96,6 +109,25 @@ def _schema(*, topics: bool, save_anyway: bool) -> vol.Schema:
             )
         ),
         vol.Required(CONF_STARTER_PLANS, default=DEFAULT_STARTER_PLANS): BooleanSelector(),
+        vol.Required(CONF_REUSE_MODE, default=DEFAULT_REUSE_MODE): SelectSelector(
+            SelectSelectorConfig(
+                options=[REUSE_MODE_THRESHOLD, REUSE_MODE_BOUNDED],
+                translation_key=CONF_REUSE_MODE,
+                mode=SelectSelectorMode.LIST,
+            )
+        ),
+        vol.Required(CONF_FALSE_REUSE_BUDGET, default=DEFAULT_FALSE_REUSE_BUDGET): NumberSelector(
+            NumberSelectorConfig(
+                min=MIN_FALSE_REUSE_BUDGET,
+                max=MAX_FALSE_REUSE_BUDGET,
+                step=0.1,
+                mode=NumberSelectorMode.BOX,
+                unit_of_measurement="%",
+            )
+        ),
+        vol.Required(CONF_AUDIT_RATE, default=DEFAULT_AUDIT_RATE): NumberSelector(
+            NumberSelectorConfig(min=0, max=100, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="%")
+        ),
     }
     if topics:
         fields[vol.Required(CONF_REQUEST_TOPIC, default=DEFAULT_REQUEST_TOPIC)] = TextSelector()

@@ -25,12 +25,25 @@ CONF_RESPONSE_TOPIC: Final = "response_topic"
 CONF_STARTER_PLANS: Final = "starter_plans"
 #: Only shown after a failed connection test: save the entry although the planner did not answer.
 CONF_SAVE_ANYWAY: Final = "save_anyway"
+#: How reuse is decided: a fixed threshold γ, or thresholds learned under a false-reuse budget δ.
+CONF_REUSE_MODE: Final = "reuse_mode"
+REUSE_MODE_THRESHOLD: Final = "threshold"
+REUSE_MODE_BOUNDED: Final = "bounded"
+#: δ of the bounded mode, in percent of reuses that may run a wrong plan.
+CONF_FALSE_REUSE_BUDGET: Final = "false_reuse_budget"
+#: Share of reuses (percent) that the bounded mode re-plans in the background to check itself.
+CONF_AUDIT_RATE: Final = "audit_rate"
 
 #: Reuse threshold γ (cosine similarity of slot-stripped requests). Calibrated for the shipped embedder by
 #: the lead (scripts/eval-reuse); 0.75 until then.
 DEFAULT_THRESHOLD: Final = 0.75
 DEFAULT_CACHE_SIZE: Final = 500
 DEFAULT_STARTER_PLANS: Final = True
+DEFAULT_REUSE_MODE: Final = REUSE_MODE_THRESHOLD
+DEFAULT_FALSE_REUSE_BUDGET: Final = 1.0
+DEFAULT_AUDIT_RATE: Final = 5.0
+MIN_FALSE_REUSE_BUDGET: Final = 0.1
+MAX_FALSE_REUSE_BUDGET: Final = 20.0
 DEFAULT_PLANNER_TIMEOUT: Final = 30.0
 DEFAULT_REQUEST_TOPIC: Final = "agent_reuse/request"
 DEFAULT_RESPONSE_TOPIC: Final = "agent_reuse/response"
@@ -73,6 +86,7 @@ ISSUE_PLANNER_UNREACHABLE: Final = "planner_unreachable_{}"
 
 SERVICE_PROCESS: Final = "process"
 SERVICE_CLEAR_CACHE: Final = "clear_cache"
+SERVICE_REPORT_WRONG_REUSE: Final = "report_wrong_reuse"
 ATTR_TEXT: Final = "text"
 ATTR_LANGUAGE: Final = "language"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

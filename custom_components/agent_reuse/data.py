@@ -25,7 +25,7 @@ from .const import (
     TRACE_HISTORY,
 )
 from .engine.cache import PlanCache
-from .engine.pipeline import Reply, Request, ReusePipeline
+from .engine.pipeline import Audit, Reply, Request, ReusePipeline
 from .invalidation import CacheInvalidator
 from .loader import SharedModels
 
@@ -72,8 +72,19 @@ class AgentReuseData:
         self.traces.append({"request_id": request_id, "language": language, **reply.trace.as_dict()})
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
+        if reply.audit is not None:
+            # After the reply: the user never waits for the audit's planner call.
+            self.hass.async_create_background_task(
+                self._async_audit(reply.audit), f"agent_reuse audit {self.entry_id}", eager_start=False
+            )
         self.async_notify_changed()
         return reply
+
+    async def _async_audit(self, audit: Audit) -> None:
+        """Re-plan a sampled reuse and teach the reuse policy whether it was right."""
+        if await self.pipeline.run_audit(audit) is not None:
+            self.store.async_schedule_save()
+            self.async_notify_changed()
 
     def async_notify_changed(self) -> None:
         """Tell the sensors the counters or the cache changed."""

@@ -54,6 +54,7 @@ async def async_get_config_entry_diagnostics(
             }
             for item in data.cache.entries()
         ],
+        "reuse_policy": data.pipeline.policy.summary(),
         "invalidated_plans": data.invalidator.removed,
         "last_traces": list(data.traces),
     }

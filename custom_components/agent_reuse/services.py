@@ -1,5 +1,6 @@
-"""Actions: ``agent_reuse.process`` (text in, speech + trace out) and ``agent_reuse.clear_cache`` (all plans,
-or those of an intent, of an entity, or one plan by id).
+"""Actions: ``agent_reuse.process`` (text in, speech + trace out), ``agent_reuse.clear_cache`` (all plans,
+or those of an intent, of an entity, or one plan by id) and ``agent_reuse.report_wrong_reuse`` (a reused plan
+did the wrong thing: the reuse policy learns from it).
 
 Why ``process`` next to ``conversation.process``: it returns the engine's trace (hit/miss, similarity,
 timings), which automations and scripts can branch on and users can inspect from the developer tools; and
@@ -25,6 +26,7 @@ from .const import (
     DOMAIN,
     SERVICE_CLEAR_CACHE,
     SERVICE_PROCESS,
+    SERVICE_REPORT_WRONG_REUSE,
 )
 from .data import AgentReuseConfigEntry
 from .engine.cache import PlanCache
@@ -42,6 +44,13 @@ CLEAR_CACHE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_INTENT): cv.string,
         vol.Optional(ATTR_ENTITY_ID): cv.string,
         vol.Optional(ATTR_PLAN_ID): cv.string,
+    }
+)
+
+REPORT_WRONG_REUSE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_PLAN_ID): vol.All(cv.string, vol.Length(min=1, max=64)),
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
     }
 )
 
@@ -100,9 +109,36 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 if plan_id is not None:
                     # One plan that did the wrong thing: its id is the trace's matched_entry_id.
                     removed += int(data.cache.remove(plan_id.strip()))
+                    data.pipeline.policy.forget(plan_id.strip())
             data.store.async_schedule_save()
             data.async_notify_changed()
         return {"removed": removed}
+
+    async def async_report_wrong_reuse(call: ServiceCall) -> ServiceResponse:
+        """The latest reuse of this plan was wrong: lift its threshold (error-bounded mode) and say how."""
+        plan_id = call.data[ATTR_PLAN_ID].strip()
+        for entry in _loaded_entries(hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
+            data = entry.runtime_data
+            policy = data.pipeline.policy
+            candidate = policy.report_wrong(plan_id)
+            if candidate is None:
+                continue
+            data.store.async_schedule_save()
+            data.async_notify_changed()
+            threshold = policy.learner.threshold(candidate.intent, candidate.entry_id)
+            return {
+                "recorded": True,
+                "intent": candidate.intent,
+                "similarity": round(candidate.score, 4),
+                "mode": "bounded" if policy.bounded else "threshold",
+                # None: this plan is not reused at all until new evidence shows it is right again.
+                "plan_threshold": threshold if threshold <= 1.0 else None,
+            }
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_recent_reuse",
+            translation_placeholders={"plan_id": plan_id},
+        )
 
     hass.services.async_register(
         DOMAIN,
@@ -116,6 +152,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_CLEAR_CACHE,
         async_clear_cache,
         schema=CLEAR_CACHE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_REPORT_WRONG_REUSE,
+        async_report_wrong_reuse,
+        schema=REPORT_WRONG_REUSE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
 

@@ -11,12 +11,15 @@ from homeassistant.helpers import issue_registry as ir
 
 from custom_components.agent_reuse.const import (
     CONF_API_KEY,
+    CONF_AUDIT_RATE,
     CONF_CACHE_SIZE,
+    CONF_FALSE_REUSE_BUDGET,
     CONF_MODEL,
     CONF_PLANNER_TIMEOUT,
     CONF_PLANNER_URL,
     CONF_REQUEST_TOPIC,
     CONF_RESPONSE_TOPIC,
+    CONF_REUSE_MODE,
     CONF_SAVE_ANYWAY,
     CONF_STARTER_PLANS,
     CONF_THRESHOLD,
@@ -62,8 +65,12 @@ async def test_happy_path(home: HomeAssistant, planner: PlannerServer) -> None:
         CONF_THRESHOLD: 0.8,
         CONF_CACHE_SIZE: 200,
         CONF_PLANNER_TIMEOUT: 12.0,
-        CONF_STARTER_PLANS: True,  # the form's default
+        CONF_STARTER_PLANS: True,  # the form's defaults from here on
+        CONF_REUSE_MODE: "threshold",
+        CONF_FALSE_REUSE_BUDGET: 1.0,
+        CONF_AUDIT_RATE: 5.0,
     }
+    assert not entry.runtime_data.pipeline.policy.bounded
     assert planner.models_calls() >= 1
     assert entry.runtime_data.cache.threshold == 0.8
     assert entry.runtime_data.cache.max_entries == 200
@@ -146,6 +153,9 @@ async def test_options_flow_changes_everything_and_keeps_plans(
             CONF_REQUEST_TOPIC: "home/agent/in",
             CONF_RESPONSE_TOPIC: "home/agent/out",
             CONF_STARTER_PLANS: True,
+            CONF_REUSE_MODE: "bounded",
+            CONF_FALSE_REUSE_BUDGET: 2.5,
+            CONF_AUDIT_RATE: 10.0,
         },
     )
     await home.async_block_till_done()
@@ -156,8 +166,13 @@ async def test_options_flow_changes_everything_and_keeps_plans(
     assert entry.options[CONF_REQUEST_TOPIC] == "home/agent/in"
     # Reloaded with the new settings, and the plan survived the reload (saved at unload, loaded again).
     assert entry.runtime_data.settings[CONF_MODEL] == "other-model"
-    assert entry.runtime_data.cache.threshold == 0.9
     assert entry.runtime_data.cache.max_entries == 50
+    policy = entry.runtime_data.pipeline.policy
+    assert policy.bounded
+    assert policy.learner.config.delta == 0.025
+    assert policy.audit_rate == 0.1
+    # In the error-budget mode the cache hands candidates down to the learner's floor; the learner decides.
+    assert entry.runtime_data.cache.threshold == policy.cache_threshold_floor == 0.9  # γ is the floor
     # The planner's plan is kept, and switching the starter plans on added them beside it.
     assert len(entry.runtime_data.cache) == 1 + len(STARTER_PLANS)
 

@@ -1,0 +1,166 @@
+"""The error-bounded reuse mode inside Home Assistant: learned thresholds, reports, audits, persistence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.agent_reuse.cache_store import policy_path
+from custom_components.agent_reuse.const import (
+    CONF_AUDIT_RATE,
+    CONF_FALSE_REUSE_BUDGET,
+    CONF_REUSE_MODE,
+    DOMAIN,
+    REUSE_MODE_BOUNDED,
+)
+from custom_components.agent_reuse.diagnostics import async_get_config_entry_diagnostics
+from custom_components.agent_reuse.engine.bounded import NEVER
+from tests.planner_fixture import PlannerServer
+
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    ask,
+    eventually,
+    last_trace,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+)
+
+AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK {slot.area}."))
+WRONG_PLAN = plan_json(
+    service_step({"area": "{slot.area}"}, service="turn_off"), respond_step("Off {slot.area}.")
+)
+
+
+async def bounded_agent(
+    home: HomeAssistant, planner: PlannerServer, audit_rate: float = 0.0
+) -> MockConfigEntry:
+    return await setup_agent(
+        home,
+        planner.url,
+        **{CONF_REUSE_MODE: REUSE_MODE_BOUNDED, CONF_FALSE_REUSE_BUDGET: 1.0, CONF_AUDIT_RATE: audit_rate},
+    )
+
+
+async def report(home: HomeAssistant, plan_id: str) -> dict[str, object]:
+    response = await home.services.async_call(
+        DOMAIN, "report_wrong_reuse", {"plan_id": plan_id}, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def test_reports_lift_a_plans_threshold_and_survive_a_reload(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await bounded_agent(home, planner)
+    policy = entry.runtime_data.pipeline.policy
+    assert policy.bounded
+    # The shipped evidence (Home Assistant's test sentences) lets the mode reuse from the first day.
+    assert policy.learner.global_threshold() < 1.0
+
+    planner.queue(AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    assert last_trace(entry)["outcome"] == "miss"
+    await ask(home, entry, "turn on the bedroom light")
+    hit = last_trace(entry)
+    assert hit["outcome"] == "hit"
+    assert hit["threshold"] is not None
+    assert hit["threshold"] <= 1.0
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert planner.calls() == 1
+
+    answer = await report(home, hit["matched_entry_id"])
+    assert answer["recorded"] is True
+    assert answer["mode"] == "bounded"
+    assert answer["plan_threshold"] is None  # not reused again until evidence says otherwise
+    with pytest.raises(ServiceValidationError) as err:
+        await report(home, hit["matched_entry_id"])  # that reuse was reported already
+    assert err.value.translation_key == "no_recent_reuse"
+
+    # The reported plan is not reused: the request is planned again, and the fresh plan replaces it.
+    await home.services.async_call("light", "turn_off", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    planner.queue(AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    replanned = last_trace(entry)
+    assert replanned["outcome"] == "miss"
+    assert replanned["miss_reason"] == "below_learned_threshold"
+    assert replanned["candidate_equivalent"] is True
+    assert planner.calls() == 2
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+
+    # The evidence is saved beside the plans and loaded again.
+    wrong_before = policy.learner.snapshot().wrong
+    assert await home.config_entries.async_reload(entry.entry_id)
+    await home.async_block_till_done()
+    assert policy_path(home, entry.entry_id).is_file()
+    reloaded = entry.runtime_data.pipeline.policy
+    assert reloaded is not policy
+    assert reloaded.learner.snapshot().wrong == wrong_before
+    assert reloaded.learner.threshold("HassTurnOn", hit["matched_entry_id"]) == NEVER
+    await ask(home, entry, "turn on the bedroom light")
+    assert last_trace(entry)["outcome"] == "hit"  # the fresh plan is reused
+    assert planner.calls() == 2
+
+
+async def test_sampled_audit_replans_in_the_background(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await bounded_agent(home, planner, audit_rate=100.0)
+    planner.queue(AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    planner.queue(WRONG_PLAN)  # the audit's planner disagrees: a reuse the user did not report
+    await ask(home, entry, "turn on the bedroom light")
+    hit = last_trace(entry)
+    assert hit["outcome"] == "hit"
+    assert hit["audit"] is True
+    assert home.states.get(BED_LIGHT).state == "on"  # the reused plan ran, the audit's plan did not
+    policy = entry.runtime_data.pipeline.policy
+    await eventually(lambda: policy.audits == 1, "the audit")
+    assert planner.calls() == 2
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert policy.audit_disagreements == 1
+    assert policy.threshold("HassTurnOn", hit["matched_entry_id"]) == NEVER
+
+    diagnostics = await async_get_config_entry_diagnostics(home, entry)
+    summary = diagnostics["reuse_policy"]
+    assert summary["mode"] == "bounded"
+    assert summary["delta"] == pytest.approx(0.01)
+    assert summary["audits"] == 1
+    assert summary["plans_raised"] >= 1
+
+
+async def test_fixed_threshold_mode_keeps_gamma_and_reports_still_count(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    policy = agent.runtime_data.pipeline.policy
+    assert not policy.bounded
+    assert policy.audit_rate == 0.0
+    planner.queue(AREA_PLAN)
+    await ask(home, agent, "turn on the kitchen light")
+    await ask(home, agent, "turn on the bedroom light")
+    hit = last_trace(agent)
+    assert hit["outcome"] == "hit"
+    assert hit["threshold"] is None
+    answer = await report(home, hit["matched_entry_id"])
+    assert answer["mode"] == "threshold"
+    assert policy.learner.snapshot().wrong > 0
+
+
+async def test_a_corrupt_evidence_file_is_set_aside(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await bounded_agent(home, planner)
+    path = policy_path(home, entry.entry_id)
+    await home.config_entries.async_unload(entry.entry_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    assert await home.config_entries.async_setup(entry.entry_id)
+    await home.async_block_till_done()
+    assert not path.exists() or json.loads(path.read_text(encoding="utf-8"))
+    assert list(path.parent.glob(f"{path.name}.corrupt-*"))
+    # Started from the shipped evidence: still serving.
+    assert entry.runtime_data.pipeline.policy.learner.global_threshold() < 1.0
