@@ -69,9 +69,11 @@ def measure(data: Path, min_requests: int = 500, threshold: float = 0.75) -> Ove
             continue
         template = strip_slots(parsed)
         vector = embedder.embed(template.text)
-        if not cache.lookup(parsed.intent, vector, template.signature).hit:
+        if not cache.lookup(parsed.intent, vector, template.signature, u.language).hit:
             plan = reference_plan(parsed.intent, template.signature)
-            entry = cache.add(parsed.intent, template.text, vector, plan.to_dict(), template.signature)
+            entry = cache.add(
+                parsed.intent, template.text, vector, plan.to_dict(), template.signature, language=u.language
+            )
             plans[entry.entry_id] = plan
     totals: list[float] = []
     exact_totals: list[float] = []
@@ -89,11 +91,11 @@ def measure(data: Path, min_requests: int = 500, threshold: float = 0.75) -> Ove
             template = strip_slots(parsed)
             ts = time.perf_counter()
             # The pipeline first tries the template text verbatim (no embedding); timed apart.
-            exact = cache.lookup_exact(parsed.intent, template.text, template.signature)
+            exact = cache.lookup_exact(parsed.intent, template.text, template.signature, u.language)
             te = time.perf_counter()
             vector = embedder.embed(template.text)
             t2 = time.perf_counter()
-            lookup = cache.lookup(parsed.intent, vector, template.signature)
+            lookup = cache.lookup(parsed.intent, vector, template.signature, u.language)
             t3 = time.perf_counter()
             if not lookup.hit or lookup.entry is None:
                 continue

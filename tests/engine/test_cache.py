@@ -225,6 +225,49 @@ def test_exact_template_lookup_needs_the_same_text_and_signature(
     )
 
 
+def found_order(cache: PlanCache, query: np.ndarray) -> list[str]:
+    """Entry ids of the cache by decreasing cosine to ``query``."""
+    return [e.entry_id for e in sorted(cache.entries(), key=lambda e: -cosine(e.embedding, query))]
+
+
+def test_language_gate_serves_the_same_language_family_only(rng: np.random.Generator) -> None:
+    """A multilingual embedder puts a Chinese question next to the English one; its plan speaks English."""
+    cache = PlanCache(DIM, threshold=0.75, max_entries=10)
+    question = unit(rng)
+    english = add(
+        cache, "HassGetState", question, {"area"}, template_text="what is the temperature in the {area}"
+    )
+    chinese_query = near(question, rng, 0.05)
+    assert cosine(chinese_query, question) > 0.9
+
+    miss = cache.lookup("HassGetState", chinese_query, {"area"}, language="zh-Hans")
+    assert miss.miss
+    assert miss.reason is MissReason.OTHER_LANGUAGE
+    assert miss.nearest is not None
+    assert miss.nearest.entry_id == english.entry_id  # still reported as the nearest
+    for same in ("en", "en-US", "EN_gb"):
+        hit = cache.lookup("HassGetState", chinese_query, {"area"}, language=same)
+        assert hit.hit
+    assert cache.lookup("HassGetState", chinese_query, {"area"}).hit  # no language given: no gate
+    assert cache.lookup_exact("HassGetState", "what is the temperature in the {area}", {"area"}, "zh") is None
+    assert cache.lookup_exact("HassGetState", "what is the temperature in the {area}", {"area"}, "en-US")
+
+    # A Chinese plan further down serves the Chinese request: the search looks past the English one.
+    chinese = add(
+        cache,
+        "HassGetState",
+        near(question, rng, 0.1),
+        {"area"},
+        template_text="{area}的温度是多少",
+        language="zh-Hans",
+    )
+    assert found_order(cache, chinese_query)[0] == english.entry_id  # the English plan is nearer
+    found = cache.lookup("HassGetState", chinese_query, {"area"}, language="zh-CN")
+    assert found.hit
+    assert found.entry is not None
+    assert found.entry.entry_id == chinese.entry_id
+
+
 def test_lookup_validates_embeddings(rng: np.random.Generator) -> None:
     cache = PlanCache(DIM)
     with pytest.raises(ValueError, match="dimensions"):

@@ -217,3 +217,37 @@ async def test_empty_request_replies_with_an_error(
     assert reply.trace.outcome == "error"
     assert "empty" in reply.speech
     assert planner_server.calls() == 0
+
+
+async def test_a_plan_made_for_english_does_not_answer_chinese(
+    joint_parser: JointParser,
+    sentence_embedder: SentenceEmbedder,
+    session: aiohttp.ClientSession,
+    planner_server: PlannerServer,
+    tmp_path: Path,
+) -> None:
+    """The multilingual embedder scores these 0.88 (above γ): without the language gate the Chinese question
+    would run the English plan and hear an English reply."""
+    runner = RecordingServiceRunner()
+    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    english = {
+        "steps": [{"id": "s1", "action": "respond", "inputs": {"template": "It is warm in {slot.area}."}}]
+    }
+    chinese = {"steps": [{"id": "s1", "action": "respond", "inputs": {"template": "{slot.area}很暖和。"}}]}
+    planner_server.queue(json.dumps(english), json.dumps(chinese))
+    assert (await pipeline.handle(Request("what is the temperature in the kitchen", "en"))).trace.cached
+
+    reply = await pipeline.handle(Request("厨房的温度是多少", "zh-Hans"))
+    assert reply.trace.outcome == "miss"
+    assert reply.trace.miss_reason == "other_language"
+    assert reply.trace.similarity is not None
+    assert reply.trace.similarity >= 0.8
+    assert reply.speech == "厨房很暖和。"
+    assert planner_server.calls() == 2
+
+    again = await pipeline.handle(Request("卧室的温度是多少", "zh-CN"))  # another Chinese code, same family
+    assert again.trace.outcome == "hit"
+    assert again.speech == "卧室很暖和。"
+    english_again = await pipeline.handle(Request("what is the temperature in the bedroom", "en"))
+    assert english_again.speech == "It is warm in bedroom."
+    assert planner_server.calls() == 2

@@ -13,6 +13,9 @@ Why it is built this way:
   exactly its parameters: "turn on {name}" must not serve "turn on {name} at {brightness}" (the brightness
   would be silently dropped), nor the other way round (no value to bind). Because the most similar entry may fail that gate while a slightly less
   similar one passes, the search looks past the top-1 (widening k until the scores fall below γ).
+* **A language gate** (when the caller names the request's language). The embedder is multilingual: "what
+  is the temperature in the {area}" and "{area}的温度是多少" score 0.88, so without it a Chinese question
+  would run the English plan and hear an English reply. Languages compare by family ("zh-Hans" = "zh-CN").
 * **Plans are opaque JSON dicts** plus the parameter/entity sets the caller derives from them, so the cache
   does not depend on the plan model and can be tested and persisted on its own.
 * **Bounded, self-healing.** LRU eviction over all partitions bounds memory; plans that fail to execute
@@ -72,6 +75,12 @@ class MissReason(enum.StrEnum):
     EMPTY_PARTITION = "empty_partition"
     BELOW_THRESHOLD = "below_threshold"
     SIGNATURE_MISMATCH = "signature_mismatch"
+    OTHER_LANGUAGE = "other_language"
+
+
+def language_family(language: str) -> str:
+    """``"zh-Hans"``, ``"zh_CN"``, ``"zh"`` → ``"zh"``; ``"en-US"`` → ``"en"``; ``""`` → ``""``."""
+    return language.strip().lower().replace("_", "-").split("-", 1)[0]
 
 
 @dataclass(slots=True)
@@ -106,6 +115,10 @@ class CacheEntry:
         silently drop a value the user said.
         """
         return slot_types == self.parameters
+
+    def speaks(self, family: str) -> bool:
+        """Whether this plan was made for requests in this language family (``""``: any language)."""
+        return not family or not self.language or language_family(self.language) == family
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +180,7 @@ class _PartitionResult:
     best_score: float | None
     candidates: int
     any_above_threshold: bool
+    other_language: bool = False  # a candidate above γ took the slot types but spoke another language
 
 
 def normalize(embedding: npt.ArrayLike, dim: int) -> Vector:
@@ -288,14 +302,20 @@ class PlanCache:
     # -- lookups ---------------------------------------------------------------------------------------
 
     def lookup(
-        self, intent: str, embedding: npt.ArrayLike, slot_types: Iterable[str] = frozenset()
+        self,
+        intent: str,
+        embedding: npt.ArrayLike,
+        slot_types: Iterable[str] = frozenset(),
+        language: str = "",
     ) -> CacheLookup:
-        """Best reusable entry in ``intent``'s partition: score ≥ threshold and parameters ⊇ slot types."""
+        """Best reusable entry in ``intent``'s partition: score ≥ threshold, parameters = slot types, and
+        (when ``language`` is given) made for that language family."""
         query = normalize(embedding, self._dim)
         wanted = frozenset(slot_types)
+        family = language_family(language)
         with self._lock:
             partition = self._partitions.get(intent)
-            result = self._search(partition, query, wanted) if partition is not None else None
+            result = self._search(partition, query, wanted, family) if partition is not None else None
             return self._finish_lookup([result] if result is not None else [])
 
     def has_template(self, intent: str, language: str, template_text: str) -> bool:
@@ -305,7 +325,7 @@ class PlanCache:
             return any(self._lru[entry_id].language == language for entry_id in ids)
 
     def lookup_exact(
-        self, intent: str, template_text: str, slot_types: Iterable[str] = frozenset()
+        self, intent: str, template_text: str, slot_types: Iterable[str] = frozenset(), language: str = ""
     ) -> CacheLookup | None:
         """A hit for an entry cached for exactly this template text, without embedding it; else None.
 
@@ -315,10 +335,11 @@ class PlanCache:
         phrasing, another signature) needs :meth:`lookup`.
         """
         wanted = frozenset(slot_types)
+        family = language_family(language)
         with self._lock:
             for entry_id in self._by_template.get((intent, template_text), ()):
                 entry = self._lru[entry_id]
-                if entry.signature_accepts(wanted):
+                if entry.signature_accepts(wanted) and entry.speaks(family):
                     self._lookups += 1
                     self._hits += 1
                     hit = _snapshot(entry)
@@ -332,16 +353,19 @@ class PlanCache:
         query = normalize(embedding, self._dim)
         wanted = frozenset(slot_types)
         with self._lock:
-            results = [self._search(p, query, wanted) for p in self._partitions.values()]
+            results = [self._search(p, query, wanted, "") for p in self._partitions.values()]
             return self._finish_lookup(results)
 
-    def _search(self, partition: _Partition, query: Vector, wanted: frozenset[str]) -> _PartitionResult:
-        """Walk the partition's entries by decreasing score until one passes both gates or the scores
+    def _search(
+        self, partition: _Partition, query: Vector, wanted: frozenset[str], family: str
+    ) -> _PartitionResult:
+        """Walk the partition's entries by decreasing score until one passes the gates or the scores
         fall below the threshold. Caller holds the lock."""
         total = int(partition.index.ntotal)
         nearest: CacheEntry | None = None
         best: float | None = None
         above = False
+        other_language = False
         k = min(total, _FIRST_K)
         seen = 0
         while k > 0:
@@ -355,15 +379,17 @@ class PlanCache:
                 if nearest is None:
                     nearest, best = entry, score
                 if score < self._threshold:
-                    return _PartitionResult(None, None, nearest, best, rank + 1, above)
+                    return _PartitionResult(None, None, nearest, best, rank + 1, above, other_language)
                 above = True
                 if entry.signature_accepts(wanted):
-                    return _PartitionResult(entry, score, nearest, best, rank + 1, above)
+                    if entry.speaks(family):
+                        return _PartitionResult(entry, score, nearest, best, rank + 1, above)
+                    other_language = True
             seen = k
             if k >= total:
                 break
             k = min(total, k * 4)
-        return _PartitionResult(None, None, nearest, best, seen, above)
+        return _PartitionResult(None, None, nearest, best, seen, above, other_language)
 
     def _finish_lookup(self, results: list[_PartitionResult]) -> CacheLookup:
         """Merge partition results, update counters, snapshot entries. Caller holds the lock."""
@@ -385,6 +411,8 @@ class PlanCache:
         nearest = _snapshot_or_none(nearest_entry)
         if best_seen is None:
             reason = MissReason.EMPTY_PARTITION
+        elif any(r.other_language for r in results):
+            reason = MissReason.OTHER_LANGUAGE
         elif any(r.any_above_threshold for r in results):
             reason = MissReason.SIGNATURE_MISMATCH
         else:

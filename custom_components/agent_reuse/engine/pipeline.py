@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import numpy.typing as npt
 
-from .cache import CacheEntry, CacheLookup, PlanCache
+from .cache import CacheEntry, CacheLookup, PlanCache, language_family
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError
 from .executor import ExecutionReport, Executor
 from .nlu import ParsedRequest
@@ -219,11 +219,11 @@ class ReusePipeline:
             return await self._plan_and_run(request, parsed, template, None, extra, clock, trace)
 
         embedding: npt.NDArray[Any] | None = None
-        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature)
+        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature, request.language)
         if lookup is None:  # not cached verbatim: embed and search by similarity
             embedding = self.embedder.embed(template.text)
             clock.lap("embed")
-            lookup = self.cache.lookup(parsed.intent, embedding, template.signature)
+            lookup = self.cache.lookup(parsed.intent, embedding, template.signature, request.language)
         clock.lap("search")
         trace.similarity = None if lookup.best_score is None else round(float(lookup.best_score), 4)
         candidate: tuple[Candidate, CacheEntry] | None = None
@@ -241,7 +241,7 @@ class ReusePipeline:
                 candidate = (found, lookup.entry)
         else:
             trace.miss_reason = lookup.reason.value if lookup.reason is not None else None
-            candidate = self._runner_up(parsed.intent, lookup, template)
+            candidate = self._runner_up(parsed.intent, lookup, template, request.language)
         trace.outcome = "miss"
         self.stats.misses += 1
         if embedding is None:  # an exact match that could not be bound: the new plan needs the vector
@@ -278,14 +278,14 @@ class ReusePipeline:
         return Reply(report.speech, report.success, trace, report, audit)
 
     def _runner_up(
-        self, intent: str, lookup: CacheLookup, template: Template
+        self, intent: str, lookup: CacheLookup, template: Template, language: str
     ) -> tuple[Candidate, CacheEntry] | None:
         """The nearest entry of a miss, if it takes this request's slot types and scores where a learned
         threshold could ever be: the fresh plan will say whether reusing it would have been right."""
         nearest, score = lookup.nearest, lookup.best_score
         if nearest is None or score is None or score < self.policy.cache_threshold_floor:
             return None
-        if not nearest.signature_accepts(template.signature):
+        if not nearest.signature_accepts(template.signature) or not nearest.speaks(language_family(language)):
             return None
         return Candidate(intent, nearest.entry_id, float(score)), nearest
 
