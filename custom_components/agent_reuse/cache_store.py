@@ -102,6 +102,7 @@ class CacheStore:
         self._dirty = False
         self._cancel_timer: CALLBACK_TYPE | None = None
         self._cancel_final_write: CALLBACK_TYPE | None = None
+        self._closed = False
         self.saves = 0
 
     @callback
@@ -118,6 +119,8 @@ class CacheStore:
     @callback
     def async_schedule_save(self) -> None:
         """Mark the cache changed; write it in a little while (coalesces bursts)."""
+        if self._closed:  # after the final save: a late caller must not overwrite the next setup's files
+            return
         self._dirty = True
         if self._cancel_timer is None:
             self._cancel_timer = async_call_later(
@@ -152,8 +155,9 @@ class CacheStore:
             save_learner(self.learner, self.learner_path)
 
     async def async_shutdown(self) -> None:
-        """Final save at unload; stops listening."""
+        """Final save at unload; stops listening and ignores later requests to save."""
         if self._cancel_final_write is not None:
             self._cancel_final_write()
             self._cancel_final_write = None
         await self.async_save()
+        self._closed = True

@@ -72,10 +72,14 @@ class AgentReuseData:
         self.traces.append({"request_id": request_id, "language": language, **reply.trace.as_dict()})
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
-        if reply.audit is not None:
-            # After the reply: the user never waits for the audit's planner call.
-            self.hass.async_create_background_task(
-                self._async_audit(reply.audit), f"agent_reuse audit {self.entry_id}", eager_start=False
+        if reply.audit is not None and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
+            # After the reply: the user never waits for the audit's planner call. An entry task, so an
+            # unload cancels it before it could touch the files of the entry's next setup.
+            entry.async_create_background_task(
+                self.hass,
+                self._async_audit(reply.audit),
+                f"agent_reuse audit {self.entry_id}",
+                eager_start=False,
             )
         self.async_notify_changed()
         return reply

@@ -125,13 +125,16 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 continue
             data.store.async_schedule_save()
             data.async_notify_changed()
-            threshold = policy.learner.threshold(candidate.intent, candidate.entry_id)
+            # Error-budget mode: the plan's new threshold, None when it is not reused at all until new evidence
+            # shows it is right again. Fixed mode: γ, unchanged (the evidence waits for the other mode).
+            threshold = policy.threshold(candidate.intent, candidate.entry_id)
+            if threshold is None:
+                threshold = data.cache.threshold
             return {
                 "recorded": True,
                 "intent": candidate.intent,
                 "similarity": round(candidate.score, 4),
                 "mode": "bounded" if policy.bounded else "threshold",
-                # None: this plan is not reused at all until new evidence shows it is right again.
                 "plan_threshold": threshold if threshold <= 1.0 else None,
             }
         raise ServiceValidationError(

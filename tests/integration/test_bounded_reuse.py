@@ -149,6 +149,7 @@ async def test_fixed_threshold_mode_keeps_gamma_and_reports_still_count(
     assert hit["threshold"] is None
     answer = await report(home, hit["matched_entry_id"])
     assert answer["mode"] == "threshold"
+    assert answer["plan_threshold"] == 0.75  # γ decides in this mode; the evidence waits for the other
     assert policy.learner.snapshot().wrong > 0
 
 
@@ -164,3 +165,19 @@ async def test_a_corrupt_evidence_file_is_set_aside(home: HomeAssistant, planner
     assert list(path.parent.glob(f"{path.name}.corrupt-*"))
     # Started from the shipped evidence: still serving.
     assert entry.runtime_data.pipeline.policy.learner.global_threshold() < 1.0
+
+
+async def test_nothing_is_written_after_the_final_save(home: HomeAssistant, planner: PlannerServer) -> None:
+    """A late save request (an audit finishing during a reload) must not overwrite the next setup's files."""
+    entry = await bounded_agent(home, planner)
+    store = entry.runtime_data.store
+    planner.queue(AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    await home.config_entries.async_unload(entry.entry_id)
+    saved = store.path.read_bytes()
+    saves = store.saves
+    store.cache.clear()
+    store.async_schedule_save()
+    await store.async_save()
+    assert store.saves == saves
+    assert store.path.read_bytes() == saved
