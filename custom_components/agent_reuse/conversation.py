@@ -69,7 +69,9 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
                 user_input.language,
                 context=user_input.context,
                 device_id=user_input.device_id,
-                request_id=user_input.conversation_id,
+                # The chat log's id: set even for the first turn (user_input's is None there), so a
+                # correction in the same conversation finds the reuse it refers to.
+                request_id=chat_log.conversation_id,
             )
         except Exception:
             LOGGER.exception("AgentReuse failed on %r", user_input.text)

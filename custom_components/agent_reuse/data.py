@@ -4,10 +4,15 @@ Why one ``async_handle``: requests arrive through Assist (the conversation entit
 ``agent_reuse.process`` action and the MQTT request topic. All three must pass the same per-request data
 to the runners (the user's context, the satellite device), keep the same trace history for diagnostics,
 schedule the same cache save and refresh the same sensors, so that lives here once.
+
+It also hears spoken corrections: "that's wrong" / "不对" (``engine/corrections.py``) from the same
+conversation or the same satellite within :data:`CORRECTION_WINDOW_S` of a reused plan reports that reuse to
+the reuse policy and drops the plan (in the fixed-threshold mode) so the next such request is planned anew.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,12 +30,19 @@ from .const import (
     TRACE_HISTORY,
 )
 from .engine.cache import PlanCache
-from .engine.pipeline import Audit, Reply, Request, ReusePipeline
+from .engine.corrections import is_correction
+from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .invalidation import CacheInvalidator
 from .loader import SharedModels
 
 #: Outcomes after which the cache changed (an entry was added, or its hit/failure counters moved).
 _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
+#: How long after a reuse "that's wrong" still refers to it.
+CORRECTION_WINDOW_S = 120.0
+CORRECTION_SPEECH = {
+    "en": "Sorry about that. I won't reuse that plan for this again; next time I'll plan it afresh.",
+    "zh": "抱歉，刚才做错了。下次遇到这类请求我会重新规划。",
+}
 
 
 @dataclass
@@ -45,6 +57,8 @@ class AgentReuseData:
     invalidator: CacheInvalidator
     settings: dict[str, Any]
     traces: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=TRACE_HISTORY))
+    #: conversation id or satellite device id → (plan id of its latest reuse, monotonic time)
+    _last_reuse: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @property
     def cache(self) -> PlanCache:
@@ -61,6 +75,11 @@ class AgentReuseData:
         request_id: str | None = None,
     ) -> Reply:
         """Run one request through the engine; never raises for bad input or planner trouble."""
+        speakers = [key for key in (request_id, device_id) if key]
+        if is_correction(text, language) and (corrected := self._async_correct(speakers, language)):
+            self.traces.append({"request_id": request_id, "language": language, **corrected.trace.as_dict()})
+            self.async_notify_changed()
+            return corrected
         extra: dict[str, Any] = {
             EXTRA_CONTEXT: context or Context(),
             EXTRA_LANGUAGE: language,
@@ -72,6 +91,13 @@ class AgentReuseData:
         self.traces.append({"request_id": request_id, "language": language, **reply.trace.as_dict()})
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
+        if reply.trace.outcome == "hit" and reply.trace.matched_entry_id:
+            now = time.monotonic()
+            for key in speakers:
+                self._last_reuse[key] = (reply.trace.matched_entry_id, now)
+            if len(self._last_reuse) > 256:  # forget the oldest speakers
+                for key in sorted(self._last_reuse, key=lambda k: self._last_reuse[k][1])[:128]:
+                    del self._last_reuse[key]
         if reply.audit is not None and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
             # After the reply: the user never waits for the audit's planner call. An entry task, so an
             # unload cancels it before it could touch the files of the entry's next setup.
@@ -83,6 +109,27 @@ class AgentReuseData:
             )
         self.async_notify_changed()
         return reply
+
+    def _async_correct(self, speakers: list[str], language: str) -> Reply | None:
+        """Report the speaker's latest reuse as wrong; None if there is none within the window."""
+        now = time.monotonic()
+        for key in speakers:
+            plan_id, when = self._last_reuse.get(key, ("", 0.0))
+            if not plan_id or now - when > CORRECTION_WINDOW_S:
+                continue
+            for other in [k for k, (p, _) in self._last_reuse.items() if p == plan_id]:
+                del self._last_reuse[other]
+            policy = self.pipeline.policy
+            policy.report_wrong(plan_id)
+            if not policy.bounded:
+                # γ alone would serve it again: drop the plan, the next such request is planned anew.
+                self.cache.remove(plan_id)
+                policy.forget(plan_id)
+            self.store.async_schedule_save()
+            trace = Trace(outcome="correction", matched_entry_id=plan_id)
+            speech = CORRECTION_SPEECH["zh" if language.lower().startswith("zh") else "en"]
+            return Reply(speech=speech, success=True, trace=trace)
+        return None
 
     async def _async_audit(self, audit: Audit) -> None:
         """Re-plan a sampled reuse and teach the reuse policy whether it was right."""

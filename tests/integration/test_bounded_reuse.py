@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.components.conversation import ConversationResult, async_converse
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -24,6 +25,7 @@ from tests.planner_fixture import PlannerServer
 from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
+    agent_entity_id,
     ask,
     eventually,
     last_trace,
@@ -31,6 +33,7 @@ from .conftest import (
     respond_step,
     service_step,
     setup_agent,
+    speech,
 )
 
 AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK {slot.area}."))
@@ -181,3 +184,64 @@ async def test_nothing_is_written_after_the_final_save(home: HomeAssistant, plan
     await store.async_save()
     assert store.saves == saves
     assert store.path.read_bytes() == saved
+
+
+async def converse(
+    hass: HomeAssistant, entry: MockConfigEntry, text: str, conversation_id: str | None, device_id: str | None
+) -> ConversationResult:
+    return await async_converse(
+        hass, text, conversation_id, Context(), "en", agent_entity_id(hass, entry), device_id
+    )
+
+
+async def test_saying_thats_wrong_after_a_reuse_replans_next_time(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Fixed-threshold mode: the corrected plan is dropped (γ alone would serve it again) and learned from."""
+    planner.queue(AREA_PLAN)
+    await ask(home, agent, "turn on the kitchen light")
+    first = await converse(home, agent, "turn on the bedroom light", None, None)
+    reused = last_trace(agent)
+    assert reused["outcome"] == "hit"
+    plan_id = reused["matched_entry_id"]
+
+    sorry = await converse(home, agent, "No, that's wrong!", first.conversation_id, None)
+    assert "won't reuse that plan" in speech(sorry)
+    assert last_trace(agent)["outcome"] == "correction"
+    assert last_trace(agent)["matched_entry_id"] == plan_id
+    assert plan_id not in agent.runtime_data.cache
+    assert agent.runtime_data.pipeline.policy.summary()["reports"] == 1
+    assert planner.calls() == 1  # the correction itself never reaches the planner
+
+    # Said again, nothing left to correct: an ordinary request (here: no plan → the planner is asked).
+    planner.queue(plan_json(respond_step("Hm?", depends_on=())))
+    await converse(home, agent, "No, that's wrong!", first.conversation_id, None)
+    assert last_trace(agent)["outcome"] != "correction"
+
+    planner.queue(AREA_PLAN)
+    await ask(home, agent, "turn on the bedroom light")
+    assert last_trace(agent)["outcome"] == "miss"  # planned afresh
+
+
+async def test_a_satellite_corrects_in_chinese_in_a_new_conversation(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Error-budget mode, a voice satellite (each wake word starts a new conversation): matched by device."""
+    entry = await bounded_agent(home, planner)
+    planner.queue(AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    await converse(home, entry, "turn on the bedroom light", None, "satellite-1")
+    plan_id = last_trace(entry)["matched_entry_id"]
+    assert plan_id is not None
+
+    await async_converse(
+        home, "不对", None, Context(), "zh-Hans", agent_entity_id(home, entry), "satellite-2"
+    )
+    assert last_trace(entry)["outcome"] != "correction"  # another satellite's reuse is not this one's
+    sorry = await async_converse(
+        home, "不对！", None, Context(), "zh-Hans", agent_entity_id(home, entry), "satellite-1"
+    )
+    assert "重新规划" in speech(sorry)
+    policy = entry.runtime_data.pipeline.policy
+    assert policy.threshold("HassTurnOn", plan_id) == NEVER
+    assert plan_id in entry.runtime_data.cache  # kept: the learner stops it, the next plan replaces it
