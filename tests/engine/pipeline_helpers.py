@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -88,3 +88,11 @@ def make_pipeline(
     return ReusePipeline(
         parser, embedder, cache, planner, Executor({"ha_service": runner}), lambda: context, policy=policy
     )
+
+
+class PipelineFactory(Protocol):
+    """The ``build_pipeline`` fixture: a pipeline on the real models and the test's planner server."""
+
+    def __call__(
+        self, *, timeout_s: float = 5.0, policy: ReusePolicy | None = None
+    ) -> tuple[ReusePipeline, RecordingServiceRunner]: ...

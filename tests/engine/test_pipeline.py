@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
-import aiohttp
-
-from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
-from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.pipeline import Request
-from tests.engine.pipeline_helpers import TURN_ON_AREA, RecordingServiceRunner, make_pipeline
+from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
 
 
 async def test_miss_then_hit_rebinds_new_slot_values(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     planner_server.queue(json.dumps(TURN_ON_AREA))
 
     first = await pipeline.handle(Request("turn on the kitchen light", "en"))
@@ -68,14 +58,9 @@ async def test_miss_then_hit_rebinds_new_slot_values(
 
 
 async def test_chinese_pair_reuses_the_plan(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     planner_server.queue(json.dumps(TURN_ON_AREA))
     assert (await pipeline.handle(Request("打开厨房的灯", "zh"))).trace.outcome == "miss"
     reply = await pipeline.handle(Request("打开卧室的灯", "zh"))
@@ -85,14 +70,9 @@ async def test_chinese_pair_reuses_the_plan(
 
 
 async def test_extra_slot_type_is_not_reused(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     planner_server.queue(json.dumps(TURN_ON_AREA))
     await pipeline.handle(Request("turn on the kitchen light", "en"))
     brightness_plan = {
@@ -117,14 +97,9 @@ async def test_extra_slot_type_is_not_reused(
 
 
 async def test_unknown_intent_is_planned_not_cached(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     joke = {"steps": [{"id": "s1", "action": "respond", "inputs": {"template": "Why did the lamp ..."}}]}
     planner_server.queue(json.dumps(joke), json.dumps(joke))
     for _ in range(2):
@@ -137,14 +112,9 @@ async def test_unknown_intent_is_planned_not_cached(
 
 
 async def test_invalid_plan_twice_is_refused_and_nothing_runs(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     planner_server.queue("not json at all", json.dumps({"steps": [{"id": "s1", "action": "reboot_house"}]}))
     reply = await pipeline.handle(Request("turn on the kitchen light", "en"))
     assert not reply.success
@@ -156,14 +126,9 @@ async def test_invalid_plan_twice_is_refused_and_nothing_runs(
 
 
 async def test_planner_timeout_answers_within_the_timeout(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path, 0.5)
+    pipeline, runner = build_pipeline(timeout_s=0.5)
     planner_server.queue({"content": json.dumps(TURN_ON_AREA), "delay_s": 3})
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -176,14 +141,9 @@ async def test_planner_timeout_answers_within_the_timeout(
 
 
 async def test_failed_execution_is_not_cached_and_failing_hits_are_demoted(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     runner.fail_area = "kitchen"
     planner_server.queue(json.dumps(TURN_ON_AREA))
     reply = await pipeline.handle(Request("turn on the kitchen light", "en"))
@@ -203,15 +163,9 @@ async def test_failed_execution_is_not_cached_and_failing_hits_are_demoted(
 
 
 async def test_empty_request_replies_with_an_error(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
-    pipeline = make_pipeline(
-        joint_parser, sentence_embedder, session, planner_server, RecordingServiceRunner(), tmp_path
-    )
+    pipeline, _ = build_pipeline()
     reply = await pipeline.handle(Request("   ", "en"))
     assert not reply.success
     assert reply.trace.outcome == "error"
@@ -220,16 +174,11 @@ async def test_empty_request_replies_with_an_error(
 
 
 async def test_a_plan_made_for_english_does_not_answer_chinese(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     """The multilingual embedder scores these 0.88 (above γ): without the language gate the Chinese question
     would run the English plan and hear an English reply."""
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(joint_parser, sentence_embedder, session, planner_server, runner, tmp_path)
+    pipeline, runner = build_pipeline()
     english = {
         "steps": [{"id": "s1", "action": "respond", "inputs": {"template": "It is warm in {slot.area}."}}]
     }

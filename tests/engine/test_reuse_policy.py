@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
-import aiohttp
 import pytest
 
 from custom_components.agent_reuse.engine.bounded import NEVER, BoundedConfig, BoundedThresholds
-from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
-from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.pipeline import Request
 from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.engine.reuse_policy import ReusePolicy, plan_effects
-from tests.engine.pipeline_helpers import TURN_ON_AREA, RecordingServiceRunner, make_pipeline
+from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
 
 TURN_OFF_AREA = {
@@ -65,17 +61,10 @@ def test_plan_effects_ignore_ids_wording_and_order() -> None:
 
 
 async def test_bounded_mode_starts_conservative_and_learns_from_fresh_plans(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     policy = ReusePolicy(BoundedThresholds(), bounded=True)
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(
-        joint_parser, sentence_embedder, session, planner_server, runner, tmp_path, policy=policy
-    )
+    pipeline, runner = build_pipeline(policy=policy)
     assert pipeline.cache.threshold == policy.cache_threshold_floor  # the learner decides, not γ
     planner_server.queue(json.dumps(TURN_ON_AREA), json.dumps(TURN_ON_AREA))
     assert (await pipeline.handle(Request("turn on the kitchen light", "en"))).trace.cached
@@ -94,17 +83,10 @@ async def test_bounded_mode_starts_conservative_and_learns_from_fresh_plans(
 
 
 async def test_bounded_mode_reuses_with_evidence_and_a_report_stops_the_plan(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     policy = ReusePolicy(informed_learner(), bounded=True)
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(
-        joint_parser, sentence_embedder, session, planner_server, runner, tmp_path, policy=policy
-    )
+    pipeline, runner = build_pipeline(policy=policy)
     planner_server.queue(json.dumps(TURN_ON_AREA))
     await pipeline.handle(Request("turn on the kitchen light", "en"))
     hit = await pipeline.handle(Request("turn on the bedroom light", "en"))
@@ -128,22 +110,10 @@ async def test_bounded_mode_reuses_with_evidence_and_a_report_stops_the_plan(
 
 
 async def test_a_different_fresh_plan_is_evidence_against_the_candidate(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     policy = ReusePolicy(BoundedThresholds(), bounded=True)
-    pipeline = make_pipeline(
-        joint_parser,
-        sentence_embedder,
-        session,
-        planner_server,
-        RecordingServiceRunner(),
-        tmp_path,
-        policy=policy,
-    )
+    pipeline, _ = build_pipeline(policy=policy)
     planner_server.queue(json.dumps(TURN_ON_AREA), json.dumps(TURN_OFF_AREA))
     await pipeline.handle(Request("turn on the kitchen light", "en"))
     reply = await pipeline.handle(Request("turn on the bedroom light", "en"))
@@ -152,24 +122,12 @@ async def test_a_different_fresh_plan_is_evidence_against_the_candidate(
 
 
 async def test_fixed_threshold_mode_gathers_evidence_too(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     """Below γ, a nearest plan that takes the same slot types is labelled by the fresh plan (so switching to
     the bounded mode later starts informed); reuse decisions stay γ's."""
     policy = ReusePolicy()
-    pipeline = make_pipeline(
-        joint_parser,
-        sentence_embedder,
-        session,
-        planner_server,
-        RecordingServiceRunner(),
-        tmp_path,
-        policy=policy,
-    )
+    pipeline, _ = build_pipeline(policy=policy)
     pipeline.cache.threshold = 0.999
     planner_server.queue(json.dumps(TURN_ON_AREA), json.dumps(TURN_ON_AREA))
     await pipeline.handle(Request("turn on the kitchen light", "en"))
@@ -183,17 +141,10 @@ async def test_fixed_threshold_mode_gathers_evidence_too(
 
 
 async def test_sampled_audit_replans_in_the_background_and_runs_nothing(
-    joint_parser: JointParser,
-    sentence_embedder: SentenceEmbedder,
-    session: aiohttp.ClientSession,
-    planner_server: PlannerServer,
-    tmp_path: Path,
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:
     policy = ReusePolicy(informed_learner(), bounded=True, audit_rate=1.0)
-    runner = RecordingServiceRunner()
-    pipeline = make_pipeline(
-        joint_parser, sentence_embedder, session, planner_server, runner, tmp_path, policy=policy
-    )
+    pipeline, runner = build_pipeline(policy=policy)
     planner_server.queue(json.dumps(TURN_ON_AREA))
     await pipeline.handle(Request("turn on the kitchen light", "en"))
     hit = await pipeline.handle(Request("turn on the bedroom light", "en"))

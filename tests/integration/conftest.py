@@ -224,6 +224,10 @@ def respond_step(template: str, depends_on: tuple[str, ...] = ("s1",), step_id: 
     }
 
 
+#: "turn on the {area} ..." → light.turn_on on the area, "OK {area}."
+AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK {slot.area}."))
+
+
 async def eventually(predicate: Callable[[], bool], what: str, within_s: float = 10.0) -> None:
     """Poll until ``predicate()`` holds: for things other processes and threads change (broker, paho)."""
     deadline = time.monotonic() + within_s

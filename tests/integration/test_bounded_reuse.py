@@ -23,6 +23,7 @@ from custom_components.agent_reuse.engine.bounded import NEVER
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
+    AREA_PLAN,
     BED_LIGHT,
     KITCHEN_LIGHT,
     agent_entity_id,
@@ -36,7 +37,6 @@ from .conftest import (
     speech,
 )
 
-AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK {slot.area}."))
 WRONG_PLAN = plan_json(
     service_step({"area": "{slot.area}"}, service="turn_off"), respond_step("Off {slot.area}.")
 )

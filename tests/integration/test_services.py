@@ -11,9 +11,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.agent_reuse.const import DOMAIN
 from tests.planner_fixture import PlannerServer
 
-from .conftest import KITCHEN_LIGHT, plan_json, respond_step, service_step
+from .conftest import AREA_PLAN, KITCHEN_LIGHT, plan_json, respond_step, service_step
 
-AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK {slot.area}."))
 NAME_PLAN = plan_json(
     service_step({"entity_id": "switch.decorative_lights"}, service="turn_off", domain="switch"),
     respond_step("Off."),
