@@ -107,12 +107,12 @@ async def test_hit_and_miss_latency(
             times.append(elapsed)
     assert planner.calls() == 3
     # The services really ran: a hit switches the light.
-    for text, state in (
-        ("打开卧室的灯", "on"),
-        ("turn off the bedroom light", "off"),
-        ("打开厨房的灯", "on"),
+    for text, language, state in (
+        ("打开卧室的灯", "zh", "on"),
+        ("turn off the bedroom light", "en", "off"),
+        ("打开厨房的灯", "zh", "on"),
     ):
-        await async_converse(home, text, None, Context(), "en", agent)
+        await async_converse(home, text, None, Context(), language, agent)
         light = BED_LIGHT if "卧室" in text or "bedroom" in text else KITCHEN_LIGHT
         assert home.states.get(light).state == state  # type: ignore[union-attr]
     out.update(
