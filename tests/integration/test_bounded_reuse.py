@@ -156,6 +156,25 @@ async def test_fixed_threshold_mode_keeps_gamma_and_reports_still_count(
     assert policy.learner.snapshot().wrong > 0
 
 
+async def test_fixed_threshold_mode_learns_from_misses_below_gamma(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """γ (here 0.99) decides; the nearest plan of a miss below γ is still labelled by the fresh plan, so the
+    error-budget mode starts informed when the user switches to it."""
+    entry = await setup_agent(home, planner.url, threshold=0.99)
+    policy = entry.runtime_data.pipeline.policy
+    before = policy.learner.snapshot().observations
+    planner.queue(AREA_PLAN, AREA_PLAN)
+    await ask(home, entry, "turn on the kitchen light")
+    await ask(home, entry, "switch on the bedroom light")
+    trace = last_trace(entry)
+    assert trace["outcome"] == "miss"
+    assert trace["miss_reason"] == "below_threshold"
+    assert trace["similarity"] < 0.99
+    assert trace["candidate_equivalent"] is True
+    assert policy.learner.snapshot().observations == before + 1
+
+
 async def test_a_corrupt_evidence_file_is_set_aside(home: HomeAssistant, planner: PlannerServer) -> None:
     entry = await bounded_agent(home, planner)
     path = policy_path(home, entry.entry_id)

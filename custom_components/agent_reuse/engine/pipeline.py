@@ -283,7 +283,7 @@ class ReusePipeline:
         """The nearest entry of a miss, if it takes this request's slot types and scores where a learned
         threshold could ever be: the fresh plan will say whether reusing it would have been right."""
         nearest, score = lookup.nearest, lookup.best_score
-        if nearest is None or score is None or score < self.policy.cache_threshold_floor:
+        if nearest is None or score is None or score < self.policy.evidence_floor:
             return None
         if not nearest.signature_accepts(template.signature) or not nearest.speaks(language_family(language)):
             return None

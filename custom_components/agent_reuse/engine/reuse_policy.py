@@ -112,6 +112,11 @@ class ReusePolicy:
         self.audit_disagreements = 0
 
     @property
+    def evidence_floor(self) -> float:
+        """The lowest score worth labelling: the learner's grid starts there (whatever the mode or floor)."""
+        return self.learner.grid[0]
+
+    @property
     def cache_threshold_floor(self) -> float:
         """The lowest score the policy can ever accept: what the cache must return candidates down to."""
         return self.floor
