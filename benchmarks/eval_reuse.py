@@ -81,6 +81,8 @@ PRIOR_CAP = 500.0
 COARSE_GRID = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
 #: Other false-reuse budgets the bounded method is also run with (reported under "by_delta").
 BUDGETS = (0.01, 0.02, 0.05, 0.1)
+#: The integration's default γ, which its error-budget mode keeps as the floor of every learned threshold.
+SHIPPED_FLOOR = 0.75
 
 
 def threshold_key(value: float) -> str:
@@ -402,6 +404,14 @@ class Run:
                 k: alt_fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")
             } | {"within_budget": float(alt_fig["wrong_plan_rate"]) <= delta}
         fig["by_delta"] = by_delta
+        # As the integration ships it: the user's γ (default 0.75) is the floor of every learned threshold.
+        shipped = BoundedMethod(config=config, prior=prior, prior_weight=prior_weight, floor=SHIPPED_FLOOR)
+        shipped_fig = score(
+            run_stream(shipped, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds
+        )
+        fig["with_floor"] = {
+            k: shipped_fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")
+        } | {"floor": SHIPPED_FLOOR, "within_budget": float(shipped_fig["wrong_plan_rate"]) <= config.delta}
         cold = BoundedMethod(config=config)
         cold_fig = score(
             run_stream(cold, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds

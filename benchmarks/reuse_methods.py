@@ -151,7 +151,8 @@ class BoundedMethod:
     Feedback: every reuse's correctness (the true label tells; in the product a user correction or a
     sampled audit), and on every miss the comparison of the fresh plan with the best candidate (free: the
     planner ran anyway). ``prior`` observations (from the calibration/training stream) seed the learner with
-    weight ``prior_weight`` so it does not start cold.
+    weight ``prior_weight`` so it does not start cold. ``floor`` bounds the learned thresholds from below, as
+    the integration's γ does (``engine/reuse_policy.ReusePolicy``); the default floor is no floor.
     """
 
     uses_threshold = False
@@ -163,8 +164,10 @@ class BoundedMethod:
         prior: Iterable[tuple[str, float, bool]] = (),
         prior_weight: float = 1.0,
         dim: int = 512,
+        floor: float = -1.0,
     ) -> None:
         self.name = name
+        self.floor = floor
         self.config = config or BoundedConfig()
         self.prior = list(prior)
         self.prior_weight = prior_weight
@@ -189,7 +192,7 @@ class BoundedMethod:
             served = str(lookup.entry.plan["label"])
             correct = served == request.label
             entry = lookup.entry.entry_id
-            if self.learner.should_reuse(partition, lookup.score, entry):
+            if lookup.score >= self.floor and self.learner.should_reuse(partition, lookup.score, entry):
                 self.learner.observe(partition, lookup.score, correct, entry=entry)
                 return Decision(True, correct, lookup.score, served, lookup.entry.plan.get("index"))
             # Miss: the planner's fresh plan labels the candidate's score for free.

@@ -226,6 +226,11 @@ def test_bounded_method_learns_from_misses_and_stays_within_budget() -> None:
     assert len(reused) > 100
     assert wrong / len(reused) <= 0.02 + 0.01  # the bound is on the estimate; allow sampling slack
 
+    floored = BoundedMethod(config=BoundedConfig(delta=0.02), prior=prior, dim=DIM, floor=0.9)
+    strict = [d for d in run_stream(floored, stream[500:], 0.0) if d.reused]
+    assert all(d.score is not None and d.score >= 0.9 for d in strict)
+    assert len(strict) <= len(reused)
+
 
 def test_gptcache_is_the_real_package_and_matches_its_decision_rule(tmp_path: Path) -> None:
     from benchmarks.reuse_gptcache import GPTCacheMethod, gptcache_available
@@ -322,6 +327,10 @@ def test_real_small_run_on_home_assistant_sentences(tmp_path: Path) -> None:
         assert fig["overhead_ms_p50"] > 0
     assert 0.5 <= result["agentreuse"]["auto"]["gamma"] <= 0.99
     assert result["agentreuse-bounded"]["0.8"] == result["agentreuse-bounded"]["auto"]
+    shipped = result["agentreuse-bounded"]["0.8"]["with_floor"]
+    assert shipped["floor"] == 0.75
+    # A floor can only make reuse stricter.
+    assert shipped["hit_rate"] <= result["agentreuse-bounded"]["0.8"]["hit_rate"]
     # The NLU model is what agentreuse adds over GPTCache: it must show in the memory.
     assert result["agentreuse"]["0.8"]["peak_rss_mb"] > result["ha-local"]["0.8"]["peak_rss_mb"]
     assert "execution_equivalence" in result["meta"]
