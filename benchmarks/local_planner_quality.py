@@ -51,6 +51,7 @@ from custom_components.agent_reuse.engine.planner import (  # noqa: E402
     ExposedEntity,
     PlannerClient,
     PlanRequest,
+    TokenUsage,
     extract_json_object,
 )
 
@@ -176,10 +177,10 @@ class RecordingPlannerClient(PlannerClient[Plan]):
         super().__init__(*args, **kwargs)
         self.answers: list[str] = []
 
-    async def _chat(self, messages: list[dict[str, str]]) -> Any:
-        content, usage = await super()._chat(messages)
+    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int]:
+        content, usage, calls = await super()._chat(messages)
         self.answers.append(content)
-        return content, usage
+        return content, usage, calls
 
 
 @dataclass
