@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from custom_components.agent_reuse.engine import cache as cache_module
+from custom_components.agent_reuse.engine import files as files_module
 from custom_components.agent_reuse.engine.cache import FORMAT_VERSION, MissReason, PlanCache
 from custom_components.agent_reuse.engine.errors import CacheFileError
 
@@ -559,7 +560,7 @@ def test_atomic_write_leaves_no_temp_files(
     def fail_replace(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module.os, "replace", fail_replace)
+    monkeypatch.setattr(files_module.os, "replace", fail_replace)
     with pytest.raises(CacheFileError, match="No space left"):
         cache.save()
     monkeypatch.undo()
@@ -578,7 +579,7 @@ def test_save_uses_fsync_and_needs_a_path(
         synced.append(fd)
         real_fsync(fd)
 
-    monkeypatch.setattr(cache_module.os, "fsync", spy)
+    monkeypatch.setattr(files_module.os, "fsync", spy)
     cache = PlanCache(DIM, embedder_id=EMBEDDER)
     add(cache, "on", unit(rng))
     with pytest.raises(ValueError, match="path"):

@@ -37,7 +37,6 @@ import dataclasses
 import enum
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -52,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import CacheFileError
-from .files import aside_path, atomic_write
+from .files import atomic_write, move_aside
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -691,17 +690,11 @@ class PlanCache:
     def _report_bad_file(self, path: Path, kind: LoadProblemKind, message: str) -> None:
         moved: Path | None = None
         if kind != "unreadable" or path.exists():
-            label = "stale" if kind == "stale" else "corrupt"
-            moved = aside_path(path, label)
-            try:
-                os.replace(path, moved)
-            except OSError as err:
-                message += f"; could not move it aside: {err}"
-                moved = None
-        if moved is not None:
-            message += f"; moved it to {moved.name} and starting with an empty cache"
-        else:
-            message += "; starting with an empty cache"
+            moved, note = move_aside(path, "stale" if kind == "stale" else "corrupt")
+            message += note
+        message += (
+            " and starting with an empty cache" if moved is not None else "; starting with an empty cache"
+        )
         _LOGGER.warning("%s", message)
         self.load_problem = message
         self.load_problem_kind = kind

@@ -14,8 +14,21 @@ import time
 from pathlib import Path
 
 
-def aside_path(path: Path, label: str) -> Path:
-    """A free name beside ``path`` for a file set aside: ``<name>.<label>-<time>[-n]``."""
+def move_aside(path: Path, label: str) -> tuple[Path | None, str]:
+    """Rename a bad file to a free name beside it (``<name>.<label>-<time>[-n]``).
+
+    Returns where it went (None if it could not be moved) and a note for the caller's warning:
+    ``"; moved it to <name>"`` or ``"; could not move it aside: <error>"``.
+    """
+    target = _aside_path(path, label)
+    try:
+        os.replace(path, target)
+    except OSError as err:
+        return None, f"; could not move it aside: {err}"
+    return target, f"; moved it to {target.name}"
+
+
+def _aside_path(path: Path, label: str) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     candidate = path.with_name(f"{path.name}.{label}-{stamp}")
     number = 1

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import threading
 from collections import OrderedDict
@@ -35,7 +34,7 @@ from typing import Any
 
 from .bounded import NEVER, BoundedConfig, BoundedThresholds
 from .errors import CacheFileError
-from .files import aside_path, atomic_write
+from .files import atomic_write, move_aside
 from .plan import BoundPlan, StepRefTemplate
 
 _LOGGER = logging.getLogger(__name__)
@@ -252,15 +251,8 @@ def load_learner(path: Path, delta: float, prior_path: Path = PRIOR_PATH) -> Loa
 
 
 def _set_aside(path: Path, message: str, delta: float, prior_path: Path) -> LoadedLearner:
-    moved: Path | None = None
-    try:
-        os.replace(path, aside := aside_path(path, "corrupt"))
-        moved = aside
-    except OSError as err:
-        message += f"; could not move it aside: {err}"
-        moved = None
-    message += f"; moved it to {moved.name}" if moved is not None else ""
-    message += " and starting from the shipped evidence"
+    moved, note = move_aside(path, "corrupt")
+    message += note + " and starting from the shipped evidence"
     _LOGGER.warning("%s", message)
     return LoadedLearner(load_prior(delta, prior_path), message, moved)
 
