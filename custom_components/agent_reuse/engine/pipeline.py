@@ -229,8 +229,9 @@ class ReusePipeline:
         candidate: tuple[Candidate, CacheEntry] | None = None
         if lookup.hit and lookup.entry is not None and lookup.score is not None:
             found = Candidate(parsed.intent, lookup.entry.entry_id, float(lookup.score))
+            # None in the fixed-γ mode (the cache already applied γ), else the learned threshold.
             trace.threshold = self.policy.threshold(found.intent, found.entry_id)
-            if self.policy.allows(found):
+            if trace.threshold is None or found.score >= trace.threshold:
                 bound = self._bind_cached(lookup.entry, parsed)
                 clock.lap("bind")
                 if bound is not None:

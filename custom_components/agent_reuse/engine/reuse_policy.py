@@ -126,11 +126,6 @@ class ReusePolicy:
             return None
         return max(self.floor, self.learner.threshold(intent, entry_id))
 
-    def allows(self, candidate: Candidate) -> bool:
-        """May this candidate be reused? (Fixed γ: the cache already decided; bounded: the learner.)"""
-        threshold = self.threshold(candidate.intent, candidate.entry_id)
-        return threshold is None or candidate.score >= threshold
-
     def record_reuse(self, candidate: Candidate) -> None:
         """Remember a reuse so that a later report about its plan can find the score it was reused at."""
         with self._lock:
