@@ -13,7 +13,7 @@ the reuse policy and drops the plan (in the fixed-threshold mode) so the next su
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from .const import (
 from .engine.cache import PlanCache
 from .engine.corrections import is_correction
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
+from .engine.reuse_policy import Candidate
 from .invalidation import CacheInvalidator
 from .loader import SharedModels
 
@@ -39,6 +40,8 @@ from .loader import SharedModels
 _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
 #: How long after a reuse "that's wrong" still refers to it.
 CORRECTION_WINDOW_S = 120.0
+#: How many conversations and satellites the latest reuse is remembered for.
+_SPEAKERS_REMEMBERED = 256
 CORRECTION_SPEECH = {
     "en": "Sorry about that. I won't reuse that plan for this again; next time I'll plan it afresh.",
     "zh": "抱歉，刚才做错了。下次遇到这类请求我会重新规划。",
@@ -57,8 +60,8 @@ class AgentReuseData:
     invalidator: CacheInvalidator
     settings: dict[str, Any]
     traces: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=TRACE_HISTORY))
-    #: conversation id or satellite device id → (plan id of its latest reuse, monotonic time)
-    _last_reuse: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: conversation id or satellite device id → (plan id of its latest reuse, monotonic time), oldest first
+    _last_reuse: OrderedDict[str, tuple[str, float]] = field(default_factory=OrderedDict)
 
     @property
     def cache(self) -> PlanCache:
@@ -76,10 +79,22 @@ class AgentReuseData:
     ) -> Reply:
         """Run one request through the engine; never raises for bad input or planner trouble."""
         speakers = [key for key in (request_id, device_id) if key]
-        if is_correction(text, language) and (corrected := self._async_correct(speakers, language)):
-            self.traces.append({"request_id": request_id, "language": language, **corrected.trace.as_dict()})
-            self.async_notify_changed()
-            return corrected
+        reply = self._async_correct(speakers, language) if is_correction(text) else None
+        if reply is None:
+            reply = await self._async_run(text, language, context, device_id, request_id, speakers)
+        self.traces.append({"request_id": request_id, "language": language, **reply.trace.as_dict()})
+        self.async_notify_changed()
+        return reply
+
+    async def _async_run(
+        self,
+        text: str,
+        language: str,
+        context: Context | None,
+        device_id: str | None,
+        request_id: str | None,
+        speakers: list[str],
+    ) -> Reply:
         extra: dict[str, Any] = {
             EXTRA_CONTEXT: context or Context(),
             EXTRA_LANGUAGE: language,
@@ -88,16 +103,14 @@ class AgentReuseData:
         reply = await self.pipeline.handle(
             Request(text=text, language=language, request_id=request_id), extra
         )
-        self.traces.append({"request_id": request_id, "language": language, **reply.trace.as_dict()})
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
         if reply.trace.outcome == "hit" and reply.trace.matched_entry_id:
-            now = time.monotonic()
             for key in speakers:
-                self._last_reuse[key] = (reply.trace.matched_entry_id, now)
-            if len(self._last_reuse) > 256:  # forget the oldest speakers
-                for key in sorted(self._last_reuse, key=lambda k: self._last_reuse[k][1])[:128]:
-                    del self._last_reuse[key]
+                self._last_reuse[key] = (reply.trace.matched_entry_id, time.monotonic())
+                self._last_reuse.move_to_end(key)
+            while len(self._last_reuse) > _SPEAKERS_REMEMBERED:
+                self._last_reuse.popitem(last=False)
         if reply.audit is not None and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
             # After the reply: the user never waits for the audit's planner call. An entry task, so an
             # unload cancels it before it could touch the files of the entry's next setup.
@@ -107,8 +120,15 @@ class AgentReuseData:
                 f"agent_reuse audit {self.entry_id}",
                 eager_start=False,
             )
-        self.async_notify_changed()
         return reply
+
+    def async_report_wrong_reuse(self, plan_id: str) -> Candidate | None:
+        """The latest reuse of this plan was wrong: tell the reuse policy and save what it learned (None if no
+        reuse of that plan is remembered). The ``report_wrong_reuse`` action and spoken corrections use it."""
+        candidate = self.pipeline.policy.report_wrong(plan_id)
+        if candidate is not None:
+            self.store.async_schedule_save()
+        return candidate
 
     def _async_correct(self, speakers: list[str], language: str) -> Reply | None:
         """Report the speaker's latest reuse as wrong; None if there is none within the window."""
@@ -119,13 +139,12 @@ class AgentReuseData:
                 continue
             for other in [k for k, (p, _) in self._last_reuse.items() if p == plan_id]:
                 del self._last_reuse[other]
-            policy = self.pipeline.policy
-            policy.report_wrong(plan_id)
-            if not policy.bounded:
+            self.async_report_wrong_reuse(plan_id)
+            if not self.pipeline.policy.bounded:
                 # γ alone would serve it again: drop the plan, the next such request is planned anew.
                 self.cache.remove(plan_id)
-                policy.forget(plan_id)
-            self.store.async_schedule_save()
+                self.pipeline.policy.forget(plan_id)
+                self.store.async_schedule_save()
             trace = Trace(outcome="correction", matched_entry_id=plan_id)
             speech = CORRECTION_SPEECH["zh" if language.lower().startswith("zh") else "en"]
             return Reply(speech=speech, success=True, trace=trace)

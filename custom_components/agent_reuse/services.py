@@ -119,12 +119,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         plan_id = call.data[ATTR_PLAN_ID].strip()
         for entry in _loaded_entries(hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
             data = entry.runtime_data
-            policy = data.pipeline.policy
-            candidate = policy.report_wrong(plan_id)
+            candidate = data.async_report_wrong_reuse(plan_id)
             if candidate is None:
                 continue
-            data.store.async_schedule_save()
             data.async_notify_changed()
+            policy = data.pipeline.policy
             # Error-budget mode: the plan's new threshold, None when it is not reused at all until new evidence
             # shows it is right again. Fixed mode: γ, unchanged (the evidence waits for the other mode).
             threshold = policy.threshold(candidate.intent, candidate.entry_id)

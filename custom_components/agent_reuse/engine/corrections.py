@@ -65,7 +65,7 @@ def _normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_correction(text: str, language: str = "") -> bool:
+def is_correction(text: str) -> bool:
     """Whether the whole utterance says the previous action was wrong (English or Chinese)."""
     if not isinstance(text, str) or len(text) > 60:
         return False
