@@ -61,6 +61,7 @@ from benchmarks.reuse_methods import (  # noqa: E402
     candidate_observations,
     run_stream,
 )
+from custom_components.agent_reuse.const import DEFAULT_THRESHOLD  # noqa: E402
 from custom_components.agent_reuse.engine.bounded import BoundedConfig  # noqa: E402
 
 FORMATS = ("smp2019", "smp2020", "ha-tests", "snips", "slurp")
@@ -81,8 +82,6 @@ PRIOR_CAP = 500.0
 COARSE_GRID = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
 #: Other false-reuse budgets the bounded method is also run with (reported under "by_delta").
 BUDGETS = (0.01, 0.02, 0.05, 0.1)
-#: The integration's default γ, which its error-budget mode keeps as the floor of every learned threshold.
-SHIPPED_FLOOR = 0.75
 
 
 def threshold_key(value: float) -> str:
@@ -397,30 +396,28 @@ class Run:
         by_delta: dict[str, Any] = {}
         for delta in BUDGETS:
             alt = BoundedMethod(config=BoundedConfig(delta=delta), prior=prior, prior_weight=prior_weight)
-            alt_fig = score(
-                run_stream(alt, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds
-            )
-            by_delta[str(delta)] = {
-                k: alt_fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")
-            } | {"within_budget": float(alt_fig["wrong_plan_rate"]) <= delta}
+            by_delta[str(delta)] = self._bounded_summary(alt, delta)
         fig["by_delta"] = by_delta
         # As the integration ships it: the user's γ (default 0.75) is the floor of every learned threshold.
-        shipped = BoundedMethod(config=config, prior=prior, prior_weight=prior_weight, floor=SHIPPED_FLOOR)
-        shipped_fig = score(
-            run_stream(shipped, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds
+        shipped = BoundedMethod(
+            config=config, prior=prior, prior_weight=prior_weight, floor=DEFAULT_THRESHOLD
         )
-        fig["with_floor"] = {
-            k: shipped_fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")
-        } | {"floor": SHIPPED_FLOOR, "within_budget": float(shipped_fig["wrong_plan_rate"]) <= config.delta}
+        fig["with_floor"] = self._bounded_summary(shipped, config.delta) | {"floor": DEFAULT_THRESHOLD}
         cold = BoundedMethod(config=config)
-        cold_fig = score(
-            run_stream(cold, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds
-        )
         fig["cold_start"] = {
-            k: cold_fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")
+            k: v for k, v in self._bounded_summary(cold, config.delta).items() if k != "within_budget"
         } | {"final_global_threshold": cold.learner.snapshot().global_threshold}
         self.log(f"agentreuse-bounded in {time.perf_counter() - t0:.1f}s")
         return {k: fig for k in self._keys()}
+
+    def _bounded_summary(self, method: BoundedMethod, delta: float) -> dict[str, Any]:
+        """Stream the requests through one more bounded learner; the figures its variants report."""
+        fig = score(
+            run_stream(method, self.requests, 0.0), self.positives, plan_seconds=self.args.plan_seconds
+        )
+        return {k: fig[k] for k in ("strict", "wrong_plan_rate", "hit_rate", "local_correct_rate")} | {
+            "within_budget": float(fig["wrong_plan_rate"]) <= delta
+        }
 
     def evaluate_halocal(self) -> dict[str, Any]:
         from benchmarks.reuse_halocal import (
