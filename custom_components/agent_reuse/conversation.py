@@ -26,17 +26,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LOGGER, SUPPORTED_LANGUAGES
 from .data import AgentReuseConfigEntry
+from .engine.speech import spoken
 from .entity import AgentReuseEntity
 
 PARALLEL_UPDATES = 0
-
-#: Said when a plan ran fine but has no ``respond`` step.
-DONE_SPEECH = {"en": "Done.", "zh": "好的。"}
-
-
-def done_speech(language: str) -> str:
-    """A short confirmation in the request's language."""
-    return DONE_SPEECH["zh"] if language.lower().startswith("zh") else DONE_SPEECH["en"]
 
 
 async def async_setup_entry(
@@ -75,20 +68,17 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
             )
         except Exception:
             LOGGER.exception("AgentReuse failed on %r", user_input.text)
-            speech = (
-                "抱歉，处理请求时出错了。"
-                if user_input.language.lower().startswith("zh")
-                else "Sorry, something went wrong handling that request."
-            )
+            speech = spoken("internal").render(user_input.language)
             response.async_set_error(intent.IntentResponseErrorCode.UNKNOWN, speech)
         else:
             LOGGER.debug("Trace for %r: %s", user_input.text, reply.trace.as_dict())
             speech = reply.speech.strip()
             if reply.success:
-                speech = speech or done_speech(user_input.language)
+                # A plan without a ``respond`` step ran fine: confirm in the request's language.
+                speech = speech or spoken("done").render(user_input.language)
                 response.async_set_speech(speech)
             else:
-                speech = speech or reply.trace.error or "Sorry, that did not work."
+                speech = speech or spoken("did_not_work").render(user_input.language)
                 code = (
                     intent.IntentResponseErrorCode.UNKNOWN
                     if reply.trace.outcome == "error"

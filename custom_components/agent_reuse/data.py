@@ -33,6 +33,7 @@ from .engine.cache import PlanCache
 from .engine.corrections import is_correction
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
+from .engine.speech import spoken
 from .invalidation import CacheInvalidator
 from .loader import SharedModels
 
@@ -42,10 +43,6 @@ _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
 CORRECTION_WINDOW_S = 120.0
 #: How many conversations and satellites the latest reuse is remembered for.
 _SPEAKERS_REMEMBERED = 256
-CORRECTION_SPEECH = {
-    "en": "Sorry about that. I won't reuse that plan for this again; next time I'll plan it afresh.",
-    "zh": "抱歉，刚才做错了。下次遇到这类请求我会重新规划。",
-}
 
 
 @dataclass
@@ -146,8 +143,7 @@ class AgentReuseData:
                 self.pipeline.policy.forget(plan_id)
                 self.store.async_schedule_save()
             trace = Trace(outcome="correction", matched_entry_id=plan_id)
-            speech = CORRECTION_SPEECH["zh" if language.lower().startswith("zh") else "en"]
-            return Reply(speech=speech, success=True, trace=trace)
+            return Reply(speech=spoken("correction_ack").render(language), success=True, trace=trace)
         return None
 
     async def _async_audit(self, audit: Audit) -> None:

@@ -41,6 +41,7 @@ from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.plan import BoundStep
 from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH
+from .engine.speech import DeviceKinds, Spoken, spoken
 
 #: Domains a plan may never call services of.
 BLOCKED_DOMAINS = frozenset(
@@ -167,7 +168,7 @@ class TargetResolver:
             return normalized
         if normalized.endswith("s") and self.hass.states.async_entity_ids(normalized[:-1]):
             return normalized[:-1]
-        raise StepError(f"I don't know which kind of device {word!r} is")
+        raise StepError.said("unknown_device_word", word=word)
 
     def preferences(self, device_id: str | None) -> intent.MatchTargetsPreferences:
         """Prefer the area (and floor) of the satellite the request came from, like Assist."""
@@ -229,7 +230,8 @@ class TargetResolver:
                         self._match_name_with_domain_word(constraints, preferences, device_words) or result
                     )
                 if not result.is_match:
-                    raise StepError(self._no_match_message(result, constraints))
+                    said = self._no_match_message(result, constraints)
+                    raise StepError(said.render("en"), spoken=said)
                 for state in result.states:
                     found[state.entity_id] = state
         return list(found.values())
@@ -263,19 +265,19 @@ class TargetResolver:
         """An entity id a plan names literally: it must exist and be exposed (groups: every member)."""
         entity_id = entity_id.lower()
         if not ha_valid_entity_id(entity_id):
-            raise StepError(f"{entity_id!r} is not an entity id")
+            raise StepError.said("not_entity_id", entity=entity_id)
         state = self.hass.states.get(entity_id)
         if state is None:
-            raise StepError(f"there is no entity {entity_id}")
+            raise StepError.said("no_entity", entity=entity_id)
         if not async_should_expose(self.hass, ASSISTANT, entity_id):
-            raise StepError(f"{state.name} is not exposed to Assist")
+            raise StepError.said("not_exposed", name=state.name)
         if state.domain == "group":
             # An old-style group is expanded by the service call; its members must be exposed too.
             for member in expand_entity_ids(self.hass, [entity_id]):
                 if not async_should_expose(self.hass, ASSISTANT, member):
                     member_state = self.hass.states.get(member)
                     name = member_state.name if member_state is not None else member
-                    raise StepError(f"{name} (in {state.name}) is not exposed to Assist")
+                    raise StepError.said("member_not_exposed", name=name, group=state.name)
         return [state]
 
     def _by_ids(self, selector: Mapping[str, Any]) -> list[State]:
@@ -287,7 +289,7 @@ class TargetResolver:
             selected.missing_devices | selected.missing_areas | selected.missing_floors
         ) | selected.missing_labels
         if missing:
-            raise StepError(f"there is no device, area, floor or label with the id {sorted(missing)[0]}")
+            raise StepError.said("no_such_id", id=sorted(missing)[0])
         states = [
             state
             for entity_id in sorted(selected.referenced | selected.indirectly_referenced)
@@ -295,33 +297,34 @@ class TargetResolver:
             and async_should_expose(self.hass, ASSISTANT, entity_id)
         ]
         if not states:
-            raise StepError("none of the targeted devices is exposed to Assist")
+            raise StepError.said("none_exposed")
         return states
 
     @staticmethod
     def _no_match_message(
         result: intent.MatchTargetsResult, constraints: intent.MatchTargetsConstraints
-    ) -> str:
-        """A sentence for the user about why nothing matched."""
+    ) -> Spoken:
+        """What to tell the user about why nothing matched (in any of the speech languages)."""
         reason = result.no_match_reason
-        kind = ", ".join(sorted(constraints.domains)) if constraints.domains else "device"
-        where = ""
+        kind = DeviceKinds(tuple(constraints.domains or ()))
+        where: Spoken | str = ""
         if constraints.area_name:
-            where = f" in the {constraints.area_name}"
+            where = spoken("where_area", area=constraints.area_name)
         elif constraints.floor_name:
-            where = f" on the {constraints.floor_name} floor"
+            where = spoken("where_floor", floor=constraints.floor_name)
         if reason is intent.MatchFailedReason.INVALID_AREA:
-            return f"there is no area called {result.no_match_name or constraints.area_name}"
+            return spoken("no_area", area=result.no_match_name or constraints.area_name or "")
         if reason is intent.MatchFailedReason.INVALID_FLOOR:
-            return f"there is no floor called {result.no_match_name or constraints.floor_name}"
+            return spoken("no_floor", floor=result.no_match_name or constraints.floor_name or "")
         if reason is intent.MatchFailedReason.DUPLICATE_NAME:
-            return f"more than one device is called {result.no_match_name or constraints.name}"
+            return spoken("duplicate_name", name=result.no_match_name or constraints.name or "")
         if reason is intent.MatchFailedReason.ASSISTANT:
-            what = constraints.name or f"the matching {kind}{where}"
-            return f"{what} is not exposed to Assist"
+            if constraints.name:
+                return spoken("not_exposed", name=constraints.name)
+            return spoken("matching_not_exposed", kind=kind, where=where)
         if constraints.name:
-            return f"there is no {kind} called {constraints.name}{where}"
-        return f"there is no {kind}{where}"
+            return spoken("no_named", kind=kind, name=constraints.name, where=where)
+        return spoken("no_kind", kind=kind, where=where)
 
 
 def _context(context: ExecutionContext) -> Context | None:
@@ -346,7 +349,7 @@ class HaServiceRunner:
         if domain in BLOCKED_DOMAINS or (
             domain == "homeassistant" and service not in ALLOWED_HOMEASSISTANT_SERVICES
         ):
-            raise StepError(f"the action {domain}.{service} is not allowed for voice requests")
+            raise StepError.said("action_not_allowed", action=f"{domain}.{service}")
 
     async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> Any:
         """Resolve the targets, call the service, return the response or the targets' new states."""
@@ -363,7 +366,7 @@ class HaServiceRunner:
             target["entity_id"] = [*_as_list(target.get("entity_id")), f"script.{service}"]
             service = "turn_on"
         if not self.hass.services.has_service(domain, service):
-            raise StepError(f"Home Assistant has no action {domain}.{service}")
+            raise StepError.said("no_action", action=f"{domain}.{service}")
         states: list[State] = []
         call_target: dict[str, Any] | None = None
         if any(target.values()):
@@ -374,7 +377,7 @@ class HaServiceRunner:
                 target, default_domain=default_domain, device_id=_device_id(context)
             )
             if not states:
-                raise StepError("no exposed device matches")
+                raise StepError.said("no_exposed_match")
             call_target = {"entity_id": [state.entity_id for state in states]}
         support = self.hass.services.supports_response(domain, service)
         want_response = support in (SupportsResponse.ONLY, SupportsResponse.OPTIONAL)
@@ -389,13 +392,15 @@ class HaServiceRunner:
                 return_response=want_response,
             )
         except ServiceNotFound:
-            raise StepError(f"Home Assistant has no action {domain}.{service}") from None
+            raise StepError.said("no_action", action=f"{domain}.{service}") from None
         except Unauthorized:
-            raise StepError(f"you are not allowed to run {domain}.{service}") from None
+            raise StepError.said("action_unauthorized", action=f"{domain}.{service}") from None
         except vol.Invalid as err:
-            raise StepError(f"{domain}.{service} rejected its data: {err}") from None
+            raise StepError.said(
+                "action_rejected_data", action=f"{domain}.{service}", detail=str(err)
+            ) from None
         except HomeAssistantError as err:
-            raise StepError(f"{domain}.{service} failed: {err}") from None
+            raise StepError.said("action_failed", action=f"{domain}.{service}", detail=str(err)) from None
         if want_response and response:
             return response
         if not states:
@@ -416,7 +421,7 @@ class HaStateRunner:
         """One state dict, or a list of them when the selector matches several entities."""
         states = self.resolver.resolve(inputs, device_id=_device_id(context))
         if not states:
-            raise StepError("no exposed device matches")
+            raise StepError.said("no_exposed_match")
         return _single_or_list(sorted(states, key=lambda state: state.entity_id))
 
 
@@ -431,7 +436,7 @@ class MqttPublishRunner:
     ) -> dict[str, Any]:
         """Publish and wait for the broker to take the message; returns topic and payload."""
         if "mqtt" not in self.hass.config.components:
-            raise StepError("MQTT is not set up in Home Assistant")
+            raise StepError.said("mqtt_not_set_up")
         # Imported here: the MQTT integration (and paho) need not be installed for everything else.
         from homeassistant.components import mqtt
 
@@ -441,15 +446,15 @@ class MqttPublishRunner:
         try:
             connected = mqtt.is_connected(self.hass)
         except KeyError:  # the MQTT config entry is not loaded
-            raise StepError("MQTT is not set up in Home Assistant") from None
+            raise StepError.said("mqtt_not_set_up") from None
         if not connected:
-            raise StepError("the MQTT broker is not connected")
+            raise StepError.said("mqtt_disconnected")
         try:
             await mqtt.async_publish(
                 self.hass, topic, payload, int(inputs.get("qos", 0)), bool(inputs.get("retain", False))
             )
         except HomeAssistantError as err:
-            raise StepError(f"could not publish to {topic}: {err}") from None
+            raise StepError.said("mqtt_publish_failed", topic=topic, detail=str(err)) from None
         return {"topic": topic, "payload": payload}
 
 

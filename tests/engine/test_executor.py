@@ -365,10 +365,10 @@ async def test_custom_failure_speech() -> None:
 
     executor = Executor(
         {"ha_service": FakeRunner({"s1": fail})},
-        failure_speech=lambda step, result: f"Fehler bei {step.id}: {result.error}",
+        failure_speech=lambda step, result, language: f"[{language}] Fehler bei {step.id}: {result.error}",
     )
-    report = await executor.execute(bound(service("s1")))
-    assert report.speech == "Fehler bei s1: kaputt"
+    report = await executor.execute(bound(service("s1")), language="de")
+    assert report.speech == "[de] Fehler bei s1: kaputt"
 
 
 def test_step_timeout_must_be_positive() -> None:

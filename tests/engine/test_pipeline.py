@@ -200,3 +200,29 @@ async def test_a_plan_made_for_english_does_not_answer_chinese(
     english_again = await pipeline.handle(Request("what is the temperature in the bedroom", "en"))
     assert english_again.speech == "It is warm in bedroom."
     assert planner_server.calls() == 2
+
+
+async def test_errors_are_said_in_the_request_language_and_detailed_in_the_trace(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    pipeline, runner = build_pipeline(timeout_s=0.5)
+    planner_server.queue({"content": json.dumps(TURN_ON_AREA), "delay_s": 3})
+    slow = await pipeline.handle(Request("打开厨房的灯", "zh-CN"))
+    assert slow.speech == "抱歉，规划器在0.5秒内没有回应。"
+    # The trace keeps what a person debugging needs (the URL); the voice reply does not read it out.
+    assert slow.trace.error is not None
+    assert planner_server.url in slow.trace.error
+
+    planner_server.queue("not json at all", json.dumps({"steps": [{"id": "s1", "action": "reboot_house"}]}))
+    invalid = await pipeline.handle(Request("打開廚房的燈", "zh-TW"))
+    assert invalid.speech == "抱歉，規劃器沒有給出有效的計劃，我什麼也沒做。"
+    assert "no valid plan" in (invalid.trace.error or "")
+
+    planner_server.queue({"content": json.dumps(TURN_ON_AREA), "delay_s": 3})
+    english = await pipeline.handle(Request("turn on the kitchen light", "en"))
+    assert english.speech == "Sorry, the planner did not answer within 0.5 seconds."
+    assert runner.calls == []
+    assert len(pipeline.cache) == 0
+
+    empty = await pipeline.handle(Request("  ", "zh-Hans"))
+    assert empty.speech == "抱歉，我没有听到请求。"

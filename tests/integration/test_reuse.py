@@ -305,3 +305,27 @@ async def test_a_name_split_from_its_device_word_is_joined_back(
     result = await ask(home, agent, "turn on the sofa light")
     assert last_trace(agent)["outcome"] == "hit"
     assert "there is no light called sofa" in speech(result)
+
+
+async def test_failures_are_said_in_the_request_language(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """A Chinese speaker hears why a request failed in Chinese (Simplified or Traditional), not in English;
+    the trace keeps the English detail."""
+    planner.queue(ZH_AREA_LIGHT_PLAN, ZH_AREA_LIGHT_PLAN, AREA_LIGHT_PLAN_NO_MQTT)
+    simplified = await ask(home, agent, "打开阳台的灯", "zh-CN")
+    assert last_trace(agent)["slots"] == {"area": "阳台"}
+    assert speech(simplified) == "抱歉，没有叫“阳台”的区域。"
+    assert last_trace(agent)["outcome"] == "miss"
+    # A plan that failed is not cached: the Traditional request is planned again and fails the same way.
+    traditional = await ask(home, agent, "打開陽台的燈", "zh-TW")
+    assert speech(traditional) == "抱歉，沒有叫「陽台」的區域。"
+    english = await ask(home, agent, "turn on the garage light", "en")
+    assert speech(english) == "Sorry, I could not turn_on the light: there is no area called garage."
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert planner.calls() == 3
+
+    planner.queue({"content": ZH_AREA_LIGHT_PLAN, "status": 401})
+    refused = await ask(home, agent, "把厨房的灯关掉", "zh-Hans")
+    assert speech(refused) == "抱歉，规划器拒绝了 API 密钥，请在集成设置里检查。"
+    assert "HTTP 401" in last_trace(agent)["error"]

@@ -7,9 +7,28 @@ once and still tell the user *what* failed and what to do.
 
 from __future__ import annotations
 
+from typing import Self
+
+from .speech import Param, Spoken, spoken
+
 
 class AgentReuseError(Exception):
-    """Base class of every error the engine raises on purpose."""
+    """Base class of every error the engine raises on purpose.
+
+    ``str(err)`` is the English detail for logs and traces; ``spoken`` (optional) is what to *say* about it,
+    in the request's language (see :mod:`.speech`). Without one, the error's kind decides
+    (:func:`spoken_error`).
+    """
+
+    def __init__(self, message: str = "", *, spoken: Spoken | None = None) -> None:
+        super().__init__(message)
+        self.spoken = spoken
+
+    @classmethod
+    def said(cls, key: str, /, **params: Param) -> Self:
+        """An error whose message is the catalogue's English text of ``key`` (and that says it per language)."""
+        message = spoken(key, **params)
+        return cls(message.render("en"), spoken=message)
 
 
 class ModelFileError(AgentReuseError):
@@ -31,8 +50,8 @@ class PlannerError(AgentReuseError):
 class PlannerHTTPError(PlannerError):
     """The planner answered with an HTTP error status (``status``)."""
 
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, status: int, *, spoken: Spoken | None = None) -> None:
+        super().__init__(message, spoken=spoken)
         self.status = status
 
 
@@ -46,3 +65,26 @@ class CacheFileError(AgentReuseError):
 
 class StepError(AgentReuseError):
     """A plan step failed while executing (unknown entity, refused entity, broker down, timeout)."""
+
+
+def spoken_error(err: AgentReuseError) -> Spoken:
+    """What to say about ``err``: its own message, else one for its kind (details stay in the trace)."""
+    if err.spoken is not None:
+        return err.spoken
+    if isinstance(err, PlannerHTTPError):
+        return (
+            spoken("planner_auth")
+            if err.status in (401, 403)
+            else spoken("planner_http", status=str(err.status))
+        )
+    if isinstance(err, PlannerError):
+        return spoken("planner_failed")
+    if isinstance(err, PlanValidationError):
+        return spoken("plan_invalid")
+    if isinstance(err, InputError):
+        return spoken("bad_request")
+    if isinstance(err, ModelFileError):
+        return spoken("models_broken")
+    if isinstance(err, StepError):
+        return spoken("step_failed")
+    return spoken("internal")

@@ -13,7 +13,8 @@ dependencies are done, not when a whole level of the graph is.
 Why nothing escapes: one broken device must not cost the user the rest of the plan or an answer. A step that
 fails or times out is reported, its transitive dependents are skipped, independent steps carry on, and the
 spoken reply says what failed. :class:`~.errors.StepError` messages are written for the user and are spoken
-as they are; any other exception is logged with its traceback and reported generically.
+in the request's language (their :class:`~.speech.Spoken` form); any other exception is logged with its
+traceback and reported generically.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from typing import Any, Protocol, runtime_checkable
 from .errors import StepError
 from .plan import BoundPlan, BoundStep, SlotValue, format_value
 from .plan_schema import ACTION_DELAY, ACTION_RESPOND, MAX_DELAY_S
+from .speech import EnglishOnly, Renderable, failure_sentence, spoken
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_STEP_TIMEOUT_S = 10.0
-_GENERIC_ERROR = "an unexpected error occurred (details are in the log)"
+_GENERIC_ERROR = spoken("step_unexpected")
 
 
 class StepStatus(StrEnum):
@@ -51,7 +53,8 @@ class StepResult:
     """What happened to one step.
 
     ``started_at`` is ``time.monotonic()`` when the runner was called (``None`` for a skipped step, which
-    never starts); ``duration_ms`` is how long the runner ran. ``error`` is user-facing text.
+    never starts); ``duration_ms`` is how long the runner ran. ``error`` is user-facing English text;
+    ``reason`` says the same in every speech language (None for steps that did not fail).
     """
 
     step_id: str
@@ -61,6 +64,7 @@ class StepResult:
     error: str | None = None
     started_at: float | None = None
     duration_ms: float = 0.0
+    reason: Renderable | None = None
 
     @property
     def ok(self) -> bool:
@@ -176,13 +180,13 @@ class DelayRunner:
     def _seconds(inputs: Mapping[str, Any]) -> float:
         raw: Any = inputs.get("seconds")
         if isinstance(raw, bool):
-            raise StepError(f"{raw!r} is not a number of seconds")
+            raise StepError.said("delay_not_number", value=repr(raw))
         try:
             seconds = float(raw.strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
-            raise StepError(f"{format_value(raw)!r} is not a number of seconds") from None
+            raise StepError.said("delay_not_number", value=repr(format_value(raw))) from None
         if not 0 < seconds <= MAX_DELAY_S:  # also false for NaN
-            raise StepError(f"a delay of {format_value(raw)} seconds is out of range (at most one hour)")
+            raise StepError.said("delay_out_of_range", value=format_value(raw))
         return seconds
 
 
@@ -191,14 +195,10 @@ def builtin_runners() -> dict[str, StepRunner]:
     return {ACTION_RESPOND: RespondRunner(), ACTION_DELAY: DelayRunner()}
 
 
-def default_failure_speech(step: BoundStep, result: StepResult) -> str:
-    """English sentence about a failed step: ``"Sorry, I could not <description>: <error>."``."""
-    error = (result.error or "it failed").rstrip()
-    if not error.endswith((".", "!", "?", "。", "！", "？")):
-        error += "."
-    if step.description.strip():
-        return f"Sorry, I could not {step.description.strip()}: {error}"
-    return f"Sorry, step {step.id} ({step.action}) failed: {error}"
+def default_failure_speech(step: BoundStep, result: StepResult, language: str = "en") -> str:
+    """A sentence about a failed step in ``language``: ``"Sorry, I could not <description>: <reason>."``."""
+    reason = result.reason or spoken("step_failed")
+    return failure_sentence(step.description, step.id, step.action, reason, language)
 
 
 class Executor:
@@ -207,7 +207,7 @@ class Executor:
     ``runners`` maps an action to its runner; unless ``include_builtins`` is false, :func:`builtin_runners`
     fill in ``respond`` and ``delay`` where ``runners`` has none. ``step_timeout_s`` bounds each step (an
     :class:`ExtraTimeRunner` may extend it for its step). ``failure_speech`` words a failed step for the
-    reply (for languages other than English).
+    reply, given the step, its result and the request's language.
     """
 
     def __init__(
@@ -216,7 +216,7 @@ class Executor:
         step_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
         *,
         include_builtins: bool = True,
-        failure_speech: Callable[[BoundStep, StepResult], str] = default_failure_speech,
+        failure_speech: Callable[[BoundStep, StepResult, str], str] = default_failure_speech,
     ) -> None:
         if not step_timeout_s > 0:
             raise ValueError(f"step_timeout_s must be positive, got {step_timeout_s!r}")
@@ -242,12 +242,13 @@ class Executor:
         slots: Mapping[str, SlotValue] | None = None,
         *,
         extra: Mapping[str, Any] | None = None,
+        language: str = "en",
     ) -> ExecutionReport:
         """Run every step of ``plan`` and report; runner errors never escape (cancellation does).
 
         ``slots`` are the request's slots for the runners' context (default: those the plan was bound
-        with); ``extra`` is passed to the runners as ``context.extra``. If the caller is cancelled, the
-        running steps are cancelled too.
+        with); ``extra`` is passed to the runners as ``context.extra``; the reply's failure sentences are in
+        ``language``. If the caller is cancelled, the running steps are cancelled too.
         """
         began = time.monotonic()
         outputs: dict[str, Any] = {}
@@ -303,7 +304,7 @@ class Executor:
         ordered = tuple(results[step.id] for step in order)
         report = ExecutionReport(
             results=ordered,
-            speech=self._speech(order, ordered),
+            speech=self._speech(order, ordered, language),
             duration_ms=(time.monotonic() - began) * 1000.0,
         )
         _LOGGER.debug(
@@ -314,15 +315,15 @@ class Executor:
         )
         return report
 
-    def _speech(self, order: tuple[BoundStep, ...], results: tuple[StepResult, ...]) -> str:
+    def _speech(self, order: tuple[BoundStep, ...], results: tuple[StepResult, ...], language: str) -> str:
         sentences: list[str] = []
         for step, result in zip(order, results, strict=True):
             if result.status in (StepStatus.FAILED, StepStatus.TIMEOUT):
                 try:
-                    sentences.append(self._failure_speech(step, result))
+                    sentences.append(self._failure_speech(step, result, language))
                 except Exception:
                     _LOGGER.exception("failure_speech raised for step %s", step.id)
-                    sentences.append(default_failure_speech(step, result))
+                    sentences.append(default_failure_speech(step, result, language))
             elif result.ok and step.action == ACTION_RESPOND:
                 sentences.append(format_value(result.output).strip())
         return " ".join(sentence for sentence in sentences if sentence)
@@ -331,21 +332,24 @@ class Executor:
         """Run one step; every outcome but cancellation of the caller becomes a StepResult."""
         started = time.monotonic()
 
-        def finish(status: StepStatus, output: Any = None, error: str | None = None) -> StepResult:
+        def finish(
+            status: StepStatus, output: Any = None, reason: Renderable | None = None, error: str | None = None
+        ) -> StepResult:
             return StepResult(
                 step_id=step.id,
                 action=step.action,
                 status=status,
                 output=output,
-                error=error,
+                error=error if error is not None or reason is None else reason.render("en"),
                 started_at=started,
                 duration_ms=(time.monotonic() - started) * 1000.0,
+                reason=reason,
             )
 
         runner = self._runners.get(step.action)
         if runner is None:
             _LOGGER.warning("No runner for action %r (step %s)", step.action, step.id)
-            return finish(StepStatus.FAILED, error=f"there is no runner for the action {step.action!r}")
+            return finish(StepStatus.FAILED, reason=spoken("no_runner", action=step.action))
         try:
             inputs = step.resolve_inputs(context.outputs)
             timeout_s = self._step_timeout_s
@@ -353,7 +357,7 @@ class Executor:
                 timeout_s += max(0.0, float(runner.extra_time_s(inputs)))
         except Exception:
             _LOGGER.exception("Could not prepare step %s (%s)", step.id, step.action)
-            return finish(StepStatus.FAILED, error=_GENERIC_ERROR)
+            return finish(StepStatus.FAILED, reason=_GENERIC_ERROR)
         scope = asyncio.timeout(timeout_s)
         started = time.monotonic()
         try:
@@ -362,19 +366,25 @@ class Executor:
         except TimeoutError as err:
             if scope.expired():
                 _LOGGER.warning("Step %s (%s) timed out after %.3g s", step.id, step.action, timeout_s)
-                return finish(StepStatus.TIMEOUT, error=f"it took longer than {timeout_s:g} seconds")
+                return finish(
+                    StepStatus.TIMEOUT, reason=spoken("step_took_too_long", seconds=f"{timeout_s:g}")
+                )
             _LOGGER.warning("Step %s (%s) timed out inside its runner: %r", step.id, step.action, err)
-            return finish(StepStatus.FAILED, error="it timed out")
+            return finish(StepStatus.FAILED, reason=spoken("step_timed_out"))
         except StepError as err:
             _LOGGER.info("Step %s (%s) failed: %s", step.id, step.action, err)
-            return finish(StepStatus.FAILED, error=str(err) or "it failed")
+            # A StepError without a catalogue message (a third-party runner's) is said as written in English.
+            reason: Renderable = err.spoken or (
+                EnglishOnly(str(err), spoken("step_failed")) if str(err) else spoken("step_failed")
+            )
+            return finish(StepStatus.FAILED, reason=reason)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 raise  # the execution itself is being cancelled
             _LOGGER.warning("Step %s (%s) was cancelled by its runner", step.id, step.action)
-            return finish(StepStatus.FAILED, error="it was cancelled")
+            return finish(StepStatus.FAILED, reason=spoken("step_cancelled"))
         except Exception:
             _LOGGER.exception("Step %s (%s) raised an unexpected error", step.id, step.action)
-            return finish(StepStatus.FAILED, error=_GENERIC_ERROR)
+            return finish(StepStatus.FAILED, reason=_GENERIC_ERROR)
         return finish(StepStatus.OK, output=output)

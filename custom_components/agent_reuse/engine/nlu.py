@@ -23,6 +23,7 @@ from tokenizers import Tokenizer
 
 from .errors import InputError, ModelFileError
 from .model_files import ModelPaths, default_model_dir, open_session, require_file
+from .speech import spoken
 
 #: Requests are cut to this many tokens (the model was trained on up to 64; 128 keeps long sentences whole).
 MAX_TOKENS = 128
@@ -186,7 +187,7 @@ class JointParser:
             if not isinstance(text, str):
                 raise InputError(f"request text must be a string, not {type(text).__name__}")
             if not text.strip():
-                raise InputError("the request is empty")
+                raise InputError("the request is empty", spoken=spoken("empty_request"))
             clipped = text[:MAX_CHARS]
             enc = self._tokenizer.encode(clipped)
             ids, offsets = list(enc.ids), list(enc.offsets)

@@ -28,12 +28,13 @@ from typing import Any, Protocol
 import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
-from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError
+from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import ExecutionReport, Executor
 from .nlu import ParsedRequest
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
+from .speech import Spoken, spoken
 from .template import Template, strip_slots
 
 _LOGGER = logging.getLogger(__name__)
@@ -161,7 +162,6 @@ class ReusePipeline:
         planner: Planner | None,
         executor: Executor,
         planner_context: Callable[[], PlannerContext] = PlannerContext,
-        no_planner_message: str = "I can't plan this request: no planner is reachable.",
         policy: ReusePolicy | None = None,
     ) -> None:
         self.parser = parser
@@ -170,7 +170,6 @@ class ReusePipeline:
         self.planner = planner
         self.executor = executor
         self._planner_context = planner_context
-        self._no_planner_message = no_planner_message
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -186,25 +185,28 @@ class ReusePipeline:
         try:
             reply = await self._handle(request, extra, clock, trace)
         except AgentReuseError as err:
-            reply = self._error(trace, str(err))
+            reply = self._error(trace, str(err), spoken_error(err), request.language)
         except Exception as err:  # a bug must not take the conversation agent down
             _LOGGER.exception("unexpected error handling %r", request.text)
-            reply = self._error(trace, f"internal error ({type(err).__name__})")
+            reply = self._error(
+                trace, f"internal error ({type(err).__name__})", spoken("internal"), request.language
+            )
         clock.total()
         trace.timings_ms = clock.timings
         return reply
 
-    def _error(self, trace: Trace, message: str) -> Reply:
+    def _error(self, trace: Trace, message: str, said: Spoken, language: str) -> Reply:
+        """An error reply: the detail in the trace, a short sentence in the request's language as speech."""
         self.stats.errors += 1
         trace.outcome = "error"
         trace.error = message
-        return Reply(speech=f"Sorry, {message}", success=False, trace=trace)
+        return Reply(speech=said.render(language), success=False, trace=trace)
 
     async def _handle(
         self, request: Request, extra: Mapping[str, Any] | None, clock: _Clock, trace: Trace
     ) -> Reply:
         if not isinstance(request.text, str) or not request.text.strip():
-            raise InputError("the request is empty.")
+            raise InputError("the request is empty.", spoken=spoken("empty_request"))
         parsed = self.parser.parse(request.text, request.language)
         clock.lap("parse")
         template = strip_slots(parsed)
@@ -266,7 +268,7 @@ class ReusePipeline:
         trace.similarity = round(candidate.score, 4)
         self.stats.hits += 1
         self.policy.record_reuse(candidate)
-        report = await self.executor.execute(bound, extra=extra)
+        report = await self.executor.execute(bound, extra=extra, language=request.language)
         clock.lap("execute")
         if report.success:
             self.cache.record_hit(candidate.entry_id)
@@ -334,7 +336,7 @@ class ReusePipeline:
         candidate: tuple[Candidate, CacheEntry] | None = None,
     ) -> Reply:
         if self.planner is None:
-            raise PlannerError(self._no_planner_message)
+            raise PlannerError("no planner is configured or reachable", spoken=spoken("no_planner"))
         try:
             result = await self.planner.plan(self._plan_request(request, parsed, template))
         finally:
@@ -342,7 +344,7 @@ class ReusePipeline:
         trace.planner_calls = result.http_calls
         self.stats.planner_calls += result.http_calls
         bound = result.plan.bind(parsed.slot_values)
-        report = await self.executor.execute(bound, extra=extra)
+        report = await self.executor.execute(bound, extra=extra, language=request.language)
         clock.lap("execute")
         if candidate is not None and report.success:
             # The planner ran anyway: what it wrote labels the candidate's score for the reuse policy.

@@ -34,6 +34,7 @@ from typing import Any
 import aiohttp
 
 from .errors import PlannerError, PlannerHTTPError, PlannerTimeoutError, PlanValidationError
+from .speech import spoken
 
 _LOGGER = logging.getLogger(__name__)
 #: HTTP statuses with which servers refuse a ``json_schema`` response format they do not support.
@@ -280,7 +281,10 @@ class PlannerClient[T]:
         return body
 
     def _timeout_error(self) -> PlannerTimeoutError:
-        return PlannerTimeoutError(f"planner did not answer within {self._timeout_s:g} s ({self.chat_url})")
+        return PlannerTimeoutError(
+            f"planner did not answer within {self._timeout_s:g} s ({self.chat_url})",
+            spoken=spoken("planner_timeout", seconds=f"{self._timeout_s:g}"),
+        )
 
     async def plan(self, request: PlanRequest) -> PlannerResult[T]:
         """Ask for a plan; two answers at most (one repair round), all within ``timeout_s``.
@@ -317,7 +321,8 @@ class PlannerClient[T]:
                     if isinstance(outcome, str):
                         raise PlannerError(
                             f"planner {self._model!r} gave no valid plan after one repair round: "
-                            f"first answer: {first_error}; repaired answer: {outcome}"
+                            f"first answer: {first_error}; repaired answer: {outcome}",
+                            spoken=spoken("planner_no_valid_plan"),
                         )
         except TimeoutError:
             raise self._timeout_error() from None
@@ -374,7 +379,8 @@ class PlannerClient[T]:
             content = message.get("content")
         except (KeyError, IndexError, TypeError, AttributeError):
             raise PlannerError(
-                f"planner at {url} sent a reply without choices[0].message: {_snippet(json.dumps(payload))}"
+                f"planner at {url} sent a reply without choices[0].message: {_snippet(json.dumps(payload))}",
+                spoken=spoken("planner_bad_reply"),
             ) from None
         return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage")), calls
 
@@ -397,13 +403,22 @@ class PlannerClient[T]:
         except TimeoutError:
             raise
         except aiohttp.ClientError as err:
-            raise PlannerError(f"cannot reach planner at {url}: {err or type(err).__name__}") from err
+            raise PlannerError(
+                f"cannot reach planner at {url}: {err or type(err).__name__}",
+                spoken=spoken("planner_unreachable"),
+            ) from err
         try:
             payload = json.loads(text)
         except json.JSONDecodeError:
-            raise PlannerError(f"planner at {url} did not answer with JSON: {_snippet(text)!r}") from None
+            raise PlannerError(
+                f"planner at {url} did not answer with JSON: {_snippet(text)!r}",
+                spoken=spoken("planner_bad_reply"),
+            ) from None
         if not isinstance(payload, dict):
-            raise PlannerError(f"planner at {url} answered with JSON that is not an object")
+            raise PlannerError(
+                f"planner at {url} answered with JSON that is not an object",
+                spoken=spoken("planner_bad_reply"),
+            )
         return payload
 
     async def list_models(self) -> list[str]:

@@ -1,0 +1,325 @@
+"""What the agent says when something goes wrong, in the request's language (English, Simplified and
+Traditional Chinese).
+
+Why a catalogue instead of English sentences in the errors: the agent serves Chinese and English speakers by
+voice, and an error is the one answer a user most needs to understand ("there is no light called 台灯 in the
+kitchen"). Errors keep their English message for logs and traces; what they *say* is a :class:`Spoken`
+(a message key and its parameters) rendered in the language of the request at the end. Every message exists
+in every language with the same placeholders (a test checks it), so no request gets half a sentence in
+another language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, Literal, Protocol
+
+type SpeechLanguage = Literal["en", "zh-Hans", "zh-Hant"]
+SPEECH_LANGUAGES: Final[tuple[SpeechLanguage, ...]] = ("en", "zh-Hans", "zh-Hant")
+
+_TRADITIONAL_REGIONS: Final = frozenset({"hant", "tw", "hk", "mo"})
+
+
+def speech_language(language: str) -> SpeechLanguage:
+    """``"zh-TW"``, ``"zh-Hant"``, ``"zh_HK"`` → zh-Hant; other ``zh*`` → zh-Hans; anything else → en."""
+    parts = language.strip().lower().replace("_", "-").split("-")
+    if parts[0] != "zh":
+        return "en"
+    return "zh-Hant" if _TRADITIONAL_REGIONS.intersection(parts[1:]) else "zh-Hans"
+
+
+class Renderable(Protocol):
+    """Something that can be said in each speech language (a message, a list of device kinds)."""
+
+    def render(self, language: str) -> str:
+        """The text in ``language`` (any language code; see :func:`speech_language`)."""
+        ...
+
+
+type Param = str | Renderable
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """A message of the catalogue and its parameters: what to say, not yet in which language."""
+
+    key: str
+    params: Mapping[str, Param] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.key not in MESSAGES:
+            raise KeyError(f"no spoken message {self.key!r}")
+
+    def render(self, language: str) -> str:
+        """The message in the speech language of ``language``."""
+        lang = speech_language(language)
+        values = {
+            name: value if isinstance(value, str) else value.render(lang)
+            for name, value in self.params.items()
+        }
+        return MESSAGES[self.key][lang].format(**values)
+
+
+def spoken(key: str, /, **params: Param) -> Spoken:
+    """``Spoken(key, params)`` with the parameters as keywords."""
+    return Spoken(key, MappingProxyType(params))
+
+
+#: Device kinds by Home Assistant domain, for "there is no light called …" (unlisted domains say their id).
+DEVICE_KINDS: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = {
+    "device": {"en": "device", "zh-Hans": "设备", "zh-Hant": "裝置"},
+    "light": {"en": "light", "zh-Hans": "灯", "zh-Hant": "燈"},
+    "switch": {"en": "switch", "zh-Hans": "开关", "zh-Hant": "開關"},
+    "fan": {"en": "fan", "zh-Hans": "风扇", "zh-Hant": "風扇"},
+    "cover": {"en": "cover", "zh-Hans": "窗帘", "zh-Hant": "窗簾"},
+    "climate": {"en": "climate", "zh-Hans": "空调", "zh-Hant": "空調"},
+    "media_player": {"en": "media_player", "zh-Hans": "播放器", "zh-Hant": "播放器"},
+    "lock": {"en": "lock", "zh-Hans": "锁", "zh-Hant": "鎖"},
+    "sensor": {"en": "sensor", "zh-Hans": "传感器", "zh-Hant": "感測器"},
+    "binary_sensor": {"en": "binary_sensor", "zh-Hans": "传感器", "zh-Hant": "感測器"},
+    "vacuum": {"en": "vacuum", "zh-Hans": "扫地机", "zh-Hant": "掃地機"},
+    "scene": {"en": "scene", "zh-Hans": "场景", "zh-Hant": "場景"},
+    "script": {"en": "script", "zh-Hans": "脚本", "zh-Hant": "腳本"},
+}
+_LIST_SEPARATOR: Final[Mapping[SpeechLanguage, str]] = {"en": ", ", "zh-Hans": "、", "zh-Hant": "、"}
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceKinds:
+    """The kinds of device a request targeted (Home Assistant domains), said as a list; none → "device"."""
+
+    domains: tuple[str, ...] = ()
+
+    def render(self, language: str) -> str:
+        lang = speech_language(language)
+        names = [DEVICE_KINDS[d][lang] if d in DEVICE_KINDS else d for d in sorted(self.domains)]
+        return _LIST_SEPARATOR[lang].join(names) if names else DEVICE_KINDS["device"][lang]
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishOnly:
+    """An English message from outside the catalogue (a third-party runner's error): said as written in
+    English, and as ``otherwise`` in other languages rather than as an English clause inside Chinese."""
+
+    text: str
+    otherwise: Spoken
+
+    def render(self, language: str) -> str:
+        return self.text if speech_language(language) == "en" else self.otherwise.render(language)
+
+
+def _m(en: str, hans: str, hant: str) -> Mapping[SpeechLanguage, str]:
+    return MappingProxyType({"en": en, "zh-Hans": hans, "zh-Hant": hant})
+
+
+#: Every message in every speech language. Keys ending in a reason of a failed step ("no_entity", …) are
+#: clauses ("there is no entity light.x"): the executor puts them into its "Sorry, I could not …" sentence.
+MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
+    {
+        # -- whole replies -------------------------------------------------------------------------------
+        "done": _m("Done.", "好的。", "好的。"),
+        "internal": _m(
+            "Sorry, something went wrong handling that request.",
+            "抱歉，处理请求时出错了。",
+            "抱歉，處理請求時出錯了。",
+        ),
+        "did_not_work": _m("Sorry, that did not work.", "抱歉，没有成功。", "抱歉，沒有成功。"),
+        "empty_request": _m(
+            "Sorry, the request is empty.", "抱歉，我没有听到请求。", "抱歉，我沒有聽到請求。"
+        ),
+        "bad_request": _m(
+            "Sorry, I cannot read that request.", "抱歉，这个请求我读不懂。", "抱歉，這個請求我讀不懂。"
+        ),
+        "models_broken": _m(
+            "Sorry, the language models of AgentReuse could not be loaded.",
+            "抱歉，AgentReuse 的语言模型无法加载。",
+            "抱歉，AgentReuse 的語言模型無法載入。",
+        ),
+        "no_planner": _m(
+            "Sorry, I can't plan this request: no planner is reachable.",
+            "抱歉，这个请求需要规划，但现在连不上规划器。",
+            "抱歉，這個請求需要規劃，但現在連不上規劃器。",
+        ),
+        "planner_timeout": _m(
+            "Sorry, the planner did not answer within {seconds} seconds.",
+            "抱歉，规划器在{seconds}秒内没有回应。",
+            "抱歉，規劃器在{seconds}秒內沒有回應。",
+        ),
+        "planner_unreachable": _m(
+            "Sorry, I can't reach the planner right now.",
+            "抱歉，现在连不上规划器。",
+            "抱歉，現在連不上規劃器。",
+        ),
+        "planner_auth": _m(
+            "Sorry, the planner refused the API key. Please check it in the integration's settings.",
+            "抱歉，规划器拒绝了 API 密钥，请在集成设置里检查。",
+            "抱歉，規劃器拒絕了 API 金鑰，請在整合設定裡檢查。",
+        ),
+        "planner_http": _m(
+            "Sorry, the planner answered with an error (HTTP {status}).",
+            "抱歉，规划器返回了错误（HTTP {status}）。",
+            "抱歉，規劃器回傳了錯誤（HTTP {status}）。",
+        ),
+        "planner_bad_reply": _m(
+            "Sorry, the planner's answer could not be read.",
+            "抱歉，规划器的回答无法读取。",
+            "抱歉，規劃器的回答無法讀取。",
+        ),
+        "planner_no_valid_plan": _m(
+            "Sorry, the planner gave no valid plan, so I did nothing.",
+            "抱歉，规划器没有给出有效的计划，我什么也没做。",
+            "抱歉，規劃器沒有給出有效的計劃，我什麼也沒做。",
+        ),
+        "planner_failed": _m(
+            "Sorry, the planner could not make a plan.",
+            "抱歉，规划器没能做出计划。",
+            "抱歉，規劃器沒能做出計劃。",
+        ),
+        "plan_invalid": _m(
+            "Sorry, the plan for this request is not valid, so I did nothing.",
+            "抱歉，这个请求的计划无效，我什么也没做。",
+            "抱歉，這個請求的計劃無效，我什麼也沒做。",
+        ),
+        "correction_ack": _m(
+            "Sorry about that. I won't reuse that plan for this again; next time I'll plan it afresh.",
+            "抱歉，刚才做错了。下次遇到这类请求我会重新规划。",
+            "抱歉，剛才做錯了。下次遇到這類請求我會重新規劃。",
+        ),
+        # -- a failed step: "Sorry, I could not <description>: <reason>." ------------------------------
+        "step_failed_with_description": _m(
+            "Sorry, I could not {description}: {reason}",
+            "抱歉，没能{description}：{reason}",
+            "抱歉，沒能{description}：{reason}",
+        ),
+        "step_failed_without_description": _m(
+            "Sorry, step {step} ({action}) failed: {reason}", "抱歉，{reason}", "抱歉，{reason}"
+        ),
+        # -- reasons (clauses) ---------------------------------------------------------------------------
+        "step_failed": _m("it failed", "没有成功", "沒有成功"),
+        "step_unexpected": _m(
+            "an unexpected error occurred (details are in the log)",
+            "发生了意外错误（详情见日志）",
+            "發生了意外錯誤（詳情見日誌）",
+        ),
+        "step_took_too_long": _m(
+            "it took longer than {seconds} seconds", "超过{seconds}秒还没有完成", "超過{seconds}秒還沒有完成"
+        ),
+        "step_timed_out": _m("it timed out", "超时了", "逾時了"),
+        "step_cancelled": _m("it was cancelled", "被取消了", "被取消了"),
+        "no_runner": _m(
+            "there is no runner for the action '{action}'",
+            "无法执行“{action}”类的步骤",
+            "無法執行「{action}」類的步驟",
+        ),
+        "delay_not_number": _m("{value} is not a number of seconds", "{value}不是秒数", "{value}不是秒數"),
+        "delay_out_of_range": _m(
+            "a delay of {value} seconds is out of range (at most one hour)",
+            "{value}秒的等待超出范围（最多一小时）",
+            "{value}秒的等待超出範圍（最多一小時）",
+        ),
+        "unknown_device_word": _m(
+            "I don't know which kind of device '{word}' is",
+            "我不知道“{word}”是哪类设备",
+            "我不知道「{word}」是哪類裝置",
+        ),
+        "no_area": _m("there is no area called {area}", "没有叫“{area}”的区域", "沒有叫「{area}」的區域"),
+        "no_floor": _m(
+            "there is no floor called {floor}", "没有叫“{floor}”的楼层", "沒有叫「{floor}」的樓層"
+        ),
+        "duplicate_name": _m(
+            "more than one device is called {name}", "有不止一个设备叫“{name}”", "有不止一個裝置叫「{name}」"
+        ),
+        "not_exposed": _m(
+            "{name} is not exposed to Assist", "“{name}”没有向语音助手公开", "「{name}」沒有向語音助理公開"
+        ),
+        "matching_not_exposed": _m(
+            "the matching {kind}{where} is not exposed to Assist",
+            "{where}符合条件的{kind}没有向语音助手公开",
+            "{where}符合條件的{kind}沒有向語音助理公開",
+        ),
+        "no_named": _m(
+            "there is no {kind} called {name}{where}",
+            "{where}没有叫“{name}”的{kind}",
+            "{where}沒有叫「{name}」的{kind}",
+        ),
+        "no_kind": _m("there is no {kind}{where}", "{where}没有{kind}", "{where}沒有{kind}"),
+        "where_area": _m(" in the {area}", "{area}", "{area}"),
+        "where_floor": _m(" on the {floor} floor", "{floor}", "{floor}"),
+        "not_entity_id": _m(
+            "'{entity}' is not an entity id", "“{entity}”不是实体 ID", "「{entity}」不是實體 ID"
+        ),
+        "no_entity": _m("there is no entity {entity}", "没有实体 {entity}", "沒有實體 {entity}"),
+        "member_not_exposed": _m(
+            "{name} (in {group}) is not exposed to Assist",
+            "“{group}”里的“{name}”没有向语音助手公开",
+            "「{group}」裡的「{name}」沒有向語音助理公開",
+        ),
+        "no_such_id": _m(
+            "there is no device, area, floor or label with the id {id}",
+            "没有 ID 为 {id} 的设备、区域、楼层或标签",
+            "沒有 ID 為 {id} 的裝置、區域、樓層或標籤",
+        ),
+        "none_exposed": _m(
+            "none of the targeted devices is exposed to Assist",
+            "目标设备都没有向语音助手公开",
+            "目標裝置都沒有向語音助理公開",
+        ),
+        "no_exposed_match": _m(
+            "no exposed device matches", "没有符合条件的公开设备", "沒有符合條件的公開裝置"
+        ),
+        "action_not_allowed": _m(
+            "the action {action} is not allowed for voice requests",
+            "语音请求不允许执行 {action}",
+            "語音請求不允許執行 {action}",
+        ),
+        "no_action": _m(
+            "Home Assistant has no action {action}",
+            "Home Assistant 没有 {action} 这个动作",
+            "Home Assistant 沒有 {action} 這個動作",
+        ),
+        "action_unauthorized": _m(
+            "you are not allowed to run {action}", "你没有权限执行 {action}", "你沒有權限執行 {action}"
+        ),
+        "action_rejected_data": _m(
+            "{action} rejected its data: {detail}",
+            "{action} 不接受这些数据：{detail}",
+            "{action} 不接受這些資料：{detail}",
+        ),
+        "action_failed": _m(
+            "{action} failed: {detail}", "{action} 执行失败：{detail}", "{action} 執行失敗：{detail}"
+        ),
+        "mqtt_not_set_up": _m(
+            "MQTT is not set up in Home Assistant",
+            "Home Assistant 里还没有设置 MQTT",
+            "Home Assistant 裡還沒有設定 MQTT",
+        ),
+        "mqtt_disconnected": _m("the MQTT broker is not connected", "MQTT 代理没有连接", "MQTT 代理沒有連線"),
+        "mqtt_publish_failed": _m(
+            "could not publish to {topic}: {detail}",
+            "无法发布到 {topic}：{detail}",
+            "無法發布到 {topic}：{detail}",
+        ),
+    }
+)
+
+
+def failure_sentence(description: str, step_id: str, action: str, reason: Renderable, language: str) -> str:
+    """One sentence about a failed step: "Sorry, I could not <description>: <reason>." in ``language``.
+
+    A description is said only where it is in the reply's language (a Chinese reply does not quote an
+    English step description the planner wrote); otherwise the reason stands alone.
+    """
+    lang = speech_language(language)
+    text = reason.render(lang).rstrip()
+    if not text.endswith((".", "!", "?", "。", "！", "？")):
+        text += "." if lang == "en" else "。"
+    description = description.strip()
+    if description and (lang == "en" or _has_cjk(description)):
+        return spoken("step_failed_with_description", description=description, reason=text).render(lang)
+    return spoken("step_failed_without_description", step=step_id, action=action, reason=text).render(lang)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
