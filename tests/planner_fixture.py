@@ -200,8 +200,16 @@ class PlannerServer:
         """Number of ``GET /v1/models`` requests received."""
         return int(self._calls()["models_calls"])
 
+    def require_api_key(self, key: str | None) -> None:
+        """Answer ``/v1/*`` requests without ``Authorization: Bearer <key>`` with HTTP 401 (None: no key)."""
+        self._control("POST", "/_control/api_key", {"key": key})
+
+    def unauthorized_calls(self) -> int:
+        """Number of ``/v1/*`` requests refused for their key."""
+        return int(self._calls()["unauthorized"])
+
     def reset(self) -> None:
-        """Clear the queue, the default reply and the recorded calls."""
+        """Clear the queue, the default reply, the recorded calls and the required key."""
         self._control("POST", "/_control/reset", {})
 
 

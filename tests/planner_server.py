@@ -18,7 +18,9 @@ Endpoints:
 * ``POST /_control/queue`` ``{"responses": [...]}`` appends; ``POST /_control/default``
   ``{"content": ..., "delay_s": ...}`` sets the default; ``GET /_control/calls`` returns
   ``{"count": N, "requests": [bodies...], "headers": [headers...], "models_calls": M}``;
-  ``POST /_control/reset`` clears queue, default and records.
+  ``POST /_control/reset`` clears queue, default, records and the key; ``POST /_control/api_key``
+  ``{"key": str | null}``: while a key is set, ``/v1/*`` requests without ``Authorization: Bearer <key>``
+  get HTTP 401 as from OpenAI (and are recorded as ``unauthorized``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class _State:
     requests: list[Any] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     models_calls: int = 0
+    api_key: str | None = None
+    unauthorized: int = 0
 
 
 STATE_KEY = web.AppKey("state", _State)
@@ -89,8 +93,19 @@ def _approx_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+def _refuse_key(request: web.Request) -> web.Response | None:
+    """HTTP 401 unless the request carries the key the server was told to require (if any)."""
+    state = request.app[STATE_KEY]
+    if state.api_key is None or request.headers.get("Authorization") == f"Bearer {state.api_key}":
+        return None
+    state.unauthorized += 1
+    return _error(401, "Incorrect API key provided.", "invalid_request_error")
+
+
 async def chat_completions(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
+    if (refused := _refuse_key(request)) is not None:
+        return refused
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -139,6 +154,8 @@ async def chat_completions(request: web.Request) -> web.Response:
 
 
 async def models(request: web.Request) -> web.Response:
+    if (refused := _refuse_key(request)) is not None:
+        return refused
     request.app[STATE_KEY].models_calls += 1
     return web.json_response({"object": "list", "data": [{"id": MODEL_ID, "object": "model"}]})
 
@@ -175,8 +192,21 @@ async def control_calls(request: web.Request) -> web.Response:
             "requests": state.requests,
             "headers": state.headers,
             "models_calls": state.models_calls,
+            "unauthorized": state.unauthorized,
         }
     )
+
+
+async def control_api_key(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    try:
+        key = (await request.json())["key"]
+        if key is not None and not isinstance(key, str):
+            raise ValueError("'key' must be a string or null")
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        return _error(400, f"bad api_key request: {err}", "invalid_request_error")
+    state.api_key = key
+    return web.json_response({"ok": True})
 
 
 async def control_reset(request: web.Request) -> web.Response:
@@ -193,6 +223,7 @@ def make_app() -> web.Application:
     app.router.add_post("/_control/default", control_default)
     app.router.add_get("/_control/calls", control_calls)
     app.router.add_post("/_control/reset", control_reset)
+    app.router.add_post("/_control/api_key", control_api_key)
     return app
 
 

@@ -60,7 +60,7 @@ from .const import (
     STEP_TIMEOUT_S,
 )
 from .data import AgentReuseConfigEntry, AgentReuseData
-from .engine.errors import ModelFileError, PlannerError
+from .engine.errors import ModelFileError, PlannerError, is_auth_error
 from .engine.executor import Executor
 from .engine.pipeline import ReusePipeline
 from .engine.plan import Plan
@@ -179,11 +179,19 @@ async def async_create_policy(hass: HomeAssistant, entry_id: str, settings: Mapp
 async def _async_check_planner(
     hass: HomeAssistant, entry: AgentReuseConfigEntry, planner: PlannerClient[Plan]
 ) -> None:
-    """Raise (or clear) the 'planner unreachable' repair issue; the entry works either way."""
+    """Raise (or clear) the 'planner unreachable' repair issue, or ask for a new API key when the planner
+    refuses the current one; the entry works either way."""
     issue_id = ISSUE_PLANNER_UNREACHABLE.format(entry.entry_id)
     try:
         await planner.check_connection()
     except PlannerError as err:
+        if is_auth_error(err):
+            LOGGER.warning(
+                "Planner of %s refused the API key (cached plans still work): %s", entry.title, err
+            )
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+            entry.async_start_reauth(hass)
+            return
         LOGGER.warning("Planner of %s is not reachable (cached plans still work): %s", entry.title, err)
         ir.async_create_issue(
             hass,

@@ -5,7 +5,8 @@ LLM), and many users run the planner on a machine that is not always on. So an u
 clear error on the form — the user can fix a typo — and a *Save anyway* checkbox appears; ticking it saves
 the entry although the planner did not answer. Setup then raises a repair issue that goes away once the
 planner answers (see ``__init__.py``). A malformed URL is always refused. A rejected API key
-(HTTP 401/403) gets its own error.
+(HTTP 401/403) gets its own error, and when the planner refuses the key later (at setup or on a request),
+the reauth step asks for a new one without touching any other setting or the cached plans.
 
 The unique id is the normalized API base URL plus the model, so the same planner cannot be added twice but
 two models on one server can. The options flow can change every setting; a changed URL or model changes
@@ -33,6 +34,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.typing import UNDEFINED
 
 from .const import (
     CONF_API_KEY,
@@ -67,7 +69,7 @@ from .const import (
     REUSE_MODE_BOUNDED,
     REUSE_MODE_THRESHOLD,
 )
-from .engine.errors import PlannerError
+from .engine.errors import PlannerError, is_auth_error
 from .engine.plan import Plan
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient, api_base_url
@@ -157,10 +159,7 @@ async def async_check_planner(hass: HomeAssistant, settings: Mapping[str, Any]) 
     try:
         await client.check_connection()
     except PlannerError as err:
-        detail = str(err)
-        if "HTTP 401" in detail or "HTTP 403" in detail:
-            return {"base": "invalid_auth"}, detail
-        return {"base": "cannot_connect"}, detail
+        return {"base": "invalid_auth" if is_auth_error(err) else "cannot_connect"}, str(err)
     return {}, ""
 
 
@@ -219,6 +218,36 @@ class AgentReuseConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         return self.async_show_form(
             step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The planner refused the API key: ask for a new one."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One field, the key; it is tested against the planner before it replaces the old one."""
+        entry = self._get_reauth_entry()
+        current = {**entry.data, **entry.options}
+        errors: dict[str, str] = {}
+        placeholders = {"title": entry.title, "url": str(current.get(CONF_PLANNER_URL, "")), "error": ""}
+        if user_input is not None:
+            key = str(user_input.get(CONF_API_KEY) or "").strip()
+            errors, placeholders["error"] = await async_check_planner(
+                self.hass, {**current, CONF_API_KEY: key}
+            )
+            if not errors:
+                # The options override the data (the options flow may have stored a key there): update both.
+                options = {**entry.options, CONF_API_KEY: key} if CONF_API_KEY in entry.options else UNDEFINED
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_API_KEY: key}, options=options
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(
+                {vol.Optional(CONF_API_KEY): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))}
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
 

@@ -31,6 +31,7 @@ from .const import (
 )
 from .engine.cache import PlanCache
 from .engine.corrections import is_correction
+from .engine.errors import is_auth_error
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
 from .engine.speech import spoken
@@ -102,6 +103,10 @@ class AgentReuseData:
         )
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
+        if is_auth_error(reply.error) and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
+            # The key was revoked or rotated: ask for a new one (once; Home Assistant keeps one flow per
+            # entry). Cached plans keep working meanwhile.
+            entry.async_start_reauth(self.hass)
         if reply.trace.outcome == "hit" and reply.trace.matched_entry_id:
             for key in speakers:
                 self._last_reuse[key] = (reply.trace.matched_entry_id, time.monotonic())

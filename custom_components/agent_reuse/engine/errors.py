@@ -67,16 +67,19 @@ class StepError(AgentReuseError):
     """A plan step failed while executing (unknown entity, refused entity, broker down, timeout)."""
 
 
+def is_auth_error(err: BaseException | None) -> bool:
+    """Whether the planner refused the credentials (HTTP 401/403): a new API key is needed, not a retry."""
+    return isinstance(err, PlannerHTTPError) and err.status in (401, 403)
+
+
 def spoken_error(err: AgentReuseError) -> Spoken:
     """What to say about ``err``: its own message, else one for its kind (details stay in the trace)."""
     if err.spoken is not None:
         return err.spoken
+    if is_auth_error(err):
+        return spoken("planner_auth")
     if isinstance(err, PlannerHTTPError):
-        return (
-            spoken("planner_auth")
-            if err.status in (401, 403)
-            else spoken("planner_http", status=str(err.status))
-        )
+        return spoken("planner_http", status=str(err.status))
     if isinstance(err, PlannerError):
         return spoken("planner_failed")
     if isinstance(err, PlanValidationError):

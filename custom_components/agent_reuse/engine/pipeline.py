@@ -120,6 +120,9 @@ class Reply:
     report: ExecutionReport | None = None
     #: Set when this reuse was sampled for an audit: the caller runs :meth:`ReusePipeline.run_audit` later.
     audit: Audit | None = None
+    #: What went wrong when the request failed before or instead of executing (e.g. the planner refused
+    #: the API key: the integration then asks the user for a new one).
+    error: AgentReuseError | None = None
 
 
 @dataclass
@@ -185,7 +188,7 @@ class ReusePipeline:
         try:
             reply = await self._handle(request, extra, clock, trace)
         except AgentReuseError as err:
-            reply = self._error(trace, str(err), spoken_error(err), request.language)
+            reply = self._error(trace, str(err), spoken_error(err), request.language, err)
         except Exception as err:  # a bug must not take the conversation agent down
             _LOGGER.exception("unexpected error handling %r", request.text)
             reply = self._error(
@@ -195,12 +198,14 @@ class ReusePipeline:
         trace.timings_ms = clock.timings
         return reply
 
-    def _error(self, trace: Trace, message: str, said: Spoken, language: str) -> Reply:
+    def _error(
+        self, trace: Trace, message: str, said: Spoken, language: str, err: AgentReuseError | None = None
+    ) -> Reply:
         """An error reply: the detail in the trace, a short sentence in the request's language as speech."""
         self.stats.errors += 1
         trace.outcome = "error"
         trace.error = message
-        return Reply(speech=said.render(language), success=False, trace=trace)
+        return Reply(speech=said.render(language), success=False, trace=trace, error=err)
 
     async def _handle(
         self, request: Request, extra: Mapping[str, Any] | None, clock: _Clock, trace: Trace
