@@ -139,6 +139,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         executor=Executor(ha_runners(hass), step_timeout_s=STEP_TIMEOUT_S),
         planner_context=planner_context_provider(hass),
         policy=policy,
+        # Parse + embed + search are milliseconds of CPU: in the executor, not on the event loop.
+        offload=hass.async_add_executor_job,
     )
     invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
     data = AgentReuseData(

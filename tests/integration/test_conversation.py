@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from homeassistant.components.conversation import async_converse, async_get_chat_log
@@ -153,4 +154,44 @@ async def test_empty_plan_reply_says_done(
         home, "打开厨房的灯", None, Context(), "zh-CN", agent_entity_id(home, agent)
     )
     assert result.response.speech["plain"]["speech"] == "好的。"
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+
+
+async def test_parsing_and_embedding_run_off_the_event_loop(
+    home: HomeAssistant, agent: MockConfigEntry, planner: PlannerServer
+) -> None:
+    """The models' few milliseconds per request run in Home Assistant's executor, never on the loop."""
+    pipeline = agent.runtime_data.pipeline
+    threads: dict[str, set[int]] = {"parse": set(), "embed": set()}
+    parser, embedder = pipeline.parser, pipeline.embedder
+
+    class Watched:
+        def __init__(self, inner: Any, method: str) -> None:
+            self._inner, self._method = inner, method
+
+        def __getattr__(self, name: str) -> Any:
+            value = getattr(self._inner, name)
+            if name != self._method:
+                return value
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                threads[name].add(threading.get_ident())
+                return value(*args, **kwargs)
+
+            return call
+
+    pipeline.parser = Watched(parser, "parse")
+    pipeline.embedder = Watched(embedder, "embed")
+    planner.queue(plan_json(service_step({"area": "{slot.area}"}), respond_step("OK.")))
+    await async_converse(
+        home, "turn on the kitchen light", None, Context(), "en", agent_entity_id(home, agent)
+    )
+    await async_converse(
+        home, "switch the bedroom light on", None, Context(), "en", agent_entity_id(home, agent)
+    )
+
+    loop_thread = threading.get_ident()  # the test runs on the event loop's thread
+    assert threads["parse"]
+    assert threads["embed"]
+    assert loop_thread not in threads["parse"] | threads["embed"]
     assert home.states.get(KITCHEN_LIGHT).state == "on"

@@ -15,13 +15,17 @@ can see why a request was or was not served from the cache, and benchmarks can r
 Whether a candidate the cache found may act is the :class:`~.reuse_policy.ReusePolicy`'s call (a fixed γ, or
 thresholds learned under a false-reuse budget δ); the pipeline feeds it every fresh plan that a candidate
 could have replaced, and hands back sampled reuses to audit (:attr:`Reply.audit`, :meth:`run_audit`).
+
+Why an ``offload`` hook: parsing, embedding and the index search are a few milliseconds of CPU (more for a
+long Chinese request) that must not block an event loop shared with everything else in Home Assistant. The
+integration runs them in its executor; standalone (tests, benchmarks) they run inline.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -137,6 +141,21 @@ class PipelineStats:
     errors: int = 0
 
 
+@dataclass(frozen=True)
+class _Understanding:
+    """The CPU-bound half of a request: what was said, its template, and the cache's answer (known intents)."""
+
+    parsed: ParsedRequest
+    template: Template
+    lookup: CacheLookup | None = None
+    embedding: npt.NDArray[Any] | None = None
+
+
+async def run_inline[T](func: Callable[[], T]) -> T:
+    """The default ``offload``: run the blocking function right here."""
+    return func()
+
+
 class _Clock:
     """Per-stage wall-clock timings in milliseconds."""
 
@@ -166,6 +185,7 @@ class ReusePipeline:
         executor: Executor,
         planner_context: Callable[[], PlannerContext] = PlannerContext,
         policy: ReusePolicy | None = None,
+        offload: Callable[[Callable[[], Any]], Awaitable[Any]] = run_inline,
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -173,6 +193,7 @@ class ReusePipeline:
         self.planner = planner
         self.executor = executor
         self._planner_context = planner_context
+        self._offload = offload
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -212,26 +233,23 @@ class ReusePipeline:
     ) -> Reply:
         if not isinstance(request.text, str) or not request.text.strip():
             raise InputError("the request is empty.", spoken=spoken("empty_request"))
-        parsed = self.parser.parse(request.text, request.language)
-        clock.lap("parse")
-        template = strip_slots(parsed)
+        understood: _Understanding = await self._offload(lambda: self._understand(request, clock))
+        parsed, template, lookup, embedding = (
+            understood.parsed,
+            understood.template,
+            understood.lookup,
+            understood.embedding,
+        )
         trace.intent = parsed.intent
         trace.confidence = round(parsed.confidence, 4)
         trace.slots = parsed.slot_values
         trace.template_text = template.text
 
-        if parsed.intent is None:
+        if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"
             self.stats.unknown_intent += 1
             return await self._plan_and_run(request, parsed, template, None, extra, clock, trace)
 
-        embedding: npt.NDArray[Any] | None = None
-        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature, request.language)
-        if lookup is None:  # not cached verbatim: embed and search by similarity
-            embedding = self.embedder.embed(template.text)
-            clock.lap("embed")
-            lookup = self.cache.lookup(parsed.intent, embedding, template.signature, request.language)
-        clock.lap("search")
         trace.similarity = None if lookup.best_score is None else round(float(lookup.best_score), 4)
         candidate: tuple[Candidate, CacheEntry] | None = None
         if lookup.hit and lookup.entry is not None and lookup.score is not None:
@@ -253,8 +271,26 @@ class ReusePipeline:
         trace.outcome = "miss"
         self.stats.misses += 1
         if embedding is None:  # an exact match that could not be bound: the new plan needs the vector
-            embedding = self.embedder.embed(template.text)
+            text = template.text
+            embedding = await self._offload(lambda: self.embedder.embed(text))
         return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace, candidate)
+
+    def _understand(self, request: Request, clock: _Clock) -> _Understanding:
+        """Parse, strip, and (for a known intent) look the template up: verbatim first, else embedded and
+        searched. Blocking; thread-safe (the models and the cache are)."""
+        parsed = self.parser.parse(request.text, request.language)
+        clock.lap("parse")
+        template = strip_slots(parsed)
+        if parsed.intent is None:
+            return _Understanding(parsed, template)
+        embedding: npt.NDArray[Any] | None = None
+        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature, request.language)
+        if lookup is None:  # not cached verbatim: embed and search by similarity
+            embedding = self.embedder.embed(template.text)
+            clock.lap("embed")
+            lookup = self.cache.lookup(parsed.intent, embedding, template.signature, request.language)
+        clock.lap("search")
+        return _Understanding(parsed, template, lookup, embedding)
 
     async def _reuse(
         self,
