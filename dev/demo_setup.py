@@ -70,18 +70,23 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
 )
 
 
-#: Chinese names for the demo's areas and a few devices, so the same home answers "打开卧室的灯".
+#: Chinese names (Simplified and Traditional) for the demo's areas and a few devices, so the same home
+#: answers "打开卧室的灯" and "打開臥室的燈".
 DEMO_AREA_ALIASES: Mapping[str, list[str]] = MappingProxyType(
     {
-        "Bedroom": ["卧室"],
-        "Living Room": ["客厅"],
-        "Kitchen": ["厨房"],
-        "Office": ["书房"],
-        "Garage": ["车库"],
+        "Bedroom": ["卧室", "臥室"],
+        "Living Room": ["客厅", "客廳"],
+        "Kitchen": ["厨房", "廚房"],
+        "Office": ["书房", "書房"],
+        "Garage": ["车库", "車庫"],
     }
 )
 DEMO_ENTITY_ALIASES: Mapping[str, list[str]] = MappingProxyType(
-    {"light.bed_light": ["床头灯"], "light.porch_light": ["门廊灯"], "fan.attic_fan": ["阁楼风扇"]}
+    {
+        "light.bed_light": ["床头灯", "床頭燈"],
+        "light.porch_light": ["门廊灯", "門廊燈"],
+        "fan.attic_fan": ["阁楼风扇", "閣樓風扇"],
+    }
 )
 
 

@@ -131,6 +131,25 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "关闭{area}的灯",
             ("homeassistant", "turn_off", {"area": "卧室", "domain": "light"}),
         ),
+        # Traditional Chinese is served by the Traditional plans (their replies are in Traditional too).
+        (
+            "打開客廳的燈",
+            "zh-TW",
+            "打開{area}的燈",
+            ("homeassistant", "turn_on", {"area": "客廳", "domain": "light"}),
+        ),
+        (
+            "關掉臥室的燈",
+            "zh-HK",
+            "關閉{area}的燈",
+            ("homeassistant", "turn_off", {"area": "臥室", "domain": "light"}),
+        ),
+        (
+            "把客廳溫度調到22度",
+            "zh-TW",
+            "把{area}溫度調到{temperature}度",
+            ("climate", "set_temperature", {"area": "客廳", "domain": "climate"}),
+        ),
     ],
 )
 def test_everyday_requests_are_served_by_their_starter_plan(
@@ -151,7 +170,7 @@ def test_everyday_requests_are_served_by_their_starter_plan(
 
 
 @pytest.mark.parametrize(
-    "text", ["打开客厅的风扇", "打开客厅的窗帘", "关掉客厅的电视", "open the garage door"]
+    "text", ["打开客厅的风扇", "打开客厅的窗帘", "关掉客厅的电视", "打開客廳的風扇", "open the garage door"]
 )
 def test_other_devices_said_the_same_way_are_not_served_the_lights_plan(
     seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder, text: str

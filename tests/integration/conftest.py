@@ -4,7 +4,7 @@ What is real here and why:
 
 * **Home Assistant** — the pytest-homeassistant-custom-component harness (a full core per test).
 * **Devices** — the demo integration's lights and switches (registry entries, devices, real services),
-  placed in areas "Kitchen" (alias 厨房) and "Bedroom" (alias 卧室), with the kitchen and bedroom lights and
+  placed in areas "Kitchen" (aliases 厨房, 廚房) and "Bedroom" (aliases 卧室, 臥室), with the kitchen and bedroom lights and
   the decorative-lights switch exposed to Assist and the ceiling lights deliberately *not* exposed.
 * **MQTT** — a mosquitto process per test module, Home Assistant's own mqtt integration connected to it,
   and an independent paho client that records what actually reaches the broker.
@@ -108,8 +108,8 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
 async def _furnish(hass: HomeAssistant) -> HomeAssistant:
     areas = ar.async_get(hass)
     entities = er.async_get(hass)
-    kitchen = areas.async_create("Kitchen", aliases={"厨房"})
-    bedroom = areas.async_create("Bedroom", aliases={"卧室"})
+    kitchen = areas.async_create("Kitchen", aliases={"厨房", "廚房"})
+    bedroom = areas.async_create("Bedroom", aliases={"卧室", "臥室"})
     entities.async_update_entity(KITCHEN_LIGHT, area_id=kitchen.id)
     entities.async_update_entity(BED_LIGHT, area_id=bedroom.id)
     entities.async_update_entity(SECRET_LIGHT, area_id=kitchen.id)

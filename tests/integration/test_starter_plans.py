@@ -30,6 +30,13 @@ async def test_everyday_commands_are_served_from_the_first_request(
     assert home.states.get(KITCHEN_LIGHT).state == "on"
     assert last_trace(entry)["outcome"] == "hit"
 
+    # Traditional Chinese gets the Traditional plan, and so its reply in Traditional characters.
+    result = await ask(home, entry, "關閉廚房的燈", "zh-TW")
+    assert speech(result) == "已關閉廚房的燈。"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    await ask(home, entry, "打開廚房的燈", "zh-HK")
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+
     # Said differently than the starter template ("lights in the kitchen"): reused through similarity.
     result = await ask(home, entry, "turn off the lights in the kitchen")
     assert result.response.response_type.value == "action_done"

@@ -4,7 +4,7 @@ Why: an empty cache reuses nothing, so the first command of every kind waits for
 cloud model, a minute or a refusal with a small local one (the offline demo's 135M model plans nothing
 correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
 area, set a brightness or a temperature. Those plans are written here once, validated like a planner's, and
-seeded into the cache, so "turn on the bed light" / "打开卧室的灯" work offline from the first request and
+seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
 the LLM is asked only for what is really new.
 
 Rules that keep them safe:
@@ -135,6 +135,19 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     ),
     _set_area_temperature(
         "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
+    ),
+    # Traditional Chinese (zh-TW, zh-HK): the same plans, so the reply comes in the script that was used.
+    # The embedder keeps the scripts apart (把{area}的燈打開: 0.92 to 打開{area}的燈, 0.76 to 打开{area}的灯),
+    # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
+    _switch("HassTurnOn", "zh-Hant", "打開{name}", _NAME, "已打開{slot.name}。"),
+    _switch("HassTurnOff", "zh-Hant", "關閉{name}", _NAME, "已關閉{slot.name}。"),
+    _switch("HassTurnOn", "zh-Hant", "打開{area}的燈", _AREA_LIGHTS, "已打開{slot.area}的燈。"),
+    _switch("HassTurnOff", "zh-Hant", "關閉{area}的燈", _AREA_LIGHTS, "已關閉{slot.area}的燈。"),
+    _set_brightness(
+        "zh-Hant", "把{name}亮度調到{brightness}", _NAME, "已把{slot.name}的亮度調到{slot.brightness}%。"
+    ),
+    _set_area_temperature(
+        "zh-Hant", "把{area}溫度調到{temperature}度", "已把{slot.area}的溫度調到{slot.temperature}度。"
     ),
 )
 
