@@ -16,8 +16,8 @@ areas and a few devices Chinese aliases, creates an Assist pipeline "AgentReuse"
 that entity and makes it the preferred pipeline. Idempotent. Prints the agent's entity id (also written to ``--agent-file``).
 
 ``smoke URL`` — turns the demo lights off, then asks the agent through ``POST /api/conversation/process``
-"turn on the bed light", "关闭卧室的灯", "turn on the kitchen lights" and "turn on the porch light" (an MQTT
-light) and checks each device's state afterwards (exit 1 if one did not change). A fresh demo serves all four
+"turn on the bed light", "关闭卧室的灯", "打開臥室的燈" (zh-TW), "turn on the kitchen lights" and "turn on the porch
+light" (an MQTT light) and checks each device's state afterwards (exit 1 if one did not change). A fresh demo serves all five
 from the starter plans (``engine/starter.py``) in milliseconds, without the planner.
 
 Only the standard library, aiohttp and Home Assistant are used (all in the project venv).
@@ -410,6 +410,7 @@ async def smoke(args: argparse.Namespace) -> int:
         for text, language, entity_id, expected in (
             ("turn on the bed light", "en", light, "on"),
             ("关闭卧室的灯", "zh-Hans", light, "off"),
+            ("打開臥室的燈", "zh-TW", light, "on"),
             ("turn on the kitchen lights", "en", "light.kitchen_lights", "on"),
             ("turn on the porch light", "en", "light.porch_light", "on"),
         ):
