@@ -179,3 +179,45 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path: Path) -> None:
     shutil.copy(source.labels, copy.labels)
     with pytest.raises(ModelFileError, match="empty"):
         JointParser.load(tmp_path)
+
+
+def _reference_viterbi(parser: JointParser, logits: np.ndarray) -> np.ndarray:
+    """The textbook O(T·K²) Viterbi over the space's tags with the BIO rule as a transition matrix."""
+    allowed = parser._allowed_tags
+    names = [parser._labels.tags[i] for i in allowed]
+    forbidden = -1e9
+    transition = np.zeros((len(names), len(names)))
+    start = np.zeros(len(names))
+    for j, to in enumerate(names):
+        if to.startswith("I-"):
+            start[j] = forbidden
+            for i, frm in enumerate(names):
+                if frm[2:] != to[2:] or frm == "O":
+                    transition[i, j] = forbidden
+    scores = logits[:, allowed].astype(np.float64)
+    scores -= scores.max(axis=1, keepdims=True)
+    scores -= np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    score = scores[0] + start
+    back = np.zeros(scores.shape, dtype=np.int64)
+    for t in range(1, len(scores)):
+        cand = score[:, None] + transition
+        back[t] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + scores[t]
+    path = np.zeros(len(scores), dtype=np.int64)
+    path[-1] = int(score.argmax())
+    for t in range(len(scores) - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    result: np.ndarray = allowed[path]
+    return result
+
+
+@pytest.mark.parametrize("space", ["ha", "smp2019", "snips"])
+def test_fast_bio_decoding_equals_the_textbook_viterbi(joint_parser: JointParser, space: str) -> None:
+    """The decoder's O(T·K) recurrence finds exactly the path of the full transition-matrix Viterbi."""
+    parser = joint_parser.for_space(space)
+    rng = np.random.default_rng(7)
+    tags = len(parser._labels.tags)
+    for _ in range(150):
+        length = int(rng.integers(1, 30))
+        logits = (rng.normal(size=(length, tags)) * rng.uniform(0.3, 8.0)).astype(np.float32)
+        np.testing.assert_array_equal(parser._viterbi(logits), _reference_viterbi(parser, logits))

@@ -126,7 +126,7 @@ class JointParser:
         self._min_confidence = min_confidence
         self._intent_names = labels.spaces[label_space]
         self._intent_rows = labels.intent_rows[label_space]
-        self._allowed_tags, self._transition, self._start_penalty = _bio_rules(
+        self._allowed_tags, self._inside, self._inside_from, self._start_penalty = _bio_rules(
             labels.tags, set(labels.space_slot_types.get(label_space, []))
         )
 
@@ -253,12 +253,18 @@ class JointParser:
         scores = logits[:, allowed].astype(np.float64)
         scores -= scores.max(axis=1, keepdims=True)
         scores -= np.log(np.exp(scores).sum(axis=1, keepdims=True))  # log-softmax over allowed tags
+        inside, inside_from = self._inside, self._inside_from
         score = scores[0] + self._start_penalty
         back = np.zeros(scores.shape, dtype=np.int64)
         for t in range(1, len(scores)):
-            cand = score[:, None] + self._transition  # from × to
-            back[t] = cand.argmax(axis=0)
-            score = cand.max(axis=0) + scores[t]
+            # Any tag may follow anything, except I-x: only after B-x or I-x. So each tag's best predecessor
+            # is the overall best, and for I-x the better of B-x and I-x (O(tags) per token, not O(tags²)).
+            best = int(score.argmax())
+            row = np.full(len(score), best, dtype=np.int64)
+            begin_score, inside_score = score[inside_from], score[inside]
+            row[inside] = np.where(begin_score >= inside_score, inside_from, inside)
+            back[t] = row
+            score = score[row] + scores[t]
         path = np.zeros(len(scores), dtype=np.int64)
         path[-1] = int(score.argmax())
         for t in range(len(scores) - 1, 0, -1):
@@ -299,17 +305,15 @@ class JointParser:
 
 def _bio_rules(
     tags: list[str], slot_types: set[str]
-) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
-    """The tags a space may use, and the BIO transition / start penalties between them."""
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
+    """The tags a space may use; the positions (among them) of its I- tags and of the B- tag each may follow;
+    the start penalties (no span starts with I-)."""
     allowed = np.array([i for i, t in enumerate(tags) if t == "O" or t[2:] in slot_types], dtype=np.int64)
     names = [tags[i] for i in allowed]
-    forbidden = -1e9
-    transition = np.zeros((len(names), len(names)))
+    position = {name: j for j, name in enumerate(names)}
+    inside = [j for j, name in enumerate(names) if name.startswith("I-")]
+    # An I- tag whose B- tag is not in the space can only continue itself.
+    inside_from = [position.get("B-" + names[j][2:], j) for j in inside]
     start = np.zeros(len(names))
-    for j, to in enumerate(names):
-        if to.startswith("I-"):
-            start[j] = forbidden
-            for i, frm in enumerate(names):
-                if frm[2:] != to[2:] or frm == "O":
-                    transition[i, j] = forbidden
-    return allowed, transition, start
+    start[inside] = -1e9
+    return allowed, np.array(inside, dtype=np.int64), np.array(inside_from, dtype=np.int64), start
