@@ -226,6 +226,55 @@ def test_exact_template_lookup_needs_the_same_text_and_signature(
     )
 
 
+def test_a_phrasing_found_by_similarity_is_served_again_without_embedding(rng: np.random.Generator) -> None:
+    cache = PlanCache(DIM, threshold=0.75, max_entries=10)
+    stored = unit(rng)
+    on = add(cache, "HassTurnOn", stored, template_text="turn on the {name}")
+    other = add(cache, "HassTurnOn", unit(rng), template_text="turn on the {name} now")
+    query = near(stored, rng, 0.05)
+    phrasing = "switch on the {name}"
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en") is None  # never searched yet
+    searched = cache.lookup("HassTurnOn", query, {"name"}, "en", template_text=phrasing)
+    assert searched.hit
+    assert searched.entry is not None
+    assert searched.entry.entry_id == on.entry_id
+    assert searched.score is not None
+    assert searched.score < 1.0
+
+    again = cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en-GB")
+    assert again is not None
+    assert again.entry is not None
+    assert (again.hit, again.entry.entry_id) == (True, on.entry_id)
+    assert (again.score, again.best_score, again.candidates) == (
+        searched.score,
+        searched.best_score,
+        searched.candidates,
+    )
+    assert cache.stats().hits == 2
+    # Only for the same signature and language family, and never remembered from a lookup without the text.
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name", "brightness"}, "en") is None
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "zh") is None
+    cache.lookup("HassTurnOn", query, {"name"}, "en")
+    assert cache.lookup_exact("HassTurnOn", "turn it on {name}", {"name"}, "en") is None
+
+    # Any change to the partition may change what a search finds: forgotten.
+    add(cache, "HassTurnOn", unit(rng), template_text="power on the {name}")
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en") is None
+    cache.lookup("HassTurnOn", query, {"name"}, "en", template_text=phrasing)
+    assert cache.remove(other.entry_id)
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en") is None
+    cache.lookup("HassTurnOn", query, {"name"}, "en", template_text=phrasing)
+    # Another partition's changes do not matter; a new γ does.
+    add(cache, "HassTurnOff", unit(rng), template_text="turn off the {name}")
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en") is not None
+    cache.threshold = 0.8
+    assert cache.lookup_exact("HassTurnOn", phrasing, {"name"}, "en") is None
+    # A miss is not remembered.
+    far = unit(rng)
+    assert not cache.lookup("HassTurnOn", far, {"name"}, "en", template_text="open the {name}").hit
+    assert cache.lookup_exact("HassTurnOn", "open the {name}", {"name"}, "en") is None
+
+
 def found_order(cache: PlanCache, query: np.ndarray) -> list[str]:
     """Entry ids of the cache by decreasing cosine to ``query``."""
     return [e.entry_id for e in sorted(cache.entries(), key=lambda e: -cosine(e.embedding, query))]

@@ -56,6 +56,15 @@ async def test_miss_then_hit_rebinds_new_slot_values(
         assert stage in third.trace.timings_ms
     assert planner_server.calls() == 1
 
+    # The same phrasing again: the search's answer is remembered, so no embedding this time.
+    fourth = await pipeline.handle(Request("switch on the kitchen light", "en"))
+    assert fourth.trace.outcome == "hit"
+    assert fourth.trace.exact_template
+    assert "embed" not in fourth.trace.timings_ms
+    assert fourth.trace.similarity == third.trace.similarity
+    assert fourth.trace.matched_entry_id == third.trace.matched_entry_id
+    assert runner.calls[-1]["target"] == {"area": "kitchen"}
+
 
 async def test_chinese_pair_reuses_the_plan(
     build_pipeline: PipelineFactory, planner_server: PlannerServer

@@ -63,6 +63,8 @@ faiss.omp_set_num_threads(1)
 FORMAT_VERSION = 1
 
 _FIRST_K = 8  # candidates fetched first; widened while every candidate is above γ but fails the gate
+#: Phrasings remembered per partition (see :meth:`PlanCache.lookup_exact`), least recently used dropped first.
+_REMEMBERED_PER_PARTITION = 256
 
 type Vector = npt.NDArray[np.float32]
 type LoadProblemKind = Literal["corrupt", "stale", "unreadable"]
@@ -172,6 +174,17 @@ class _Partition:
 
 
 @dataclass(frozen=True, slots=True)
+class _Remembered:
+    """How a similarity search for one template text ended in a hit (valid while its partition is unchanged)."""
+
+    entry_id: str
+    score: float
+    best_score: float | None
+    nearest_id: str | None
+    candidates: int
+
+
+@dataclass(frozen=True, slots=True)
 class _PartitionResult:
     hit: CacheEntry | None
     hit_score: float | None
@@ -239,6 +252,9 @@ class PlanCache:
         self._faiss_ids: dict[str, int] = {}
         # (intent, template text) -> ids of the entries cached for exactly that text (one per language).
         self._by_template: dict[tuple[str, str], set[str]] = {}
+        # intent -> (template text, slot types, language family) -> the hit its search found; dropped whenever
+        # the partition (or γ) changes, so it always says what a new search would say.
+        self._remembered: dict[str, OrderedDict[tuple[str, frozenset[str], str], _Remembered]] = {}
         self._next_faiss_id = 0
         self._lookups = 0
         self._hits = 0
@@ -274,6 +290,7 @@ class PlanCache:
         value = _check_threshold(value)
         with self._lock:
             self._threshold = value
+            self._remembered.clear()
 
     @property
     def max_entries(self) -> int:
@@ -306,16 +323,39 @@ class PlanCache:
         embedding: npt.ArrayLike,
         slot_types: Iterable[str] = frozenset(),
         language: str = "",
+        template_text: str | None = None,
     ) -> CacheLookup:
         """Best reusable entry in ``intent``'s partition: score ≥ threshold, parameters = slot types, and
-        (when ``language`` is given) made for that language family."""
+        (when ``language`` is given) made for that language family.
+
+        With ``template_text`` (the text ``embedding`` was computed from), a hit is remembered for
+        :meth:`lookup_exact`, so the same phrasing is served next time without embedding it again.
+        """
         query = normalize(embedding, self._dim)
         wanted = frozenset(slot_types)
         family = language_family(language)
         with self._lock:
             partition = self._partitions.get(intent)
             result = self._search(partition, query, wanted, family) if partition is not None else None
+            if template_text is not None and result is not None and result.hit is not None:
+                self._remember(intent, (template_text, wanted, family), result)
             return self._finish_lookup([result] if result is not None else [])
+
+    def _remember(self, intent: str, key: tuple[str, frozenset[str], str], result: _PartitionResult) -> None:
+        """Keep a hit's search result for its phrasing. Caller holds the lock."""
+        assert result.hit is not None
+        assert result.hit_score is not None
+        remembered = self._remembered.setdefault(intent, OrderedDict())
+        remembered[key] = _Remembered(
+            entry_id=result.hit.entry_id,
+            score=result.hit_score,
+            best_score=result.best_score,
+            nearest_id=None if result.nearest is None else result.nearest.entry_id,
+            candidates=result.candidates,
+        )
+        remembered.move_to_end(key)
+        while len(remembered) > _REMEMBERED_PER_PARTITION:
+            remembered.popitem(last=False)
 
     def has_template(self, intent: str, language: str, template_text: str) -> bool:
         """Whether an entry is cached for exactly this intent, language and template text."""
@@ -326,12 +366,13 @@ class PlanCache:
     def lookup_exact(
         self, intent: str, template_text: str, slot_types: Iterable[str] = frozenset(), language: str = ""
     ) -> CacheLookup | None:
-        """A hit for an entry cached for exactly this template text, without embedding it; else None.
+        """A hit for this template text without embedding it, else None: an entry cached for exactly this
+        text (cosine 1), or the hit a :meth:`lookup` with this text found while the partition has not changed.
 
-        Why: a home's requests repeat their phrasing ("turn on the {name}"), and the embedding of an identical
-        text is identical, so its cosine is 1 — above any γ. Skipping the embedder for these saves about a
-        third of the hit path. The slot-signature gate applies as in :meth:`lookup`; anything else (another
-        phrasing, another signature) needs :meth:`lookup`.
+        Why: a home's requests repeat their phrasing ("turn on the {name}", "switch the {area} lights on"), and
+        the embedding of an identical text is identical, so the search would find the same entry with the same
+        score. Skipping the embedder for these saves about a third of the hit path. The slot-signature and
+        language gates apply as in :meth:`lookup`; anything else needs :meth:`lookup`.
         """
         wanted = frozenset(slot_types)
         family = language_family(language)
@@ -343,7 +384,28 @@ class PlanCache:
                     self._hits += 1
                     hit = _snapshot(entry)
                     return CacheLookup(True, hit, 1.0, 1.0, hit, None, 0)
-            return None
+            phrasings = self._remembered.get(intent)
+            key = (template_text, wanted, family)
+            remembered = None if phrasings is None else phrasings.get(key)
+            if phrasings is None or remembered is None or remembered.entry_id not in self._lru:
+                return None
+            phrasings.move_to_end(key)
+            self._lookups += 1
+            self._hits += 1
+            hit = _snapshot(self._lru[remembered.entry_id])
+            nearest = self._lru.get(remembered.nearest_id or "")
+            nearest_snapshot = (
+                hit if nearest is None or nearest.entry_id == hit.entry_id else _snapshot(nearest)
+            )
+            return CacheLookup(
+                True,
+                hit,
+                remembered.score,
+                remembered.best_score,
+                nearest_snapshot,
+                None,
+                remembered.candidates,
+            )
 
     def lookup_all_partitions(
         self, embedding: npt.ArrayLike, slot_types: Iterable[str] = frozenset()
@@ -477,6 +539,7 @@ class PlanCache:
         self._lru[entry.entry_id] = entry
         self._lru.move_to_end(entry.entry_id)
         self._by_template.setdefault((entry.intent, entry.template_text), set()).add(entry.entry_id)
+        self._remembered.pop(entry.intent, None)  # a new entry may be the better match now
 
     def _remove_locked(self, entry_id: str) -> bool:
         entry = self._lru.pop(entry_id, None)
@@ -488,6 +551,7 @@ class PlanCache:
         if removed != 1:  # pragma: no cover - would mean the maps and the index disagree
             raise RuntimeError(f"FAISS removed {removed} vectors for cache entry {entry_id}")
         del partition.by_faiss_id[faiss_id]
+        self._remembered.pop(entry.intent, None)
         if not partition.by_faiss_id:
             del self._partitions[entry.intent]
         same_text = self._by_template[(entry.intent, entry.template_text)]
@@ -564,6 +628,7 @@ class PlanCache:
             self._lru.clear()
             self._faiss_ids.clear()
             self._by_template.clear()
+            self._remembered.clear()
 
     def entries(self) -> list[CacheEntry]:
         """Snapshots of all entries, least recently used first."""

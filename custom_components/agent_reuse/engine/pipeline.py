@@ -85,7 +85,8 @@ class Trace:
     template_text: str = ""
     similarity: float | None = None
     matched_entry_id: str | None = None
-    #: Served by a plan cached for exactly this template text (no embedding computed).
+    #: Served without computing an embedding: a plan cached for exactly this template text, or the plan the
+    #: same template text found by similarity before (its score is the ``similarity``).
     exact_template: bool = False
     miss_reason: str | None = None
     #: The learned threshold the candidate was held to (error-bounded mode only).
@@ -288,7 +289,9 @@ class ReusePipeline:
         if lookup is None:  # not cached verbatim: embed and search by similarity
             embedding = self.embedder.embed(template.text)
             clock.lap("embed")
-            lookup = self.cache.lookup(parsed.intent, embedding, template.signature, request.language)
+            lookup = self.cache.lookup(
+                parsed.intent, embedding, template.signature, request.language, template_text=template.text
+            )
         clock.lap("search")
         return _Understanding(parsed, template, lookup, embedding)
 
