@@ -40,6 +40,7 @@ from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
 from .speech import Spoken, spoken
 from .template import Template, strip_slots
+from .zh_script import needs_conversion, with_replies_in
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ class ReusePipeline:
             # None in the fixed-γ mode (the cache already applied γ), else the learned threshold.
             trace.threshold = self.policy.threshold(found.intent, found.entry_id)
             if trace.threshold is None or found.score >= trace.threshold:
-                bound = self._bind_cached(lookup.entry, parsed)
+                bound = self._bind_cached(lookup.entry, parsed, request.language)
                 clock.lap("bind")
                 if bound is not None:
                     return await self._reuse(request, parsed, template, found, bound, extra, clock, trace)
@@ -353,15 +354,20 @@ class ReusePipeline:
         self.stats.planner_calls += result.http_calls
         return self.policy.observe_audit(audit.candidate, fresh, audit.reused)
 
-    def _bind_cached(self, entry: CacheEntry, parsed: ParsedRequest) -> BoundPlan | None:
-        plan = self._plans.get(entry.entry_id)
+    def _bind_cached(self, entry: CacheEntry, parsed: ParsedRequest, language: str) -> BoundPlan | None:
+        """The cached plan bound to this request's slots (None if it needs a slot the request lacks).
+
+        A plan made for the other Chinese script replies in the request's script (打开 → 打開)."""
+        convert = needs_conversion(entry.language, language)
+        key = f"{entry.entry_id}@{language.lower()}" if convert else entry.entry_id
+        plan = self._plans.get(key)
         try:
             if plan is None:
-                plan = Plan.from_dict(entry.plan)
+                plan = Plan.from_dict(with_replies_in(entry.plan, language) if convert else entry.plan)
                 if len(self._plans) >= 2 * len(self.cache) + 16:
                     # Entries evicted, demoted or removed since: forget their parsed plans.
-                    self._plans = {k: v for k, v in self._plans.items() if k in self.cache}
-                self._plans[entry.entry_id] = plan
+                    self._plans = {k: v for k, v in self._plans.items() if k.partition("@")[0] in self.cache}
+                self._plans[key] = plan
             return plan.bind(parsed.slot_values)
         except PlanValidationError as err:
             # The cached plan needs a slot type this request lacks (it had more parameters): plan anew.
@@ -392,7 +398,7 @@ class ReusePipeline:
         clock.lap("execute")
         if candidate is not None and report.success:
             # The planner ran anyway: what it wrote labels the candidate's score for the reuse policy.
-            reused = self._bind_cached(candidate[1], parsed)
+            reused = self._bind_cached(candidate[1], parsed, request.language)
             if reused is not None:
                 trace.candidate_equivalent = self.policy.observe(candidate[0], bound, reused)
         if parsed.intent is not None and embedding is not None and report.success:
