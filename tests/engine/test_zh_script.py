@@ -8,7 +8,7 @@ import pytest
 
 from custom_components.agent_reuse.engine.pipeline import Request
 from custom_components.agent_reuse.engine.zh_script import needs_conversion, to_script, with_replies_in
-from tests.engine.pipeline_helpers import PipelineFactory
+from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
 
 
@@ -66,30 +66,8 @@ async def test_a_plan_cached_in_simplified_answers_traditional_in_traditional(
     pipeline, runner = build_pipeline()
     # The product's default γ: the two scripts' templates score 0.80 (打开{area}的灯 / 打開{area}的燈).
     pipeline.cache.threshold = 0.75
-    planner_server.queue(
-        json.dumps(
-            {
-                "steps": [
-                    {
-                        "id": "s1",
-                        "action": "ha_service",
-                        "inputs": {
-                            "domain": "light",
-                            "service": "turn_on",
-                            "target": {"area": "{slot.area}"},
-                        },
-                    },
-                    {
-                        "id": "s2",
-                        "action": "respond",
-                        "inputs": {"template": "已打开{slot.area}的灯。"},
-                        "depends_on": ["s1"],
-                    },
-                ]
-            },
-            ensure_ascii=False,
-        )
-    )
+    reply = {**TURN_ON_AREA["steps"][1], "inputs": {"template": "已打开{slot.area}的灯。"}}
+    planner_server.queue(json.dumps({"steps": [TURN_ON_AREA["steps"][0], reply]}, ensure_ascii=False))
     first = await pipeline.handle(Request("打开厨房的灯", "zh-CN"))
     assert first.speech == "已打开厨房的灯。"
     assert first.trace.cached
