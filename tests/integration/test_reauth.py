@@ -35,7 +35,8 @@ def _reauth_flows(hass: HomeAssistant) -> list[Any]:
 async def _add(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    # The planner check (and so the reauth flow it starts) is a background task of the entry.
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
 
 
