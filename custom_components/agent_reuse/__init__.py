@@ -71,7 +71,7 @@ from .engine.starter import seed_cache
 from .invalidation import CacheInvalidator
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
-from .planner_context import planner_context_provider
+from .planner_context import async_home_names, planner_context_provider
 from .runners import ha_runners
 from .services import async_setup_services
 
@@ -141,6 +141,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         policy=policy,
         # Parse + embed + search are milliseconds of CPU: in the executor, not on the event loop.
         offload=hass.async_add_executor_job,
+        gazetteer=lambda: async_home_names(hass),
     )
     invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
     data = AgentReuseData(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import BED_LIGHT, KITCHEN_LIGHT, SECRET_LIGHT, ask, last_trace, setup_agent, speech
+
+#: A demo light that no other test places or exposes.
+GARAGE_LIGHT = "light.office_rgbw_lights"
 
 
 async def test_everyday_commands_are_served_from_the_first_request(
@@ -66,3 +72,21 @@ async def test_without_starter_plans_the_first_request_goes_to_the_planner(
     assert planner.calls() == 2  # the first answer and the repair round
     assert home.states.get(BED_LIGHT).state == "off"
     assert "no valid plan" in speech(result)
+
+
+async def test_a_room_the_parser_does_not_know_is_found_by_its_name_in_home_assistant(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """车库 is no word the parser tags, but it is this home's garage: the area slot comes from the registry."""
+    garage = ar.async_get(home).async_create("Garage", aliases={"车库"})
+    er.async_get(home).async_update_entity(GARAGE_LIGHT, area_id=garage.id)
+    async_expose_entity(home, "conversation", GARAGE_LIGHT, True)
+    await home.services.async_call("light", "turn_off", {"entity_id": GARAGE_LIGHT}, blocking=True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "打开车库的灯", "zh-Hans")
+    assert last_trace(entry)["slots"] == {"area": "车库"}
+    assert last_trace(entry)["template_text"] == "打开{area}的灯"
+    assert speech(result) == "已打开车库的灯。"
+    assert home.states.get(GARAGE_LIGHT).state == "on"
+    assert planner.calls() == 0

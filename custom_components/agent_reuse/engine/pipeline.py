@@ -34,6 +34,7 @@ import numpy.typing as npt
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import ExecutionReport, Executor
+from .gazetteer import Gazetteer, complete_slots
 from .nlu import ParsedRequest
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
@@ -47,6 +48,9 @@ _LOGGER = logging.getLogger(__name__)
 
 class Parser(Protocol):
     def parse(self, text: str, language: str = "") -> ParsedRequest: ...
+
+    @property
+    def slot_types(self) -> list[str]: ...
 
 
 class Embedder(Protocol):
@@ -188,6 +192,7 @@ class ReusePipeline:
         planner_context: Callable[[], PlannerContext] = PlannerContext,
         policy: ReusePolicy | None = None,
         offload: Callable[[Callable[[], Any]], Awaitable[Any]] = run_inline,
+        gazetteer: Callable[[], Gazetteer] | None = None,
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -196,6 +201,7 @@ class ReusePipeline:
         self.executor = executor
         self._planner_context = planner_context
         self._offload = offload
+        self._gazetteer = gazetteer
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -235,7 +241,9 @@ class ReusePipeline:
     ) -> Reply:
         if not isinstance(request.text, str) or not request.text.strip():
             raise InputError("the request is empty.", spoken=spoken("empty_request"))
-        understood: _Understanding = await self._offload(lambda: self._understand(request, clock))
+        # The home's own names (read here, on the caller's side: Home Assistant's registries are loop-only).
+        known = self._gazetteer() if self._gazetteer is not None else None
+        understood: _Understanding = await self._offload(lambda: self._understand(request, clock, known))
         parsed, template, lookup, embedding = (
             understood.parsed,
             understood.template,
@@ -277,10 +285,13 @@ class ReusePipeline:
             embedding = await self._offload(lambda: self.embedder.embed(text))
         return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace, candidate)
 
-    def _understand(self, request: Request, clock: _Clock) -> _Understanding:
-        """Parse, strip, and (for a known intent) look the template up: verbatim first, else embedded and
-        searched. Blocking; thread-safe (the models and the cache are)."""
+    def _understand(self, request: Request, clock: _Clock, known: Gazetteer | None = None) -> _Understanding:
+        """Parse (completing the slots with the home's own names), strip, and for a known intent look the
+        template up: verbatim first, else embedded and searched. Blocking; thread-safe (the models and the
+        cache are)."""
         parsed = self.parser.parse(request.text, request.language)
+        if known:
+            parsed = complete_slots(parsed, known, self.parser.slot_types)
         clock.lap("parse")
         template = strip_slots(parsed)
         if parsed.intent is None:

@@ -1,0 +1,40 @@
+"""The home's own area/floor names complete the slots the parser missed (real parser)."""
+
+from __future__ import annotations
+
+from custom_components.agent_reuse.engine.gazetteer import Gazetteer, complete_slots
+from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.template import strip_slots
+
+HOME = Gazetteer({"area": ("Garage", "车库", "Den", "Living Room", "Living"), "floor": ("Upstairs", "x")})
+
+
+def test_a_room_the_parser_never_saw_becomes_the_area_slot(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("打开车库的灯", "zh")
+    assert parsed.slots == ()  # the parser does not know this word
+    completed = complete_slots(parsed, HOME, joint_parser.slot_types)
+    assert [(s.type, s.value, s.start, s.end) for s in completed.slots] == [("area", "车库", 2, 4)]
+    assert strip_slots(completed).text == "打开{area}的灯"
+    assert completed.intent == parsed.intent
+
+
+def test_what_the_parser_tagged_is_kept(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("turn on the living room lights", "en")
+    completed = complete_slots(parsed, HOME, joint_parser.slot_types)
+    assert completed.slots == parsed.slots  # "living room" was already an area: nothing added or changed
+
+
+def test_names_match_whole_words_and_case_insensitively(joint_parser: JointParser) -> None:
+    garden = joint_parser.parse("turn on the garden pump", "en")
+    assert all(s.value.lower() != "den" for s in complete_slots(garden, HOME, joint_parser.slot_types).slots)
+    upstairs = complete_slots(joint_parser.parse("turn off all lights upstairs", "en"), HOME, ["floor"])
+    assert ("floor", "upstairs") in {(s.type, s.value) for s in upstairs.slots}
+
+
+def test_no_change_without_names_or_intent_or_allowed_type(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("打开车库的灯", "zh")
+    assert complete_slots(parsed, Gazetteer(), joint_parser.slot_types) is parsed
+    assert complete_slots(parsed, HOME, ["name"]) is parsed  # area is not a type of that label space
+    joke = joint_parser.parse("tell me a joke about the garage", "en")
+    assert joke.intent is None
+    assert complete_slots(joke, HOME, joint_parser.slot_types) is joke
