@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .nlu import ParsedRequest, Slot
 
@@ -32,36 +33,51 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
-def _occurrences(text: str, form: str) -> list[tuple[int, int]]:
-    """Where ``form`` occurs in ``text``: case-insensitive; whole words unless it is Chinese."""
-    escaped = re.escape(form)
-    pattern = escaped if _is_cjk(form) else rf"(?<!\w){escaped}(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+@lru_cache(maxsize=16)
+def _matcher(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One case-insensitive pattern for all names, longest first (so "Living Room" wins over "Living"),
+    Chinese names anywhere, Latin names as whole words; and each name's slot type by its casefolded text.
+
+    Compiled once per set of names: the names are read per request, the pattern is not rebuilt."""
+    parts = [re.escape(form) if _is_cjk(form) else rf"(?<!\w){re.escape(form)}(?!\w)" for form, _ in forms]
+    types: dict[str, str] = {}
+    for form, slot_type in forms:
+        types.setdefault(form.casefold(), slot_type)
+    return re.compile("|".join(parts), flags=re.IGNORECASE), types
 
 
 def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequence[str]) -> ParsedRequest:
     """``parsed`` with the gazetteer's names added as slots where the parser tagged nothing.
 
-    Only slot types the parser's label space has (``slot_types``); longer names first, so "Living Room" wins
-    over "Living"; a name overlapping any slot (the parser's or one added before) is skipped.
+    Only slot types the parser's label space has (``slot_types``); a name overlapping a slot the parser
+    found is skipped.
     """
     if parsed.intent is None or not gazetteer:
         return parsed
     allowed = set(slot_types)
-    taken = [(slot.start, slot.end) for slot in parsed.slots]
-    added: list[Slot] = []
-    forms = sorted(
-        {(form.strip(), slot_type) for slot_type, names in gazetteer.names.items() for form in names},
-        key=lambda item: (-len(item[0]), item[0], item[1]),
+    forms = tuple(
+        sorted(
+            {
+                (form.strip(), slot_type)
+                for slot_type, names in gazetteer.names.items()
+                if slot_type in allowed
+                for form in names
+                if len(form.strip()) >= 2
+            },
+            key=lambda item: (-len(item[0]), item[0], item[1]),
+        )
     )
-    for form, slot_type in forms:
-        if slot_type not in allowed or len(form) < 2:
-            continue
-        for start, end in _occurrences(parsed.text, form):
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
-            added.append(Slot(slot_type, parsed.text[start:end], start, end))
+    if not forms:
+        return parsed
+    pattern, types = _matcher(forms)
+    taken = [(slot.start, slot.end) for slot in parsed.slots]
+    added = [
+        Slot(slot_type, match.group(), match.start(), match.end())
+        for match in pattern.finditer(parsed.text)
+        # (None only if case-insensitive matching and casefolding ever disagreed on a name: then skip it.)
+        if (slot_type := types.get(match.group().casefold())) is not None
+        and not any(match.start() < b and a < match.end() for a, b in taken)
+    ]
     if not added:
         return parsed
     slots = tuple(sorted((*parsed.slots, *added), key=lambda slot: slot.start))
