@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .nlu import ParsedRequest, Slot
+from .speech import has_cjk
 
 
 @dataclass(frozen=True)
@@ -29,17 +30,22 @@ class Gazetteer:
         return any(self.names.values())
 
 
-def _is_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
-
-
 @lru_cache(maxsize=16)
-def _matcher(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One case-insensitive pattern for all names, longest first (so "Living Room" wins over "Living"),
-    Chinese names anywhere, Latin names as whole words; and each name's slot type by its casefolded text.
+def _matcher(
+    names: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One case-insensitive pattern for all names (None if there are none of two characters or more),
+    longest first (so "Living Room" wins over "Living"), Chinese names anywhere, Latin names as whole
+    words; and each name's slot type by its casefolded text.
 
-    Compiled once per set of names: the names are read per request, the pattern is not rebuilt."""
-    parts = [re.escape(form) if _is_cjk(form) else rf"(?<!\w){re.escape(form)}(?!\w)" for form, _ in forms]
+    Built once per set of names: they are read per request, the pattern is not rebuilt."""
+    forms = sorted(
+        {(form.strip(), slot_type) for slot_type, forms in names for form in forms if len(form.strip()) >= 2},
+        key=lambda item: (-len(item[0]), item[0], item[1]),
+    )
+    if not forms:
+        return None
+    parts = [re.escape(form) if has_cjk(form) else rf"(?<!\w){re.escape(form)}(?!\w)" for form, _ in forms]
     types: dict[str, str] = {}
     for form, slot_type in forms:
         types.setdefault(form.casefold(), slot_type)
@@ -54,22 +60,16 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     """
     if parsed.intent is None or not gazetteer:
         return parsed
-    allowed = set(slot_types)
-    forms = tuple(
-        sorted(
-            {
-                (form.strip(), slot_type)
-                for slot_type, names in gazetteer.names.items()
-                if slot_type in allowed
-                for form in names
-                if len(form.strip()) >= 2
-            },
-            key=lambda item: (-len(item[0]), item[0], item[1]),
+    matcher = _matcher(
+        tuple(
+            (slot_type, tuple(names))
+            for slot_type, names in gazetteer.names.items()
+            if slot_type in slot_types
         )
     )
-    if not forms:
+    if matcher is None:
         return parsed
-    pattern, types = _matcher(forms)
+    pattern, types = matcher
     taken = [(slot.start, slot.end) for slot in parsed.slots]
     added = [
         Slot(slot_type, match.group(), match.start(), match.end())

@@ -316,10 +316,11 @@ def failure_sentence(description: str, step_id: str, action: str, reason: Render
     if not text.endswith((".", "!", "?", "。", "！", "？")):
         text += "." if lang == "en" else "。"
     description = description.strip()
-    if description and (lang == "en" or _has_cjk(description)):
+    if description and (lang == "en" or has_cjk(description)):
         return spoken("step_failed_with_description", description=description, reason=text).render(lang)
     return spoken("step_failed_without_description", step=step_id, action=action, reason=text).render(lang)
 
 
-def _has_cjk(text: str) -> bool:
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` contains Chinese characters (CJK unified and compatibility ideographs)."""
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
