@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,14 +91,20 @@ def shared_models(joint_parser: JointParser, sentence_embedder: SentenceEmbedder
 @pytest.fixture
 async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
     """Home Assistant with Assist, demo lights/switches in two areas, and the exposure set up."""
+    async with demo_home(hass, [Platform.LIGHT, Platform.SWITCH]) as furnished:
+        yield furnished
+
+
+@asynccontextmanager
+async def demo_home(hass: HomeAssistant, platforms: list[Platform]) -> AsyncIterator[HomeAssistant]:
+    """Set up Assist and the demo's ``platforms`` only (the whole demo is slow), then furnish the home.
+
+    The demo unloads the platforms of the same list, so it is unloaded here, inside the patch, rather than
+    by the hass fixture's teardown.
+    """
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
-    # Only the demo's lights and switches (the whole demo is slow). The demo unloads the platforms of the
-    # same list, so it is unloaded here, inside the patch, rather than by the hass fixture's teardown.
-    with patch(
-        "homeassistant.components.demo.COMPONENTS_WITH_CONFIG_ENTRY_DEMO_PLATFORM",
-        [Platform.LIGHT, Platform.SWITCH],
-    ):
+    with patch("homeassistant.components.demo.COMPONENTS_WITH_CONFIG_ENTRY_DEMO_PLATFORM", platforms):
         assert await async_setup_component(hass, "demo", {})
         await hass.async_block_till_done()
         yield await _furnish(hass)

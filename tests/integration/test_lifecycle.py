@@ -7,8 +7,10 @@ from datetime import timedelta
 from http import HTTPStatus
 from unittest.mock import patch
 
+import pytest
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
@@ -59,6 +61,43 @@ async def test_cache_is_saved_debounced_on_unload_and_deleted_with_the_entry(
     assert await home.config_entries.async_remove(agent.entry_id)
     await home.async_block_till_done()
     assert not path.exists()
+
+
+async def test_cache_is_saved_when_home_assistant_stops(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Home Assistant does not unload entries when it stops: its final-write event must save the plans
+    learned since the last debounced write, or a restart would forget them."""
+    path = cache_path(home, agent.entry_id)
+    await _cache_one(agent, planner)
+    assert not path.exists()
+
+    home.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await home.async_block_till_done()
+
+    assert json.loads(path.read_text())["entries"][0]["template_text"] == "turn on the {area} {domain}"
+
+
+async def test_a_failed_save_loses_nothing_and_is_retried(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write that fails (here: a directory where the file goes) is logged, the plans stay in memory and
+    the next save writes them once the path is usable again."""
+    path = cache_path(home, agent.entry_id)
+    await _cache_one(agent, planner)
+    path.mkdir(parents=True)
+    store = agent.runtime_data.store
+    saves = store.saves
+
+    await store.async_save()
+
+    assert "Could not save the plan cache" in caplog.text
+    assert store.saves == saves
+    assert len(agent.runtime_data.cache) == 1
+    path.rmdir()
+    await store.async_save()  # still dirty: written now
+    assert store.saves == saves + 1
+    assert len(json.loads(path.read_text())["entries"]) == 1
 
 
 async def test_models_are_loaded_once_for_all_entries(
