@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.icon import async_get_icons
 
 from custom_components.agent_reuse.const import DOMAIN
 
@@ -97,3 +99,17 @@ def test_manifest_and_hacs() -> None:
     assert manifest["requirements"] == engine_pins
     hacs = json.loads((ROOT / "hacs.json").read_text())
     assert hacs["name"] == manifest["name"]
+
+
+async def test_every_service_and_sensor_has_an_icon(hass: HomeAssistant) -> None:
+    """Read through Home Assistant's own icon loader (what the frontend is sent), not the file directly."""
+    services = yaml.safe_load((COMPONENT / "services.yaml").read_text())
+    english = json.loads((COMPONENT / "translations" / "en.json").read_text())
+
+    icons = (await async_get_icons(hass, "services", [DOMAIN]))[DOMAIN]
+    entity_icons = (await async_get_icons(hass, "entity", [DOMAIN]))[DOMAIN]
+
+    assert set(icons) == set(services)
+    assert all(icon["service"].startswith("mdi:") for icon in icons.values())
+    assert set(entity_icons["sensor"]) == set(english["entity"]["sensor"])
+    assert all(icon["default"].startswith("mdi:") for icon in entity_icons["sensor"].values())
