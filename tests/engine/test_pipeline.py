@@ -235,3 +235,77 @@ async def test_errors_are_said_in_the_request_language_and_detailed_in_the_trace
 
     empty = await pipeline.handle(Request("  ", "zh-Hans"))
     assert empty.speech == "抱歉，我没有听到请求。"
+
+
+async def test_requests_of_one_template_in_flight_share_one_planner_call(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """A command said again while the planner works (or the same kind from two satellites) waits for that
+    call instead of paying for another; each request still runs the plan with its own slot values. Another
+    template, or another language, gets its own call."""
+    pipeline, runner = build_pipeline()
+    planner_server.set_default(json.dumps(TURN_ON_AREA), delay_s=0.6)
+
+    replies = await asyncio.gather(
+        pipeline.handle(Request("turn on the kitchen light", "en")),
+        pipeline.handle(Request("turn on the bedroom light", "en")),
+        pipeline.handle(Request("turn on the kitchen light", "en")),
+        pipeline.handle(Request("打开厨房的灯", "zh")),
+    )
+
+    assert all(reply.success for reply in replies), [reply.trace for reply in replies]
+    assert planner_server.calls() == 2  # the English template once, the Chinese one once
+    assert [reply.trace.shared_plan for reply in replies] == [False, True, True, False]
+    assert [reply.trace.planner_calls for reply in replies] == [1, 0, 0, 1]
+    assert pipeline.stats.planner_calls == 2
+    assert sorted(call["target"]["area"] for call in runner.calls) == [
+        "bedroom",
+        "kitchen",
+        "kitchen",
+        "厨房",
+    ]
+    assert [reply.speech for reply in replies[:2]] == ["Turned on kitchen.", "Turned on bedroom."]
+    # Once planned, the template is a plain cache hit again.
+    later = await pipeline.handle(Request("turn on the living room light", "en"))
+    assert later.trace.outcome == "hit", later.trace
+    assert planner_server.calls() == 2
+
+
+async def test_a_shared_planner_failure_reaches_every_waiting_request(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    pipeline, runner = build_pipeline(timeout_s=0.5)
+    planner_server.set_default(json.dumps(TURN_ON_AREA), delay_s=3.0)
+
+    replies = await asyncio.gather(
+        pipeline.handle(Request("turn on the kitchen light", "en")),
+        pipeline.handle(Request("turn on the bedroom light", "en")),
+    )
+
+    assert [reply.success for reply in replies] == [False, False]
+    assert all("did not answer" in reply.speech for reply in replies), [reply.speech for reply in replies]
+    assert planner_server.calls() == 1
+    assert runner.calls == []
+    assert len(pipeline.cache) == 0
+
+
+async def test_a_caller_that_gives_up_does_not_cancel_the_shared_call(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """Home Assistant may cancel a conversation (a satellite times out): the request waiting on the same
+    planner call still gets its plan."""
+    pipeline, runner = build_pipeline()
+    planner_server.set_default(json.dumps(TURN_ON_AREA), delay_s=0.6)
+
+    first = asyncio.create_task(pipeline.handle(Request("turn on the kitchen light", "en")))
+    await asyncio.sleep(0.3)  # its planner call is under way
+    second = asyncio.create_task(pipeline.handle(Request("turn on the bedroom light", "en")))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    reply = await second
+
+    assert first.cancelled()
+    assert reply.success, reply.trace
+    assert reply.trace.shared_plan
+    assert [call["target"] for call in runner.calls] == [{"area": "bedroom"}]
+    assert planner_server.calls() == 1

@@ -23,6 +23,7 @@ integration runs them in its executor; standalone (tests, benchmarks) they run i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -102,6 +103,8 @@ class Trace:
     audit: bool = False
     cached: bool = False
     planner_calls: int = 0
+    #: The plan came from a planner call another request of the same template had already started.
+    shared_plan: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
     error: str | None = None
 
@@ -207,6 +210,8 @@ class ReusePipeline:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
             self.cache.threshold = self.policy.cache_threshold_floor
         self._plans: dict[str, Plan] = {}  # entry id → parsed plan, so hits skip re-validation
+        # Planner calls in flight, by what they were asked: (intent, template text, slot types, language).
+        self._planning: dict[tuple[str, str, frozenset[str], str], asyncio.Future[PlannerResult[Plan]]] = {}
         self.stats = PipelineStats()
 
     async def handle(self, request: Request, extra: Mapping[str, Any] | None = None) -> Reply:
@@ -399,11 +404,14 @@ class ReusePipeline:
         if self.planner is None:
             raise PlannerError("no planner is configured or reachable", spoken=spoken("no_planner"))
         try:
-            result = await self.planner.plan(self._plan_request(request, parsed, template))
+            result, shared = await self._plan_once(self.planner, request, parsed, template)
         finally:
             clock.lap("plan")
-        trace.planner_calls = result.http_calls
-        self.stats.planner_calls += result.http_calls
+        if shared:
+            trace.shared_plan = True
+        else:
+            trace.planner_calls = result.http_calls
+            self.stats.planner_calls += result.http_calls
         bound = result.plan.bind(parsed.slot_values)
         report = await self.executor.execute(bound, extra=extra, language=request.language)
         clock.lap("execute")
@@ -426,6 +434,36 @@ class ReusePipeline:
             )
             trace.cached = True
         return Reply(report.speech, report.success, trace, report)
+
+    async def _plan_once(
+        self, planner: Planner, request: Request, parsed: ParsedRequest, template: Template
+    ) -> tuple[PlannerResult[Plan], bool]:
+        """The planner's plan for this request, and whether it was shared with one already being made.
+
+        Why: a voice user who hears nothing for a few seconds says the command again, and two satellites
+        can ask for the same kind of thing at once; while the planner works on a template, the cache cannot
+        serve it yet. Requests with the same intent, template text, slot types and language wait for that
+        one call (each then binds its own slot values and runs the plan) instead of paying for another.
+        Unknown intents are never shared (their plan is not meant for reuse). A caller that gives up does
+        not cancel the call the others wait for; it still ends within the planner's timeout.
+        """
+        if parsed.intent is None:
+            return await planner.plan(self._plan_request(request, parsed, template)), False
+        key = (parsed.intent, template.text, template.signature, request.language.lower())
+        pending = self._planning.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending), True
+        call = asyncio.ensure_future(planner.plan(self._plan_request(request, parsed, template)))
+        self._planning[key] = call
+
+        def done(finished: asyncio.Future[PlannerResult[Plan]]) -> None:
+            if self._planning.get(key) is finished:
+                del self._planning[key]
+            if not finished.cancelled():
+                finished.exception()  # retrieved: nobody may be left waiting for it
+
+        call.add_done_callback(done)
+        return await asyncio.shield(call), False
 
     def _plan_request(self, request: Request, parsed: ParsedRequest, template: Template) -> PlanRequest:
         context = self._planner_context()
