@@ -37,6 +37,7 @@ from .const import (
     MQTT_MAX_PAYLOAD_BYTES,
 )
 from .data import AgentReuseConfigEntry
+from .engine.speech import EnglishOnly, spoken
 
 if TYPE_CHECKING:  # the MQTT integration is optional; it is imported lazily at run time
     from homeassistant.components.mqtt import ReceiveMessage
@@ -46,11 +47,13 @@ _DATA_TOPICS: HassKey[dict[str, str]] = HassKey(f"{DOMAIN}_mqtt_topics")
 
 
 class BadRequest(ValueError):
-    """The payload is not a valid request; the message is sent back to the requester."""
+    """The payload is not a valid request; the message is sent back to the requester (in the request's
+    language when it named one, else the home's)."""
 
-    def __init__(self, message: str, request_id: Any = None) -> None:
+    def __init__(self, message: str, request_id: Any = None, language: str | None = None) -> None:
         super().__init__(message)
         self.request_id = request_id
+        self.language = language
 
 
 def parse_request(payload: str | bytes, default_language: str) -> tuple[str, str, Any]:
@@ -75,13 +78,14 @@ def parse_request(payload: str | bytes, default_language: str) -> tuple[str, str
     request_id = raw.get("id")
     if request_id is not None and not isinstance(request_id, str | int):
         raise BadRequest("'id' must be a string or a number")
+    language = raw.get("language", default_language)
+    said_in = language.strip() if isinstance(language, str) and language.strip() else None
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise BadRequest("'text' must be a non-empty string", request_id)
-    language = raw.get("language", default_language)
-    if not isinstance(language, str) or not language.strip():
+        raise BadRequest("'text' must be a non-empty string", request_id, said_in)
+    if said_in is None:
         raise BadRequest("'language' must be a language code such as 'en' or 'zh'", request_id)
-    return text, language.strip(), request_id
+    return text, said_in, request_id
 
 
 class MqttBridge:
@@ -141,10 +145,12 @@ class MqttBridge:
             text, language, request_id = parse_request(payload, self.hass.config.language)
         except BadRequest as err:
             LOGGER.info("Malformed request on %s: %s", self.request_topic, err)
+            # The detail is English (it names JSON fields); other languages hear the catalogue's sentence.
+            said = EnglishOnly(f"Sorry, {err}.", spoken("bad_request"))
             await self._async_reply(
                 {
                     "id": err.request_id,
-                    "speech": f"Sorry, {err}.",
+                    "speech": said.render(err.language or self.hass.config.language),
                     "success": False,
                     "trace": None,
                     "error": str(err),

@@ -96,15 +96,20 @@ async def test_malformed_requests_get_error_replies(
         json.dumps({"id": "x2", "text": "   "}).encode(),
         json.dumps({"id": {"nested": True}, "text": "hi"}).encode(),
         json.dumps({"id": "x3", "text": "hi", "language": 5}).encode(),
+        json.dumps({"id": "x4", "text": "", "language": "zh-TW"}).encode(),
     ]
     for payload in bad:
         mqtt_recorder.publish(DEFAULT_REQUEST_TOPIC, payload)
     replies = await _wait_for_replies(mqtt_recorder, len(bad))
 
     assert all(reply["success"] is False and reply["error"] for reply in replies)
-    assert [reply["id"] for reply in replies] == [None, None, None, "x1", "x2", None, "x3"]
+    assert [reply["id"] for reply in replies] == [None, None, None, "x1", "x2", None, "x3", "x4"]
     assert "UTF-8" in replies[0]["error"]
+    assert replies[0]["speech"] == "Sorry, the request is not UTF-8 text."  # the home's language
     assert "not JSON" in replies[1]["error"]
+    # A request that names its language hears the answer in it; the detail stays in "error".
+    assert replies[-1]["speech"] == "抱歉，這個請求我讀不懂。"
+    assert replies[-1]["error"] == "'text' must be a non-empty string"
     assert planner.calls() == 0
     # Still alive: a good request after the bad ones is answered.
     planner.queue(AREA_PLAN)
@@ -113,6 +118,13 @@ async def test_malformed_requests_get_error_replies(
     )
     replies = await _wait_for_replies(mqtt_recorder, len(bad) + 1)
     assert replies[-1]["success"] is True
+
+    # A Chinese home: a payload that is not even JSON is answered in Chinese.
+    home.config.language = "zh-Hans"
+    mqtt_recorder.publish(DEFAULT_REQUEST_TOPIC, b"kai deng")
+    replies = await _wait_for_replies(mqtt_recorder, len(bad) + 2)
+    assert replies[-1]["speech"] == "抱歉，这个请求我读不懂。"
+    assert "not JSON" in replies[-1]["error"]
 
 
 async def test_mqtt_step_without_mqtt_is_a_spoken_error(
