@@ -4,8 +4,8 @@ Metrics (over the file's utterances):
 * ``intent_accuracy`` — predicted intent == gold intent, within the file's label space (closed set: the
   out-of-scope class of the ``ha`` space counts as a wrong answer, not an abstention).
 * ``slot_f1`` — micro F1 over (slot type, value) pairs; for Home Assistant test sentences only the slots
-  that were actually said (locatable in the text) count, since implied slots (``domain: light``) have no
-  span to find.
+  that were actually said (locatable in the text, or in the text the parser read once spoken numbers
+  became digits) count, since implied slots (``domain: light``) have no span to find.
 * ``exact_match`` — intent right and the slot set identical.
 * ``latency_ms_p50`` / ``p99`` — parse + embed of one request, single-threaded, after warm-up (the
   embedding of the slot-stripped text, as the reuse pipeline does it).
@@ -47,6 +47,10 @@ def evaluate(
         embedder.embed(strip_slots(parsed).text)
         latencies.append((time.perf_counter() - t0) * 1000)
         gold = {(s.type, s.value) for s in u.slots}
+        if parsed.text != u.text:
+            # Spoken numbers were read as digits ("one hundred percent" → "100 percent"): a value said in
+            # words, which has no span in the original text, now has one and counts.
+            gold |= {(t, v) for t, v in u.unlocated_slots if v and v in parsed.text}
         pred = {(s.type, s.value) for s in parsed.slots}
         tp += len(gold & pred)
         fp += len(pred - gold)

@@ -10,7 +10,18 @@ from homeassistant.helpers import entity_registry as er
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
-from .conftest import BED_LIGHT, KITCHEN_LIGHT, SECRET_LIGHT, ask, last_trace, setup_agent, speech
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    SECRET_LIGHT,
+    ask,
+    last_trace,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+    speech,
+)
 
 #: A demo light that no other test places or exposes.
 GARAGE_LIGHT = "light.office_rgbw_lights"
@@ -90,3 +101,27 @@ async def test_a_room_the_parser_does_not_know_is_found_by_its_name_in_home_assi
     assert speech(result) == "已打开车库的灯。"
     assert home.states.get(GARAGE_LIGHT).state == "on"
     assert planner.calls() == 0
+
+
+async def test_spoken_numbers_reach_home_assistant_as_numbers(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Speech-to-text writes quantities in words as often as in digits; the service data must be a number
+    (brightness_pct "forty" or "百分之二十" would be refused by Home Assistant)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await home.services.async_call("light", "turn_on", {"entity_id": BED_LIGHT}, blocking=True)
+
+    result = await ask(home, entry, "set the bed light to forty percent")
+    assert result.response.response_type.value == "action_done", speech(result)
+    assert last_trace(entry)["slots"]["brightness"] == "40"
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 102  # 40 % of 255
+
+    planner.queue(
+        plan_json(
+            service_step({"area": "{slot.area}"}, data={"brightness_pct": "{slot.brightness}"}),
+            respond_step("已把{slot.area}的灯调到{slot.brightness}%。"),
+        )
+    )
+    result = await ask(home, entry, "把卧室的灯亮度调到百分之二十", "zh-Hans")
+    assert speech(result) == "已把卧室的灯调到20%。"
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 51  # 20 % of 255
