@@ -7,6 +7,7 @@ integration tests against a real Home Assistant.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from custom_components.agent_reuse.engine.pipeline import Request
@@ -309,3 +310,24 @@ async def test_a_caller_that_gives_up_does_not_cancel_the_shared_call(
     assert reply.trace.shared_plan
     assert [call["target"] for call in runner.calls] == [{"area": "bedroom"}]
     assert planner_server.calls() == 1
+
+
+async def test_the_last_caller_to_give_up_cancels_the_planner_call(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """With nobody left to use the plan, the call is not kept running (nor left behind when Home Assistant
+    stops); the next such request asks the planner afresh instead of waiting for a call nobody finishes."""
+    pipeline, runner = build_pipeline()
+    planner_server.set_default(json.dumps(TURN_ON_AREA), delay_s=0.6)
+
+    lone = asyncio.create_task(pipeline.handle(Request("turn on the kitchen light", "en")))
+    await asyncio.sleep(0.3)
+    lone.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await lone
+
+    reply = await pipeline.handle(Request("turn on the bedroom light", "en"))
+    assert reply.success, reply.trace
+    assert not reply.trace.shared_plan
+    assert planner_server.calls() == 2
+    assert [call["target"] for call in runner.calls] == [{"area": "bedroom"}]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -160,6 +160,14 @@ class _Understanding:
     embedding: npt.NDArray[Any] | None = None
 
 
+@dataclass
+class _PlannerCall:
+    """A planner call in flight and how many requests wait for it (see ``ReusePipeline._plan_once``)."""
+
+    call: asyncio.Future[PlannerResult[Plan]]
+    waiters: int = 0
+
+
 async def run_inline[T](func: Callable[[], T]) -> T:
     """The default ``offload``: run the blocking function right here."""
     return func()
@@ -211,7 +219,7 @@ class ReusePipeline:
             self.cache.threshold = self.policy.cache_threshold_floor
         self._plans: dict[str, Plan] = {}  # entry id → parsed plan, so hits skip re-validation
         # Planner calls in flight, by what they were asked: (intent, template text, slot types, language).
-        self._planning: dict[tuple[str, str, frozenset[str], str], asyncio.Future[PlannerResult[Plan]]] = {}
+        self._planning: dict[tuple[str, str, frozenset[str], str], _PlannerCall] = {}
         self.stats = PipelineStats()
 
     async def handle(self, request: Request, extra: Mapping[str, Any] | None = None) -> Reply:
@@ -444,26 +452,46 @@ class ReusePipeline:
         can ask for the same kind of thing at once; while the planner works on a template, the cache cannot
         serve it yet. Requests with the same intent, template text, slot types and language wait for that
         one call (each then binds its own slot values and runs the plan) instead of paying for another.
-        Unknown intents are never shared (their plan is not meant for reuse). A caller that gives up does
-        not cancel the call the others wait for; it still ends within the planner's timeout.
+        Unknown intents are never shared (their plan is not meant for reuse). A caller that gives up (Home
+        Assistant cancels a conversation) does not cancel the call while others still wait for it; the last
+        one to give up does.
         """
         if parsed.intent is None:
             return await planner.plan(self._plan_request(request, parsed, template)), False
         key = (parsed.intent, template.text, template.signature, request.language.lower())
-        pending = self._planning.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending), True
-        call = asyncio.ensure_future(planner.plan(self._plan_request(request, parsed, template)))
-        self._planning[key] = call
+        flight = self._planning.get(key)
+        shared = flight is not None
+        if flight is None:
+            flight = self._start_planner_call(
+                key, planner.plan(self._plan_request(request, parsed, template))
+            )
+        flight.waiters += 1
+        try:
+            return await asyncio.shield(flight.call), shared
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.call.done():
+                # Nobody is left to use the plan: stop the call, and let the next request start its own.
+                if self._planning.get(key) is flight:
+                    del self._planning[key]
+                flight.call.cancel()
+
+    def _start_planner_call(
+        self,
+        key: tuple[str, str, frozenset[str], str],
+        plan: Coroutine[Any, Any, PlannerResult[Plan]],
+    ) -> _PlannerCall:
+        flight = _PlannerCall(asyncio.ensure_future(plan))
+        self._planning[key] = flight
 
         def done(finished: asyncio.Future[PlannerResult[Plan]]) -> None:
-            if self._planning.get(key) is finished:
+            if self._planning.get(key) is flight:
                 del self._planning[key]
             if not finished.cancelled():
-                finished.exception()  # retrieved: nobody may be left waiting for it
+                finished.exception()  # retrieved here: every waiter may have given up
 
-        call.add_done_callback(done)
-        return await asyncio.shield(call), False
+        flight.call.add_done_callback(done)
+        return flight
 
     def _plan_request(self, request: Request, parsed: ParsedRequest, template: Template) -> PlanRequest:
         context = self._planner_context()
