@@ -406,13 +406,15 @@ async def smoke(args: argparse.Namespace) -> int:
             {"entity_id": [light, "light.kitchen_lights", "light.porch_light"]},
         )
         ok = True
-        # (request, language, entity to check, state it must have afterwards); the last one goes over MQTT.
-        for text, language, entity_id, expected in (
-            ("turn on the bed light", "en", light, "on"),
-            ("关闭卧室的灯", "zh-Hans", light, "off"),
-            ("打開臥室的燈", "zh-TW", light, "on"),
-            ("turn on the kitchen lights", "en", "light.kitchen_lights", "on"),
-            ("turn on the porch light", "en", "light.porch_light", "on"),
+        # (request, language, entity to check, state it must have afterwards, and a brightness if it must
+        # have one); the last one goes over MQTT. "forty percent" is how speech-to-text often writes it.
+        for text, language, entity_id, expected, brightness in (
+            ("turn on the bed light", "en", light, "on", None),
+            ("关闭卧室的灯", "zh-Hans", light, "off", None),
+            ("打開臥室的燈", "zh-TW", light, "on", None),
+            ("set the bed light to forty percent", "en", light, "on", 102),  # 40 % of 255
+            ("turn on the kitchen lights", "en", "light.kitchen_lights", "on", None),
+            ("turn on the porch light", "en", "light.porch_light", "on", None),
         ):
             before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]
             started = time.monotonic()
@@ -425,12 +427,15 @@ async def smoke(args: argparse.Namespace) -> int:
             elapsed = time.monotonic() - started
             response = result.get("response", {})
             speech = response.get("speech", {}).get("plain", {}).get("speech", "")
-            after = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]
+            state = await client.rest("GET", f"/api/states/{entity_id}")
+            after = state["state"]
+            level = state.get("attributes", {}).get("brightness")
             print(
                 f"smoke: {text!r} → {response.get('response_type')}: {speech!r} ({elapsed * 1000:.0f} ms); "
                 f"{entity_id}: {before} → {after}"
+                + (f", brightness {level}" if brightness is not None else "")
             )
-            ok = ok and after == expected
+            ok = ok and after == expected and (brightness is None or level == brightness)
     print(
         "smoke: PASS" if ok else "smoke: FAIL (a device did not change; see the answers above and the HA log)"
     )
