@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -462,36 +462,20 @@ class ReusePipeline:
         flight = self._planning.get(key)
         shared = flight is not None
         if flight is None:
-            flight = self._start_planner_call(
-                key, planner.plan(self._plan_request(request, parsed, template))
-            )
+            call = asyncio.ensure_future(planner.plan(self._plan_request(request, parsed, template)))
+            flight = self._planning[key] = _PlannerCall(call)
         flight.waiters += 1
         try:
             return await asyncio.shield(flight.call), shared
         finally:
             flight.waiters -= 1
-            if flight.waiters == 0 and not flight.call.done():
-                # Nobody is left to use the plan: stop the call, and let the next request start its own.
+            if flight.waiters == 0:
+                # The last one out forgets the call (later requests hit the cache or plan afresh) and, if it
+                # is still running, stops it: nobody is left to use its plan. (``shield`` has retrieved any
+                # exception for the waiters.)
                 if self._planning.get(key) is flight:
                     del self._planning[key]
                 flight.call.cancel()
-
-    def _start_planner_call(
-        self,
-        key: tuple[str, str, frozenset[str], str],
-        plan: Coroutine[Any, Any, PlannerResult[Plan]],
-    ) -> _PlannerCall:
-        flight = _PlannerCall(asyncio.ensure_future(plan))
-        self._planning[key] = flight
-
-        def done(finished: asyncio.Future[PlannerResult[Plan]]) -> None:
-            if self._planning.get(key) is flight:
-                del self._planning[key]
-            if not finished.cancelled():
-                finished.exception()  # retrieved here: every waiter may have given up
-
-        flight.call.add_done_callback(done)
-        return flight
 
     def _plan_request(self, request: Request, parsed: ParsedRequest, template: Template) -> PlanRequest:
         context = self._planner_context()
