@@ -217,7 +217,8 @@ class ReusePipeline:
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
             self.cache.threshold = self.policy.cache_threshold_floor
-        self._plans: dict[str, Plan] = {}  # entry id → parsed plan, so hits skip re-validation
+        # (entry id, script it replies in if converted) → parsed plan, so hits skip re-validation.
+        self._plans: dict[tuple[str, str], Plan] = {}
         # Planner calls in flight, by what they were asked: (intent, template text, slot types, language).
         self._planning: dict[tuple[str, str, frozenset[str], str], _PlannerCall] = {}
         self.stats = PipelineStats()
@@ -342,7 +343,8 @@ class ReusePipeline:
         if report.success:
             self.cache.record_hit(candidate.entry_id)
         elif self.cache.record_failure(candidate.entry_id):
-            self._plans.pop(candidate.entry_id, None)
+            # Dropped from the cache: forget its parsed plan in every script it was converted to.
+            self._plans = {k: v for k, v in self._plans.items() if k[0] != candidate.entry_id}
         audit = None
         if self.planner is not None and self.policy.wants_audit():
             trace.audit = True
@@ -383,14 +385,14 @@ class ReusePipeline:
 
         A plan made for the other Chinese script replies in the request's script (打开 → 打開)."""
         convert = needs_conversion(entry.language, language)
-        key = f"{entry.entry_id}@{language.lower()}" if convert else entry.entry_id
+        key = (entry.entry_id, language.lower() if convert else "")
         plan = self._plans.get(key)
         try:
             if plan is None:
                 plan = Plan.from_dict(with_replies_in(entry.plan, language) if convert else entry.plan)
                 if len(self._plans) >= 2 * len(self.cache) + 16:
                     # Entries evicted, demoted or removed since: forget their parsed plans.
-                    self._plans = {k: v for k, v in self._plans.items() if k.partition("@")[0] in self.cache}
+                    self._plans = {k: v for k, v in self._plans.items() if k[0] in self.cache}
                 self._plans[key] = plan
             return plan.bind(parsed.slot_values)
         except PlanValidationError as err:
