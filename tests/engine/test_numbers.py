@@ -29,6 +29,7 @@ from custom_components.agent_reuse.engine.numbers import (
         ("二三十", None),  # "twenty or thirty": not one number
         ("十百", None),
         ("两两", None),
+        ("兩兩", None),
         ("点五", None),
     ],
 )

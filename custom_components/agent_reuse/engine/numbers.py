@@ -56,8 +56,10 @@ def _chinese_integer(numeral: str) -> int | None:
     if all(ch in _ZH_DIGITS for ch in numeral):
         if len(numeral) == 1:
             return _ZH_DIGITS[numeral]
-        # Read digit by digit ("二零二六") only without units; a lone 两 is a number, "两两" is not.
-        return int("".join(str(_ZH_DIGITS[ch]) for ch in numeral)) if "两" not in numeral else None
+        # Read digit by digit ("二零二六") only without units; a lone 两/兩 is a number, "两两" is not.
+        if "两" in numeral or "兩" in numeral:
+            return None
+        return int("".join(str(_ZH_DIGITS[ch]) for ch in numeral))
     total = 0
     digit: int | None = None
     last_unit = 10_000
@@ -91,7 +93,7 @@ _EN_TENS: Final = {
 }  # fmt: skip
 _EN_FIRST: Final = "|".join(sorted([*_EN_ONES, *_EN_TENS, "a"], key=len, reverse=True))
 _EN_WORD: Final = "|".join(sorted([*_EN_ONES, *_EN_TENS, "hundred", "and"], key=len, reverse=True))
-_EN_DIGIT: Final = "|".join(list(_EN_ONES)[:10])
+_EN_DIGIT: Final = "|".join(word for word, value in _EN_ONES.items() if value < 10)
 # A number starts with a number word (or "a" of "a hundred"), never with "and" or "hundred".
 _EN_NUM: Final = rf"(?:{_EN_FIRST})(?:[\s-]+(?:{_EN_WORD}))*(?:\s+point(?:\s+(?:{_EN_DIGIT}))+)?"
 _EN_AFTER: Final = r"\s*(?:%|percent\b|per\s+cent\b|degrees?\b|°|minutes?\b|seconds?\b|hours?\b)"
