@@ -125,7 +125,7 @@ def augment_slot_values(
     from the space's), so the boundaries must be learnt from the context.
 
     Pools come from the training side only (``train`` never holds dev utterances). Spans are replaced by
-    their character offsets, right to left, and recomputed. A variant whose text equals an original
+    their character offsets and recomputed in the same pass. A variant whose text equals an original
     utterance (train or dev, any space) or an earlier variant is dropped. Deterministic (seeded).
     """
     if k <= 0:
@@ -153,15 +153,17 @@ def augment_slot_values(
                 if not others:
                     others = [v for v in pool[(u.label_space, s.type)] if v != s.value]
                 values.append(rng.choice(others) if others else s.value)
-            text = u.text
-            for s, v in sorted(zip(ordered, values, strict=True), key=lambda sv: -sv[0].start):
-                text = text[: s.start] + v + text[s.end :]
+            # One pass, left to right: the text between the spans, each new value, and where it lands.
+            pieces: list[str] = []
             slots: list[SlotSpan] = []
-            shift = 0
+            length = end = 0
             for s, v in zip(ordered, values, strict=True):
-                start = s.start + shift
-                slots.append(SlotSpan(s.type, start, start + len(v), v))
-                shift += len(v) - (s.end - s.start)
+                pieces += [u.text[end : s.start], v]
+                length += s.start - end
+                slots.append(SlotSpan(s.type, length, length + len(v), v))
+                length += len(v)
+                end = s.end
+            text = "".join(pieces) + u.text[end:]
             if text in seen:
                 continue
             seen.add(text)
