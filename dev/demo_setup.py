@@ -405,6 +405,7 @@ async def smoke(args: argparse.Namespace) -> int:
             "/api/services/light/turn_off",
             {"entity_id": [light, "light.kitchen_lights", "light.porch_light"]},
         )
+        await client.rest("POST", "/api/services/cover/close_cover", {"entity_id": "cover.garage_door"})
         ok = True
         # (request, language, entity to check, state it must have afterwards, and a brightness if it must
         # have one); the last one goes over MQTT. "forty percent" is how speech-to-text often writes it.
@@ -414,6 +415,7 @@ async def smoke(args: argparse.Namespace) -> int:
             ("打開臥室的燈", "zh-TW", light, "on", None),
             ("set the bed light to forty percent", "en", light, "on", 102),  # 40 % of 255
             ("turn on the kitchen lights", "en", "light.kitchen_lights", "on", None),
+            ("open the garage door", "en", "cover.garage_door", "open", None),
             ("turn on the porch light", "en", "light.porch_light", "on", None),
         ):
             before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]

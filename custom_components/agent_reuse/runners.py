@@ -69,6 +69,16 @@ BLOCKED_DOMAINS = frozenset(
 ALLOWED_HOMEASSISTANT_SERVICES = frozenset({"turn_on", "turn_off", "toggle", "update_entity"})
 #: ``script.<name>`` runs a script directly; these are the script services that are not a script name.
 _SCRIPT_ENTITY_SERVICES = frozenset({"turn_on", "turn_off", "toggle"})
+#: What ``homeassistant.turn_on``/``turn_off`` mean for domains that have no such service — the same
+#: mapping Assist's own HassTurnOn/HassTurnOff handler uses ("打开窗帘" opens the curtain, "lock" locks).
+#: Home Assistant's generic service skips such entities with only a log warning, so "打开窗帘" through a
+#: switching plan would report success and do nothing.
+SWITCH_SERVICE_BY_DOMAIN: Mapping[str, Mapping[str, str]] = {
+    "cover": {"turn_on": "open_cover", "turn_off": "close_cover"},
+    "lock": {"turn_on": "lock", "turn_off": "unlock"},
+    "valve": {"turn_on": "open_valve", "turn_off": "close_valve"},
+}
+_GENERIC_SWITCH_SERVICES = frozenset({"turn_on", "turn_off", "toggle"})
 
 #: Words the NLU reports as a ``domain`` slot, mapped to Home Assistant domains.
 DOMAIN_WORDS: Mapping[str, str] = {
@@ -98,6 +108,9 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "shade": "cover",
     "shades": "cover",
     "窗帘": "cover",
+    "窗簾": "cover",
+    "window": "cover",
+    "windows": "cover",
     "lock": "lock",
     "locks": "lock",
     "锁": "lock",
@@ -227,7 +240,7 @@ class TargetResolver:
                     # The said device word, else the kind the service acts on ("dim the bed light" → light).
                     device_words = domain_words or sorted(domains)
                     result = (
-                        self._match_name_with_domain_word(constraints, preferences, device_words) or result
+                        self._match_name_variant(constraints, preferences, device_words) or result
                     )
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
@@ -236,29 +249,36 @@ class TargetResolver:
                     found[state.entity_id] = state
         return list(found.values())
 
-    def _match_name_with_domain_word(
+    def _match_name_variant(
         self,
         constraints: intent.MatchTargetsConstraints,
         preferences: intent.MatchTargetsPreferences,
         domain_words: list[str],
     ) -> intent.MatchTargetsResult | None:
-        """Retry a failed name with the device word that followed it: ("bed", "light") → "bed light".
+        """Retry a failed name in its other number ("ceiling light" ↔ "ceiling lights"), then with the
+        device word that followed it: ("bed", "light") → "bed light".
 
         Why: the NLU tags "turn on the bed light" like Home Assistant's own test sentences tag "turn on the
         kitchen lights" — a name (or area) plus a ``domain`` word — but the entity is *called* "Bed Light"
         ("床头" + "灯" → "床头灯"). Assist sees the whole name in its slot lists; here the two spans are
-        joined back, and the first candidate that names an entity wins.
+        joined back, and the first candidate that names an entity wins. And English names said in the
+        plural ("set the ceiling lights to red") are often tagged without their "s", which Home Assistant's
+        exact name matching then misses.
         """
         name = constraints.name
         if not name:
             return None
+        candidates: list[str] = []
+        if name[-1].isascii() and name[-1].isalpha():
+            candidates.append(name[:-1] if name[-1] in "sS" else f"{name}s")
         for word in domain_words:
-            for candidate in (f"{name} {word}", f"{name} {word}s", f"{name}{word}"):
-                result = intent.async_match_targets(
-                    self.hass, dataclasses.replace(constraints, name=candidate), preferences
-                )
-                if result.is_match or result.no_match_reason is not intent.MatchFailedReason.NAME:
-                    return result
+            candidates += [f"{name} {word}", f"{name} {word}s", f"{name}{word}"]
+        for candidate in candidates:
+            result = intent.async_match_targets(
+                self.hass, dataclasses.replace(constraints, name=candidate), preferences
+            )
+            if result.is_match or result.no_match_reason is not intent.MatchFailedReason.NAME:
+                return result
         return None
 
     def _explicit_entity(self, entity_id: str) -> list[State]:
@@ -379,6 +399,65 @@ class HaServiceRunner:
             if not states:
                 raise StepError.said("no_exposed_match")
             call_target = {"entity_id": [state.entity_id for state in states]}
+        if domain == "homeassistant" and service in _GENERIC_SWITCH_SERVICES and states:
+            states = await self._switch_each_domain(service, data, states, context)
+            return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
+        response = await self._call(domain, service, data, call_target, context)
+        if response:
+            return response
+        if not states:
+            return None
+        fresh = [self.hass.states.get(state.entity_id) or state for state in states]
+        return _single_or_list(fresh)
+
+    async def _switch_each_domain(
+        self, service: str, data: dict[str, Any], states: list[State], context: ExecutionContext
+    ) -> list[State]:
+        """``homeassistant.turn_on``/``turn_off``/``toggle`` as one call per domain, with each domain's own
+        service (:data:`SWITCH_SERVICE_BY_DOMAIN`); returns the entities acted on.
+
+        Entities whose domain cannot be switched (a sensor in "turn off everything in the kitchen") are
+        left out, as Home Assistant does; if that leaves nothing, the step fails instead of reporting a
+        success that did nothing. Data (a brightness) goes only to the domains' own ``turn_on``.
+        """
+        calls: dict[tuple[str, str], list[State]] = {}
+        skipped: list[State] = []
+        for state in self._members(states):
+            own = SWITCH_SERVICE_BY_DOMAIN.get(state.domain, {}).get(service, service)
+            if state.domain == "homeassistant" or not self.hass.services.has_service(state.domain, own):
+                skipped.append(state)
+            else:
+                calls.setdefault((state.domain, own), []).append(state)
+        if not calls:
+            raise StepError.said("cannot_switch", names=", ".join(state.name for state in skipped))
+        acted: list[State] = []
+        for (domain, own), group in calls.items():
+            target = {"entity_id": [state.entity_id for state in group]}
+            await self._call(domain, own, data if own == service else {}, target, context)
+            acted.extend(group)
+        return acted
+
+    def _members(self, states: list[State]) -> list[State]:
+        """``states`` with old-style groups replaced by their members (checked for exposure already)."""
+        expanded: dict[str, State] = {}
+        for state in states:
+            if state.domain != "group":
+                expanded[state.entity_id] = state
+                continue
+            for member in expand_entity_ids(self.hass, [state.entity_id]):
+                if (member_state := self.hass.states.get(member)) is not None:
+                    expanded[member] = member_state
+        return list(expanded.values())
+
+    async def _call(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any],
+        target: dict[str, Any] | None,
+        context: ExecutionContext,
+    ) -> Any:
+        """Call the service (blocking); its response where it gives one, else None. Errors → StepError."""
         support = self.hass.services.supports_response(domain, service)
         want_response = support in (SupportsResponse.ONLY, SupportsResponse.OPTIONAL)
         try:
@@ -388,7 +467,7 @@ class HaServiceRunner:
                 data,
                 blocking=True,
                 context=_context(context),
-                target=call_target,
+                target=target,
                 return_response=want_response,
             )
         except ServiceNotFound:
@@ -401,12 +480,7 @@ class HaServiceRunner:
             ) from None
         except HomeAssistantError as err:
             raise StepError.said("action_failed", action=f"{domain}.{service}", detail=str(err)) from None
-        if want_response and response:
-            return response
-        if not states:
-            return None
-        fresh = [self.hass.states.get(state.entity_id) or state for state in states]
-        return _single_or_list(fresh)
+        return response if want_response else None
 
 
 class HaStateRunner:

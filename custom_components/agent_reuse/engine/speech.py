@@ -279,6 +279,11 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "Home Assistant 没有 {action} 这个动作",
             "Home Assistant 沒有 {action} 這個動作",
         ),
+        "cannot_switch": _m(
+            "{names} cannot be turned on or off",
+            "“{names}”不能打开或关闭",
+            "「{names}」不能打開或關閉",
+        ),
         "action_unauthorized": _m(
             "you are not allowed to run {action}", "你没有权限执行 {action}", "你沒有權限執行 {action}"
         ),

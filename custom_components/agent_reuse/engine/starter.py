@@ -3,7 +3,7 @@
 Why: an empty cache reuses nothing, so the first command of every kind waits for the LLM — seconds with a
 cloud model, a minute or a refusal with a small local one (the offline demo's 135M model plans nothing
 correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
-area, set a brightness or a temperature. Those plans are written here once, validated like a planner's, and
+area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state. Those plans are written here once, validated like a planner's, and
 seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
 the LLM is asked only for what is really new.
 
@@ -18,6 +18,11 @@ Rules that keep them safe:
   model does not tag 灯), so its plan targets lights explicitly; other devices phrased the same way
   ("打开{area}的风扇", cosine 0.52 with the shipped embedder) stay below the default γ = 0.75 — a user who
   lowers γ below ~0.65 should turn the starter plans off.
+* No plan where the embedder cannot keep device kinds apart. There is no plan for cover positions: the
+  parser reads "把客厅的灯开到百分之五十" as a position too, and its template is 0.80 from
+  "把{area}的窗帘开到{position}%" (the fan's 0.76), so such a plan would move the curtains when the light
+  was meant; in English "set the ceiling fan to 50%" is parsed as a position as well. Those go to the
+  planner.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 from .cache import PlanCache
 from .pipeline import Embedder
 from .plan import Plan
-from .plan_schema import ACTION_HA_SERVICE, ACTION_RESPOND
+from .plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_RESPOND
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,45 @@ def _set_brightness(language: str, template: str, target: Mapping[str, str], rep
     return StarterPlan("HassLightSet", language, template, plan)
 
 
+def _service(
+    intent: str,
+    language: str,
+    template: str,
+    action: str,
+    target: Mapping[str, str],
+    reply: str,
+    data: Mapping[str, str] | None = None,
+) -> StarterPlan:
+    """A plan that calls ``action`` ("cover.open_cover") on the request's target and confirms."""
+    domain, service = action.split(".")
+    return StarterPlan(intent, language, template, _service_plan(domain, service, target, reply, data))
+
+
+def _read_state(
+    language: str, template: str, selector: Mapping[str, str], reply: str, asked: str = ""
+) -> StarterPlan:
+    """A state question: read the selected entities and say their state (with its unit).
+
+    ``asked`` names slots the question has but the reading does not need ("is the {name} {state}": the
+    state said is answered by the state read); they go into the step's description so the plan takes
+    exactly the slots of its template.
+    """
+    description = f"read the state{asked}"
+    plan = {
+        "steps": [
+            {"id": "s1", "description": description, "action": ACTION_HA_STATE, "inputs": dict(selector)},
+            {
+                "id": "s2",
+                "description": "answer",
+                "action": ACTION_RESPOND,
+                "inputs": {"template": reply},
+                "depends_on": ["s1"],
+            },
+        ]
+    }
+    return StarterPlan("HassGetState", language, template, plan)
+
+
 def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
     target = {"area": "{slot.area}", "domain": "climate"}
     plan = _service_plan("climate", "set_temperature", target, reply, {"temperature": "{slot.temperature}"})
@@ -80,6 +124,9 @@ _NAME = {"name": "{slot.name}"}
 _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
 _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
+_NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
+_AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
+_DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 
 STARTER_PLANS: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
@@ -113,7 +160,74 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         _AREA_KIND,
         "Turned off the {slot.domain}s in the {slot.area}.",
     ),
-    _set_brightness("en", "set the {name} to {brightness}%", _NAME, "Set {slot.name} to {slot.brightness}%."),
+    _set_brightness(
+        "en", "set the {name} to {brightness}%", _NAME, "Set the {slot.name} to {slot.brightness}%."
+    ),
+    # "set the bed light to 30%": the NLU tags "bed" and leaves "light" in the template.
+    _set_brightness(
+        "en",
+        "set the {name} light to {brightness}%",
+        _NAME_LIGHT,
+        "Set the {slot.name} light to {slot.brightness}%.",
+    ),
+    _service(
+        "HassLightSet",
+        "en",
+        "set the {name} to {color}",
+        "light.turn_on",
+        _NAME,
+        "Set the {slot.name} to {slot.color}.",
+        {"color_name": "{slot.color}"},
+    ),
+    _service(
+        "HassLightSet",
+        "en",
+        "set the {name} light to {color}",
+        "light.turn_on",
+        _NAME_LIGHT,
+        "Set the {slot.name} light to {slot.color}.",
+        {"color_name": "{slot.color}"},
+    ),
+    _service(
+        "HassLightSet",
+        "en",
+        "set the {area} lights to {color}",
+        "light.turn_on",
+        _AREA_LIGHTS,
+        "Set the {slot.area} lights to {slot.color}.",
+        {"color_name": "{slot.color}"},
+    ),
+    # Locks and covers: Assist files them under HassTurnOn/HassTurnOff; the plans name the domain's own
+    # action, so a lock is never "opened" by locking it and "open the X" only ever moves a cover.
+    _service("HassTurnOn", "en", "lock the {name}", "lock.lock", _NAME, "Locked the {slot.name}."),
+    _service("HassTurnOff", "en", "unlock the {name}", "lock.unlock", _NAME, "Unlocked the {slot.name}."),
+    _service("HassTurnOn", "en", "open the {name}", "cover.open_cover", _NAME, "Opened the {slot.name}."),
+    _service("HassTurnOff", "en", "close the {name}", "cover.close_cover", _NAME, "Closed the {slot.name}."),
+    _service(
+        "HassTurnOn",
+        "en",
+        "open the {device_class} door",
+        "cover.open_cover",
+        _DOOR_KIND,
+        "Opened the {slot.device_class} door.",
+    ),
+    _service(
+        "HassTurnOff",
+        "en",
+        "close the {device_class} door",
+        "cover.close_cover",
+        _DOOR_KIND,
+        "Closed the {slot.device_class} door.",
+    ),
+    # Questions: the state is read and said with its unit ("The outside temperature is 15.6 °C.").
+    _read_state("en", "what is the {name}", _NAME, "The {slot.name} is {steps.s1.output}."),
+    _read_state(
+        "en",
+        "is the {name} {state}",
+        _NAME,
+        "The {slot.name} is {steps.s1.output}.",
+        " (asked: {slot.state})",
+    ),
     _set_brightness(
         "en",
         "set the {area} lights to {brightness}%",
@@ -136,6 +250,20 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     _set_area_temperature(
         "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
     ),
+    _service("HassTurnOn", "zh", "锁上{name}", "lock.lock", _NAME, "已锁上{slot.name}。"),
+    _service("HassTurnOff", "zh", "解锁{name}", "lock.unlock", _NAME, "已解锁{slot.name}。"),
+    _service(
+        "HassTurnOn", "zh", "打开{area}的窗帘", "cover.open_cover", _AREA_COVERS, "已打开{slot.area}的窗帘。"
+    ),
+    _service(
+        "HassTurnOff",
+        "zh",
+        "关闭{area}的窗帘",
+        "cover.close_cover",
+        _AREA_COVERS,
+        "已关闭{slot.area}的窗帘。",
+    ),
+    _read_state("zh", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
     # Traditional Chinese (zh-TW, zh-HK): the same plans, so the reply comes in the script that was used.
     # The embedder keeps the scripts apart (把{area}的燈打開: 0.92 to 打開{area}的燈, 0.76 to 打开{area}的灯),
     # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
@@ -149,6 +277,25 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     _set_area_temperature(
         "zh-Hant", "把{area}溫度調到{temperature}度", "已把{slot.area}的溫度調到{slot.temperature}度。"
     ),
+    _service("HassTurnOn", "zh-Hant", "鎖上{name}", "lock.lock", _NAME, "已鎖上{slot.name}。"),
+    _service("HassTurnOff", "zh-Hant", "解鎖{name}", "lock.unlock", _NAME, "已解鎖{slot.name}。"),
+    _service(
+        "HassTurnOn",
+        "zh-Hant",
+        "打開{area}的窗簾",
+        "cover.open_cover",
+        _AREA_COVERS,
+        "已打開{slot.area}的窗簾。",
+    ),
+    _service(
+        "HassTurnOff",
+        "zh-Hant",
+        "關閉{area}的窗簾",
+        "cover.close_cover",
+        _AREA_COVERS,
+        "已關閉{slot.area}的窗簾。",
+    ),
+    _read_state("zh-Hant", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
 )
 
 
