@@ -40,7 +40,7 @@ from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.plan import BoundStep
-from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH
+from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH, STATE_ATTRIBUTE_KEY
 from .engine.speech import DeviceKinds, Spoken, spoken
 
 #: Domains a plan may never call services of.
@@ -132,6 +132,12 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "script": "script",
     "脚本": "script",
 }
+
+#: Attributes that are temperatures in Home Assistant's unit system (climate, water heaters).
+_TEMPERATURE_ATTRIBUTES = frozenset(
+    {"current_temperature", "temperature", "target_temp_high", "target_temp_low"}
+)
+_HUMIDITY_ATTRIBUTES = frozenset({"current_humidity", "humidity", "target_humidity"})
 
 _ID_TARGET_KEYS = (ATTR_DEVICE_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
 #: Keys of a service's ``data`` that are really targets (moved into the target so they are checked).
@@ -239,9 +245,7 @@ class TargetResolver:
                 if not result.is_match and result.no_match_reason is intent.MatchFailedReason.NAME:
                     # The said device word, else the kind the service acts on ("dim the bed light" → light).
                     device_words = domain_words or sorted(domains)
-                    result = (
-                        self._match_name_variant(constraints, preferences, device_words) or result
-                    )
+                    result = self._match_name_variant(constraints, preferences, device_words) or result
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
                     raise StepError(said.render("en"), spoken=said)
@@ -484,9 +488,10 @@ class HaServiceRunner:
 
 
 class HaStateRunner:
-    """``ha_state``: read the states of exposed entities."""
+    """``ha_state``: read the states (or one attribute) of exposed entities."""
 
     def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
         self.resolver = TargetResolver(hass)
 
     async def run(
@@ -496,7 +501,41 @@ class HaStateRunner:
         states = self.resolver.resolve(inputs, device_id=_device_id(context))
         if not states:
             raise StepError.said("no_exposed_match")
-        return _single_or_list(sorted(states, key=lambda state: state.entity_id))
+        states = sorted(states, key=lambda state: state.entity_id)
+        attribute = inputs.get(STATE_ATTRIBUTE_KEY)
+        if attribute:
+            return self._readings(states, str(attribute))
+        return _single_or_list(states)
+
+    def _readings(self, states: list[State], attribute: str) -> dict[str, Any] | list[dict[str, Any]]:
+        """Each entity's ``attribute`` in the shape of a state (value as ``state``, with its unit), so a
+        reply says it like a state ("22.5 °C"); entities without it are left out, none at all is an error."""
+        readings = [
+            {
+                "entity_id": state.entity_id,
+                "name": state.name,
+                "state": state.attributes[attribute],
+                "attributes": {"unit_of_measurement": unit} if (unit := self._unit(state, attribute)) else {},
+            }
+            for state in states
+            if state.attributes.get(attribute) is not None
+        ]
+        if not readings:
+            names = ", ".join(state.name for state in states)
+            raise StepError.said("no_attribute", name=names, attribute=attribute)
+        return readings[0] if len(readings) == 1 else readings
+
+    def _unit(self, state: State, attribute: str) -> str | None:
+        """The unit of an attribute: the entity's own ``<attribute>_unit`` (weather entities), else Home
+        Assistant's temperature unit for temperatures, "%" for humidities."""
+        own = state.attributes.get(f"{attribute}_unit")
+        if isinstance(own, str) and own:
+            return own
+        if attribute in _TEMPERATURE_ATTRIBUTES:
+            return self.hass.config.units.temperature_unit
+        if attribute in _HUMIDITY_ATTRIBUTES:
+            return "%"
+        return None
 
 
 class MqttPublishRunner:

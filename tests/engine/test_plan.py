@@ -211,6 +211,16 @@ INVALID_PLANS: list[tuple[str, Any, list[str]]] = [
         ["step 's1' inputs: needs at least one of entity_id, name"],
     ),
     (
+        "ha_state attribute without a selector",
+        plan_of(step("s1", "ha_state", {"attribute": "brightness"})),
+        ["step 's1' inputs: needs at least one of entity_id, name"],
+    ),
+    (
+        "ha_state attribute not an identifier",
+        plan_of(step("s1", "ha_state", {"name": "x", "attribute": "Current Temperature"})),
+        ["step 's1' inputs.attribute", "not a valid attribute"],
+    ),
+    (
         "qos out of range",
         plan_of(step("s1", "mqtt_publish", {"topic": "a", "payload": "x", "qos": 3})),
         ["inputs.qos", "QoS"],

@@ -231,6 +231,25 @@ def test_everyday_requests_are_served_by_their_starter_plan(
         ("is the front door locked", "en", "is the {name} {state}", {"name": "front door"}),
         ("室外温度是多少", "zh", "{name}是多少", {"name": "室外温度"}),
         ("室外溫度是多少", "zh-TW", "{name}是多少", {"name": "室外溫度"}),
+        # A room's temperature is its thermostats' measured temperature (an attribute, not their state).
+        (
+            "what is the temperature in the bedroom",
+            "en",
+            "what's the temperature in the {area}",
+            {"area": "bedroom", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        (
+            "卧室现在多少度",
+            "zh",
+            "{area}的温度是多少",
+            {"area": "卧室", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        (
+            "客廳的溫度是多少",
+            "zh-TW",
+            "{area}的溫度是多少",
+            {"area": "客廳", "domain": "climate", "attribute": "current_temperature"},
+        ),
     ],
 )
 def test_state_questions_are_served_by_a_plan_that_reads_the_state(

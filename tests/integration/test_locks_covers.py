@@ -187,7 +187,8 @@ async def test_an_old_style_group_of_a_light_and_a_cover_switches_each_its_own_w
     entry = await setup_agent(home, planner.url)
     planner.queue(
         plan_json(
-            service_step({"entity_id": "group.morning"}, domain="homeassistant"), respond_step("Good morning.")
+            service_step({"entity_id": "group.morning"}, domain="homeassistant"),
+            respond_step("Good morning."),
         )
     )
     result = await ask(home, entry, "turn on the morning group")

@@ -22,6 +22,7 @@ from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
@@ -35,6 +36,7 @@ from .conftest import (
     plan_json,
     respond_step,
     service_step,
+    setup_agent,
     speech,
 )
 
@@ -100,6 +102,50 @@ async def test_state_questions_read_exposed_entities_only(
         "I don't know which kind of device 'spaceship' is",
     )
     assert planner.calls() == 4
+
+
+async def test_an_attribute_is_read_and_said_with_its_unit(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """A thermostat's target temperature or humidity is an attribute, not its state ("cool")."""
+    planner.queue(
+        plan_json(
+            state_step({"entity_id": HVAC, "attribute": "temperature"}),
+            respond_step("Set to {steps.s1.output}."),
+        ),
+        plan_json(
+            state_step({"entity_id": HVAC, "attribute": "current_humidity"}),
+            respond_step("{steps.s1.output}"),
+        ),
+        plan_json(
+            state_step({"entity_id": HVAC, "attribute": "brightness"}), respond_step("{steps.s1.output}")
+        ),
+    )
+    result = await ask(home, agent, "what is the thermostat set to")
+    assert speech(result) == "Set to 21 °C."
+    agent.runtime_data.cache.clear()
+    result = await ask(home, agent, "what is the thermostat set to")
+    assert speech(result) == "54.2 %"
+    agent.runtime_data.cache.clear()
+    assert_refused(await ask(home, agent, "what is the thermostat set to"), agent, "Hvac has no brightness")
+    assert planner.calls() == 3
+
+
+async def test_a_rooms_temperature_is_its_thermostats_from_the_starter_plans(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    living_room = ar.async_get(home).async_create("Living Room", aliases={"客厅"})
+    er.async_get(home).async_update_entity(HVAC, area_id=living_room.id)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "what's the temperature in the living room")
+    assert speech(result) == "It is 22 °C in the living room."  # current, not the target 21
+    result = await ask(home, entry, "客厅的温度是多少", "zh-Hans")
+    assert speech(result) == "客厅的温度是22 °C。"
+    result = await ask(home, entry, "what is the temperature in the garden")  # sensors, no thermostat
+    assert result.response.response_type is intent.IntentResponseType.ERROR
+    assert "thermostat" in speech(result)
+    assert planner.calls() == 0
 
 
 async def test_targets_by_home_assistant_ids(

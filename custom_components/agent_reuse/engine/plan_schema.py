@@ -89,6 +89,9 @@ TARGET_KEYS: Final = (
 )
 #: Keys a ``ha_state`` step may select entities by (at least one is required).
 STATE_SELECTOR_KEYS: Final = ("entity_id", "name", "area", "floor", "domain", "device_class")
+#: The optional ``ha_state`` input that reads one attribute instead of the state ("current_temperature"
+#: of a thermostat, "brightness" of a light): a respond template can only say a step's whole output.
+STATE_ATTRIBUTE_KEY: Final = "attribute"
 #: Target/selector keys whose literal values name entities (what :meth:`Plan.referenced_entities` returns).
 ENTITY_KEYS: Final = ("entity_id", "name")
 
@@ -438,7 +441,12 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
         }
     ),
     ACTION_HA_STATE: vol.All(
-        vol.Schema({vol.Optional(key): _names for key in STATE_SELECTOR_KEYS}),
+        vol.Schema(
+            {
+                **{vol.Optional(key): _names for key in STATE_SELECTOR_KEYS},
+                vol.Optional(STATE_ATTRIBUTE_KEY): _ha_identifier("attribute"),
+            }
+        ),
         _at_least_one(STATE_SELECTOR_KEYS),
     ),
     ACTION_RESPOND: vol.Schema(
@@ -451,7 +459,7 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
 INPUT_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
     ACTION_HA_SERVICE: ("domain", "service", "target", "data"),
     ACTION_MQTT_PUBLISH: ("topic", "payload", "qos", "retain"),
-    ACTION_HA_STATE: STATE_SELECTOR_KEYS,
+    ACTION_HA_STATE: (*STATE_SELECTOR_KEYS, STATE_ATTRIBUTE_KEY),
     ACTION_RESPOND: ("template",),
     ACTION_DELAY: ("seconds",),
 }
@@ -812,7 +820,10 @@ PLAN_JSON_SCHEMA: Final[dict[str, Any]] = {
                         ACTION_HA_STATE,
                         {
                             "type": "object",
-                            "properties": {key: _NAMES_SCHEMA for key in STATE_SELECTOR_KEYS},
+                            "properties": {
+                                **{key: _NAMES_SCHEMA for key in STATE_SELECTOR_KEYS},
+                                STATE_ATTRIBUTE_KEY: {"type": "string", "pattern": r"^[a-z_][a-z0-9_]*$"},
+                            },
                             "minProperties": 1,
                             "additionalProperties": False,
                         },
@@ -926,6 +937,32 @@ PLAN_EXAMPLES: Final[tuple[PlanExample, ...]] = (
                     "description": "confirm",
                     "action": ACTION_RESPOND,
                     "inputs": {"template": "Opening {slot.name}."},
+                    "depends_on": ["s1"],
+                },
+            ]
+        },
+    },
+    {
+        "request": "what is the thermostat in the hallway set to",
+        "slots": {"area": "hallway"},
+        "plan": {
+            "steps": [
+                {
+                    "id": "s1",
+                    "description": "read the target temperature of the thermostat in {slot.area}",
+                    "action": ACTION_HA_STATE,
+                    "inputs": {
+                        "area": "{slot.area}",
+                        "domain": "climate",
+                        STATE_ATTRIBUTE_KEY: "temperature",
+                    },
+                    "depends_on": [],
+                },
+                {
+                    "id": "s2",
+                    "description": "answer",
+                    "action": ACTION_RESPOND,
+                    "inputs": {"template": "The thermostat is set to {steps.s1.output}."},
                     "depends_on": ["s1"],
                 },
             ]

@@ -90,7 +90,12 @@ def _service(
 
 
 def _read_state(
-    language: str, template: str, selector: Mapping[str, str], reply: str, asked: str = ""
+    language: str,
+    template: str,
+    selector: Mapping[str, str],
+    reply: str,
+    asked: str = "",
+    intent: str = "HassGetState",
 ) -> StarterPlan:
     """A state question: read the selected entities and say their state (with its unit).
 
@@ -111,7 +116,7 @@ def _read_state(
             },
         ]
     }
-    return StarterPlan("HassGetState", language, template, plan)
+    return StarterPlan(intent, language, template, plan)
 
 
 def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
@@ -127,6 +132,8 @@ _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
 _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
 _DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
+#: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
+_AREA_CLIMATE_TEMPERATURE = {"area": "{slot.area}", "domain": "climate", "attribute": "current_temperature"}
 
 STARTER_PLANS: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
@@ -223,6 +230,13 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     _read_state("en", "what is the {name}", _NAME, "The {slot.name} is {steps.s1.output}."),
     _read_state(
         "en",
+        "what's the temperature in the {area}",
+        _AREA_CLIMATE_TEMPERATURE,
+        "It is {steps.s1.output} in the {slot.area}.",
+        intent="HassClimateGetTemperature",
+    ),
+    _read_state(
+        "en",
         "is the {name} {state}",
         _NAME,
         "The {slot.name} is {steps.s1.output}.",
@@ -264,6 +278,13 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "已关闭{slot.area}的窗帘。",
     ),
     _read_state("zh", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
+    _read_state(
+        "zh",
+        "{area}的温度是多少",
+        _AREA_CLIMATE_TEMPERATURE,
+        "{slot.area}的温度是{steps.s1.output}。",
+        intent="HassClimateGetTemperature",
+    ),
     # Traditional Chinese (zh-TW, zh-HK): the same plans, so the reply comes in the script that was used.
     # The embedder keeps the scripts apart (把{area}的燈打開: 0.92 to 打開{area}的燈, 0.76 to 打开{area}的灯),
     # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
@@ -296,6 +317,13 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "已關閉{slot.area}的窗簾。",
     ),
     _read_state("zh-Hant", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
+    _read_state(
+        "zh-Hant",
+        "{area}的溫度是多少",
+        _AREA_CLIMATE_TEMPERATURE,
+        "{slot.area}的溫度是{steps.s1.output}。",
+        intent="HassClimateGetTemperature",
+    ),
 )
 
 
