@@ -187,6 +187,22 @@ async def test_failure_skips_dependents_and_speech_says_what_failed() -> None:
     assert "Turned on" not in report.speech
 
 
+async def test_a_reply_that_depends_on_nothing_is_not_said_when_a_step_failed() -> None:
+    """Planners (and the starter plans before) often leave the confirmation without dependencies; it must
+    not say "Turned on …" after the failure."""
+
+    async def unavailable(step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> None:
+        raise StepError("no device called kitchen light")
+
+    plan = bound(service("s1", description="turn on {slot.name}"), respond("s2", "Turned on {slot.name}."))
+    report = await Executor({"ha_service": FakeRunner({"s1": unavailable})}).execute(plan)
+    assert report.speech == "Sorry, I could not turn on kitchen light: no device called kitchen light."
+    assert by_id(report)["s2"].ok  # it ran; it is only not said
+
+    report = await Executor({"ha_service": FakeRunner()}).execute(plan)
+    assert report.speech == "Turned on kitchen light."
+
+
 async def test_timeout_marks_the_step_and_skips_dependents() -> None:
     never = asyncio.Event()
 

@@ -316,7 +316,11 @@ class Executor:
         return report
 
     def _speech(self, order: tuple[BoundStep, ...], results: tuple[StepResult, ...], language: str) -> str:
+        """What failed, and what the respond steps say. A respond step that depends on nothing confirms the
+        whole plan ("Turned on the fan.", as planners and the starter plans write it): when a step failed
+        it is not said, or the user would hear the failure and "done" in one breath."""
         sentences: list[str] = []
+        failed = any(result.status in (StepStatus.FAILED, StepStatus.TIMEOUT) for result in results)
         for step, result in zip(order, results, strict=True):
             if result.status in (StepStatus.FAILED, StepStatus.TIMEOUT):
                 try:
@@ -324,7 +328,7 @@ class Executor:
                 except Exception:
                     _LOGGER.exception("failure_speech raised for step %s", step.id)
                     sentences.append(default_failure_speech(step, result, language))
-            elif result.ok and step.action == ACTION_RESPOND:
+            elif result.ok and step.action == ACTION_RESPOND and not (failed and not step.depends_on):
                 sentences.append(format_value(result.output).strip())
         return " ".join(sentence for sentence in sentences if sentence)
 
