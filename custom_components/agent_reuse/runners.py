@@ -245,7 +245,11 @@ class TargetResolver:
                 if not result.is_match and result.no_match_reason is intent.MatchFailedReason.NAME:
                     # The said device word, else the kind the service acts on ("dim the bed light" → light).
                     device_words = domain_words or sorted(domains)
-                    result = self._match_name_variant(constraints, preferences, device_words) or result
+                    result = (
+                        self._match_name_variant(constraints, preferences, device_words)
+                        or self._match_device_word(constraints, preferences)
+                        or result
+                    )
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
                     raise StepError(said.render("en"), spoken=said)
@@ -284,6 +288,37 @@ class TargetResolver:
             if result.is_match or result.no_match_reason is not intent.MatchFailedReason.NAME:
                 return result
         return None
+
+    def _match_device_word(
+        self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
+    ) -> intent.MatchTargetsResult | None:
+        """A "name" that is only a device word ("打开风扇", "turn on the fan"): the one exposed device of that
+        kind — in the satellite's area first — or a question back when there are several.
+
+        Why: the parser tags a lone device word as a name, and no entity is called "风扇". Assist would
+        switch every fan it finds; a singular "the fan" means one, so several are not all switched.
+        """
+        word = (constraints.name or "").strip().casefold()
+        domain = DOMAIN_WORDS.get(word)
+        if domain is None or (constraints.domains and domain not in constraints.domains):
+            return None
+        by_kind = dataclasses.replace(constraints, name=None, domains={domain})
+        result = intent.async_match_targets(self.hass, by_kind, preferences)
+        if not result.is_match:
+            return None
+        if len(result.states) > 1 and preferences.area_id and not constraints.area_name:
+            area = ar.async_get(self.hass).async_get_area(preferences.area_id)
+            if area is not None:
+                local = intent.async_match_targets(
+                    self.hass, dataclasses.replace(by_kind, area_name=area.name), preferences
+                )
+                if local.is_match:
+                    result = local
+        if len(result.states) > 1:
+            names = sorted(state.name for state in result.states)
+            listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+            raise StepError.said("which_one", kind=DeviceKinds((domain,)), names=listed)
+        return result
 
     def _explicit_entity(self, entity_id: str) -> list[State]:
         """An entity id a plan names literally: it must exist and be exposed (groups: every member)."""

@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.agent_reuse.engine.cache import CacheLookup, PlanCache
 from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
+from custom_components.agent_reuse.engine.ha_repairs import repair_brightness
 from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.engine.starter import STARTER_PLANS, seed_cache
@@ -55,11 +56,22 @@ def test_seeding_adds_once_and_never_replaces_a_plan_the_planner_made(
     assert kept.plan == MY_PLAN
 
 
+def test_seeding_fills_only_free_places_and_never_evicts_a_plan(sentence_embedder: SentenceEmbedder) -> None:
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=5)
+    mine = cache.add(
+        "HassTurnOn", "打开{name}", sentence_embedder.embed("打开{name}"), MY_PLAN, {"name"}, language="zh"
+    )
+    assert seed_cache(cache, sentence_embedder) == 4
+    assert len(cache) == 5
+    assert cache.get(mine.entry_id) is not None
+    assert seed_cache(cache, sentence_embedder) == 0
+
+
 def lookup(
     cache: PlanCache, parser: JointParser, embedder: SentenceEmbedder, text: str, language: str = ""
 ) -> tuple[CacheLookup, dict[str, str]]:
-    """What the pipeline does before binding: parse, strip, embed, search the intent's partition."""
-    parsed = parser.parse(text, language)
+    """What the pipeline does before binding: parse (and repair), strip, embed, search the intent's partition."""
+    parsed = repair_brightness(parser.parse(text, language))
     assert parsed.intent is not None
     stripped = strip_slots(parsed)
     return cache.lookup(parsed.intent, embedder.embed(stripped.text), stripped.signature), parsed.slot_values
@@ -186,6 +198,28 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "關閉{area}的窗簾",
             ("cover", "close_cover", {"area": "客廳", "domain": "cover"}),
         ),
+        # Chinese dimming without 亮度 (a position to the parser, a brightness after the repair).
+        (
+            "把卧室的灯调到百分之三十",
+            "zh",
+            "把{area}的灯调到{brightness}%",
+            ("light", "turn_on", {"area": "卧室", "domain": "light"}),
+        ),
+        (
+            "把床头灯调到百分之三十",
+            "zh",
+            "把{name}调到{brightness}%",
+            ("light", "turn_on", {"name": "床头灯"}),
+        ),
+        (
+            "把臥室的燈調到百分之三十",
+            "zh-TW",
+            "把{area}的燈調到{brightness}%",
+            ("light", "turn_on", {"area": "臥室", "domain": "light"}),
+        ),
+        # "All the lights", said so.
+        ("关掉所有的灯", "zh", "关闭所有的灯", ("homeassistant", "turn_off", {"domain": "light"})),
+        ("打開所有的燈", "zh-TW", "打開所有的燈", ("homeassistant", "turn_on", {"domain": "light"})),
         # Colours, and a brightness said with the device word after the name.
         (
             "set the bed light to red",
@@ -285,18 +319,26 @@ def test_other_devices_said_the_same_way_are_not_served_the_lights_plan(
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "把客厅的灯开到百分之五十",
-        "把客厅的风扇开到百分之五十",
-        "set the ceiling fan to 50%",
-        "把卧室的灯调到百分之三十",
-    ],
+    "text", ["把客厅的风扇开到百分之五十", "set the ceiling fan to 50%", "把客厅的窗帘开到百分之五十"]
 )
-def test_percentages_the_parser_reads_as_positions_are_not_served_any_starter_plan(
+def test_positions_are_not_served_any_starter_plan(
     seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder, text: str
 ) -> None:
-    """The parser files lights' and fans' percentages under HassSetPosition, so no starter plan moves covers
-    to a position: it would be the one those requests reach."""
+    """The parser files fans' percentages under HassSetPosition too, so no starter plan moves covers to a
+    position: it would be the one those requests reach."""
     found, _ = lookup(seeded, joint_parser, sentence_embedder, text)
     assert not found.hit
+
+
+def test_a_lights_position_is_served_as_a_brightness(
+    seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder
+) -> None:
+    found, slots = lookup(seeded, joint_parser, sentence_embedder, "把客厅的灯开到百分之五十")
+    assert found.hit
+    assert found.entry is not None
+    inputs = first_service(found.entry.plan, slots)
+    assert (inputs["domain"], inputs["service"], inputs["data"]) == (
+        "light",
+        "turn_on",
+        {"brightness_pct": "50"},
+    )

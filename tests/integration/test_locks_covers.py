@@ -12,18 +12,23 @@ from collections.abc import AsyncIterator
 from unittest.mock import patch
 
 import pytest
+from homeassistant.components.conversation import async_converse
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
     BED_LIGHT,
+    KITCHEN_LIGHT,
     SECRET_LIGHT,
+    agent_entity_id,
     ask,
     demo_home,
     last_trace,
@@ -39,6 +44,8 @@ KITCHEN_DOOR = "lock.kitchen_door"  # unlocked, never exposed
 GARAGE_DOOR = "cover.garage_door"  # device class garage, closed, open/close only
 KITCHEN_WINDOW = "cover.kitchen_window"  # closed, no position: moves at once
 OUTSIDE_TEMPERATURE = "sensor.outside_temperature"  # 15.6 °C
+CEILING_FAN = "fan.ceiling_fan"
+LIVING_ROOM_FAN = "fan.living_room_fan"
 
 
 @pytest.fixture
@@ -47,7 +54,14 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
 
     The demo lock waits two seconds per action "for a realistic experience in the frontend"; not here.
     """
-    platforms = [Platform.LIGHT, Platform.SWITCH, Platform.LOCK, Platform.COVER, Platform.SENSOR]
+    platforms = [
+        Platform.LIGHT,
+        Platform.SWITCH,
+        Platform.LOCK,
+        Platform.COVER,
+        Platform.SENSOR,
+        Platform.FAN,
+    ]
     with patch("homeassistant.components.demo.lock.LOCK_UNLOCK_DELAY", 0):
         async with demo_home(hass, platforms) as furnished:
             kitchen = ar.async_get(furnished).async_get_area_by_name("Kitchen")
@@ -195,3 +209,62 @@ async def test_an_old_style_group_of_a_light_and_a_cover_switches_each_its_own_w
     assert speech(result) == "Good morning."
     assert home.states.get(BED_LIGHT).state == "on"
     assert home.states.get(KITCHEN_WINDOW).state == "open"
+
+
+async def test_chinese_dimming_without_the_word_brightness_and_all_the_lights(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "把卧室的灯调到百分之三十", "zh-Hans")
+    assert speech(result) == "已把卧室的灯调到30%。"
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 76  # 30 % of 255
+    assert last_trace(entry)["intent"] == "HassLightSet"
+
+    await ask(home, entry, "打开所有的灯", "zh-Hans")
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    result = await ask(home, entry, "关掉所有的灯", "zh-Hans")
+    assert speech(result) == "已关闭所有的灯。"
+    assert home.states.get(BED_LIGHT).state == "off"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert planner.calls() == 0
+
+
+async def test_a_lone_device_word_means_the_one_device_of_that_kind(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "打开风扇": no fan is *called* 风扇; with one exposed fan it is that one, with two the user is asked."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "打开风扇", "zh-Hans")
+    # Nothing of that kind exposed: the failure alone is said, not "已打开风扇" after it.
+    assert result.response.response_type.value == "error"
+    assert "已打开" not in speech(result)
+
+    async_expose_entity(home, "conversation", CEILING_FAN, True)
+    result = await ask(home, entry, "打开风扇", "zh-Hans")
+    assert speech(result) == "已打开风扇。"
+    assert home.states.get(CEILING_FAN).state == "on"
+
+    async_expose_entity(home, "conversation", LIVING_ROOM_FAN, True)
+    result = await ask(home, entry, "关闭风扇", "zh-Hans")
+    assert result.response.response_type.value == "error"
+    assert "有不止一个风扇（Ceiling Fan, Living Room Fan），请说是哪一个" in speech(result)
+    assert home.states.get(CEILING_FAN).state == "on"  # neither was switched
+
+    # Asked from the kitchen's satellite: the kitchen's fan.
+    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    er.async_get(home).async_update_entity(CEILING_FAN, area_id=kitchen.id)
+    owner = MockConfigEntry(domain="test")
+    owner.add_to_hass(home)
+    devices = dr.async_get(home)
+    satellite = devices.async_get_or_create(
+        config_entry_id=owner.entry_id, identifiers={("test", "satellite")}
+    )
+    devices.async_update_device(satellite.id, area_id=kitchen.id)
+    result = await async_converse(
+        home, "关闭风扇", None, Context(), "zh-Hans", agent_entity_id(home, entry), satellite.id
+    )
+    assert speech(result) == "已关闭风扇。"
+    assert home.states.get(CEILING_FAN).state == "off"
+    assert home.states.get(LIVING_ROOM_FAN).state == "off"
+    assert planner.calls() == 0

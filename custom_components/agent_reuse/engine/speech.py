@@ -284,6 +284,11 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "“{name}”没有 {attribute} 这个属性",
             "「{name}」沒有 {attribute} 這個屬性",
         ),
+        "which_one": _m(
+            "there is more than one {kind} ({names}); please say which one",
+            "有不止一个{kind}（{names}），请说是哪一个",
+            "有不止一個{kind}（{names}），請說是哪一個",
+        ),
         "cannot_switch": _m(
             "{names} cannot be turned on or off",
             "“{names}”不能打开或关闭",

@@ -22,7 +22,12 @@ Rules that keep them safe:
   parser reads "把客厅的灯开到百分之五十" as a position too, and its template is 0.80 from
   "把{area}的窗帘开到{position}%" (the fan's 0.76), so such a plan would move the curtains when the light
   was meant; in English "set the ceiling fan to 50%" is parsed as a position as well. Those go to the
-  planner.
+  planner. (A position said of a light — "把客厅的灯开到百分之五十" — is made a brightness before the
+  lookup, by ``ha_repairs.py``, and served by the brightness plans.)
+* No plan where the meaning depends on who asks: "turn on the lights" from a bedroom satellite means the
+  bedroom's, "turn on all the lights" the whole home's, and the two are 0.91 apart — so neither has a
+  starter plan. The Chinese "打开所有的灯" says "all" and has one; a lone device word ("打开风扇") is a
+  name, and the runner takes the only exposed device of that kind, the satellite room's, or asks which.
 """
 
 from __future__ import annotations
@@ -60,7 +65,13 @@ def _service_plan(
     return {
         "steps": [
             {"id": "s1", "description": f"{domain}.{service}", "action": ACTION_HA_SERVICE, "inputs": inputs},
-            {"id": "s2", "description": "confirm", "action": ACTION_RESPOND, "inputs": {"template": reply}},
+            {
+                "id": "s2",
+                "description": "confirm",
+                "action": ACTION_RESPOND,
+                "inputs": {"template": reply},
+                "depends_on": ["s1"],
+            },
         ]
     }
 
@@ -130,6 +141,7 @@ _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
 _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
 _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
+_ALL_LIGHTS = {"domain": "light"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
 _DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
@@ -261,6 +273,13 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     _set_brightness(
         "zh", "把{name}亮度调到{brightness}", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。"
     ),
+    # Said without 亮度: the parser's position, made a brightness by ha_repairs.py.
+    _set_brightness(
+        "zh", "把{area}的灯调到{brightness}%", _AREA_LIGHTS, "已把{slot.area}的灯调到{slot.brightness}%。"
+    ),
+    _set_brightness("zh", "把{name}调到{brightness}%", _NAME, "已把{slot.name}调到{slot.brightness}%。"),
+    _switch("HassTurnOn", "zh", "打开所有的灯", _ALL_LIGHTS, "已打开所有的灯。"),
+    _switch("HassTurnOff", "zh", "关闭所有的灯", _ALL_LIGHTS, "已关闭所有的灯。"),
     _set_area_temperature(
         "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
     ),
@@ -295,6 +314,15 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     _set_brightness(
         "zh-Hant", "把{name}亮度調到{brightness}", _NAME, "已把{slot.name}的亮度調到{slot.brightness}%。"
     ),
+    _set_brightness(
+        "zh-Hant",
+        "把{area}的燈調到{brightness}%",
+        _AREA_LIGHTS,
+        "已把{slot.area}的燈調到{slot.brightness}%。",
+    ),
+    _set_brightness("zh-Hant", "把{name}調到{brightness}%", _NAME, "已把{slot.name}調到{slot.brightness}%。"),
+    _switch("HassTurnOn", "zh-Hant", "打開所有的燈", _ALL_LIGHTS, "已打開所有的燈。"),
+    _switch("HassTurnOff", "zh-Hant", "關閉所有的燈", _ALL_LIGHTS, "已關閉所有的燈。"),
     _set_area_temperature(
         "zh-Hant", "把{area}溫度調到{temperature}度", "已把{slot.area}的溫度調到{slot.temperature}度。"
     ),
@@ -330,11 +358,17 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
 def seed_cache(cache: PlanCache, embedder: Embedder, plans: Sequence[StarterPlan] = STARTER_PLANS) -> int:
     """Add the starter plans the cache does not have yet (same intent, language and template); return how many.
 
+    Only while the cache has room: a starter plan never pushes a plan out (the cache evicts the least
+    recently used, which may be one your planner made). A cache smaller than the starter set gets the
+    first ones, English before Chinese.
+
     Blocking (one embedding per added plan, ~1 ms each): call it from an executor thread. Runs at every
     setup, so it asks the cache's template index instead of copying every cached plan.
     """
     added = 0
     for starter in plans:
+        if len(cache) >= cache.max_entries:
+            break
         if cache.has_template(starter.intent, starter.language, starter.template):
             continue
         plan = Plan.from_dict(starter.plan)
