@@ -1,4 +1,4 @@
-"""A light's percentage read as a cover's position (``engine/ha_repairs.py``), with the real parser."""
+"""Repairs of the parser in Home Assistant's label space (``engine/ha_repairs.py``), with the real parser."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from custom_components.agent_reuse.engine.ha_repairs import repair_brightness
+from custom_components.agent_reuse.engine.ha_repairs import repair, repair_brightness
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest, Slot
 
 
@@ -89,3 +89,44 @@ def test_what_the_parser_says_for_chinese_dimming_is_repaired(
     assert repaired.intent == "HassLightSet"
     assert repaired.slot_values.get("brightness") == brightness
     assert dataclasses.replace(repaired, intent=raw.intent, slots=raw.slots) == raw  # nothing else changed
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("is the porch light on", "en"),
+        ("is the bed light on", "en"),
+        ("are the kitchen lights on", "en"),
+        ("卧室的灯开着吗", "zh"),
+        ("客厅的灯关了吗", "zh"),
+        ("卧室的灯开了没有", "zh"),
+        ("卧室的灯亮着吗", "zh"),
+    ],
+)
+def test_a_question_about_a_state_is_never_a_command(
+    joint_parser: JointParser, text: str, language: str
+) -> None:
+    """The parser says HassTurnOn/HassTurnOff/HassLightSet for these; a turn-on plan must not answer them."""
+    raw = joint_parser.parse(text, language)
+    assert raw.intent in {"HassTurnOn", "HassTurnOff", "HassLightSet", "HassGetState"}
+    repaired = repair(raw)
+    assert repaired.intent == "HassGetState"
+    assert repaired.slots == raw.slots
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("turn on the bed light", "en"),
+        ("please turn off the kitchen lights", "en"),
+        ("打开卧室的灯", "zh"),
+        # Polite commands end in 吗 too.
+        ("能打开卧室的灯吗", "zh"),
+        ("帮我打开卧室的灯好吗", "zh"),
+        ("可以关一下客厅的灯吗", "zh"),
+    ],
+)
+def test_commands_stay_commands(joint_parser: JointParser, text: str, language: str) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent in {"HassTurnOn", "HassTurnOff"}
+    assert repair(raw) == raw

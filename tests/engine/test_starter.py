@@ -9,7 +9,7 @@ import pytest
 
 from custom_components.agent_reuse.engine.cache import CacheLookup, PlanCache
 from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
-from custom_components.agent_reuse.engine.ha_repairs import repair_brightness
+from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.engine.starter import STARTER_PLANS, seed_cache
@@ -71,7 +71,7 @@ def lookup(
     cache: PlanCache, parser: JointParser, embedder: SentenceEmbedder, text: str, language: str = ""
 ) -> tuple[CacheLookup, dict[str, str]]:
     """What the pipeline does before binding: parse (and repair), strip, embed, search the intent's partition."""
-    parsed = repair_brightness(parser.parse(text, language))
+    parsed = repair(parser.parse(text, language))
     assert parsed.intent is not None
     stripped = strip_slots(parsed)
     return cache.lookup(parsed.intent, embedder.embed(stripped.text), stripped.signature), parsed.slot_values

@@ -36,7 +36,7 @@ from .cache import CacheEntry, CacheLookup, PlanCache, language_family
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
-from .ha_repairs import repair_brightness
+from .ha_repairs import repair
 from .nlu import ParsedRequest
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
@@ -307,7 +307,7 @@ class ReusePipeline:
         parsed = self.parser.parse(request.text, request.language)
         if known:
             parsed = complete_slots(parsed, known, self.parser.slot_types)
-        parsed = repair_brightness(parsed)
+        parsed = repair(parsed)
         clock.lap("parse")
         template = strip_slots(parsed)
         if parsed.intent is None:

@@ -254,6 +254,13 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "The {slot.name} is {steps.s1.output}.",
         " (asked: {slot.state})",
     ),
+    _read_state(
+        "en",
+        "is the {name} {domain} {state}",
+        _NAME_KIND,
+        "The {slot.name} {slot.domain} is {steps.s1.output}.",
+        " (asked: {slot.state})",
+    ),
     _set_brightness(
         "en",
         "set the {area} lights to {brightness}%",
