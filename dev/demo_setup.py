@@ -86,6 +86,9 @@ DEMO_ENTITY_ALIASES: Mapping[str, list[str]] = MappingProxyType(
         "light.bed_light": ["床头灯", "床頭燈"],
         "light.porch_light": ["门廊灯", "門廊燈"],
         "fan.attic_fan": ["阁楼风扇", "閣樓風扇"],
+        "switch.garden_pump": ["花园水泵", "花園水泵"],
+        "cover.garage_door": ["车库门", "車庫門"],
+        "light.kitchen_lights": ["厨房灯", "廚房燈"],
     }
 )
 

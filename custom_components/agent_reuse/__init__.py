@@ -68,10 +68,11 @@ from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
 from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
+from .home_names import HomeNames
 from .invalidation import CacheInvalidator
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
-from .planner_context import async_home_names, planner_context_provider
+from .planner_context import planner_context_provider
 from .runners import ha_runners
 from .services import async_setup_services
 
@@ -131,6 +132,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         LOGGER.debug("Added %d starter plans to the cache of %s", added, entry.title)
         store.async_schedule_save()
     planner = create_planner(hass, settings)
+    home_names = HomeNames(hass)
+    home_names.async_start()
+    entry.async_on_unload(home_names.async_stop)
     pipeline = ReusePipeline(
         parser=models.parser,
         embedder=models.embedder,
@@ -141,7 +145,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         policy=policy,
         # Parse + embed + search are milliseconds of CPU: in the executor, not on the event loop.
         offload=hass.async_add_executor_job,
-        gazetteer=lambda: async_home_names(hass),
+        gazetteer=home_names,
     )
     invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
     data = AgentReuseData(

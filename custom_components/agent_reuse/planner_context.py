@@ -1,5 +1,4 @@
-"""What the LLM planner is told it may use: exposed entities, their areas and services, the areas — and the
-home's area and floor names the parser is helped with (:func:`async_home_names`).
+"""What the LLM planner is told it may use: exposed entities, their areas and services, the areas.
 
 Why only exposed entities: the planner's plan will be executed, and the runners refuse everything that is
 not exposed to Assist anyway; listing more would only produce plans that fail. Why the services of each
@@ -16,9 +15,7 @@ from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers import floor_registry as fr
 
-from .engine.gazetteer import Gazetteer
 from .engine.pipeline import PlannerContext
 from .engine.planner import ExposedEntity
 from .runners import BLOCKED_DOMAINS, iter_exposed_states
@@ -78,14 +75,3 @@ def planner_context_provider(
 ) -> Callable[[], PlannerContext]:
     """A zero-argument provider for :class:`~.engine.pipeline.ReusePipeline`."""
     return lambda: async_planner_context(hass, mqtt_topics)
-
-
-@callback
-def async_home_names(hass: HomeAssistant) -> Gazetteer:
-    """The home's area and floor names and aliases, for the slots the parser misses ("打开车库的灯" in a home
-    with an area aliased 车库). Read per request: the registries are small and may change at any time."""
-    areas = [name for area in ar.async_get(hass).async_list_areas() for name in (area.name, *area.aliases)]
-    floors = [
-        name for floor in fr.async_get(hass).async_list_floors() for name in (floor.name, *floor.aliases)
-    ]
-    return Gazetteer({"area": tuple(areas), "floor": tuple(floors)})

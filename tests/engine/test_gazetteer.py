@@ -38,3 +38,31 @@ def test_no_change_without_names_or_intent_or_allowed_type(joint_parser: JointPa
     joke = joint_parser.parse("tell me a joke about the garage", "en")
     assert joke.intent is None
     assert complete_slots(joke, HOME, joint_parser.slot_types) is joke
+
+
+DEVICES = Gazetteer({"name": ("阁楼风扇", "车库门", "Bed Light"), "area": ("卧室",)})
+
+
+def test_a_device_name_the_parser_cut_short_is_widened(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("关闭阁楼风扇", "zh")
+    assert [(s.type, s.value) for s in parsed.slots] == [("name", "阁楼")]  # 风扇 left in the template
+    completed = complete_slots(parsed, DEVICES, joint_parser.slot_types)
+    assert [(s.type, s.value, s.start, s.end) for s in completed.slots] == [("name", "阁楼风扇", 2, 6)]
+    assert strip_slots(completed).text == "关闭{name}"
+
+
+def test_a_device_name_the_parser_missed_is_tagged(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("打开车库门", "zh")
+    assert parsed.slots == ()
+    completed = complete_slots(parsed, DEVICES, joint_parser.slot_types)
+    assert strip_slots(completed).text == "打开{name}"
+
+
+def test_a_name_over_two_slots_or_over_another_type_changes_nothing(joint_parser: JointParser) -> None:
+    # "bed" (name) + "light" (domain): the runner joins them; the gazetteer does not merge two slots.
+    bed = joint_parser.parse("turn on the bed light", "en")
+    assert complete_slots(bed, DEVICES, joint_parser.slot_types) is bed
+    # 卧室 tagged as an area is not widened into a device name that starts with it.
+    bedroom = joint_parser.parse("打开卧室的灯", "zh")
+    home = Gazetteer({"name": ("卧室的灯",)})
+    assert complete_slots(bedroom, home, joint_parser.slot_types) is bedroom

@@ -139,13 +139,22 @@ async def test_colours_and_a_brightness_said_with_the_device_word(
     assert speech(result) == "Set the bed light to 30%."  # was "Set bed to 30%."
     assert home.states.get(BED_LIGHT).attributes["brightness"] == 76  # 30 % of 255
 
-    # Said in the plural, tagged without the "s" ("ceiling light"): the entity is "Ceiling Lights".
+    # Said in the plural: the parser tags "ceiling light", the home's name list widens it.
     async_expose_entity(home, "conversation", SECRET_LIGHT, True)
     result = await ask(home, entry, "set the ceiling lights to blue")
-    assert last_trace(entry)["slots"]["name"] == "ceiling light"
-    assert speech(result) == "Set the ceiling light to blue."
+    assert last_trace(entry)["slots"]["name"] == "ceiling lights"
+    assert speech(result) == "Set the ceiling lights to blue."
     assert home.states.get(SECRET_LIGHT).attributes["rgb_color"] == (0, 0, 255)
-    assert planner.calls() == 0
+
+    # A plan that names it in the singular still finds it (the other number is tried).
+    planner.queue(
+        plan_json(service_step({"name": "ceiling light"}, service="turn_off"), respond_step("Off."))
+    )
+    entry = await setup_agent(home, planner.url)
+    result = await ask(home, entry, "switch off the ceiling")
+    assert speech(result) == "Off."
+    assert home.states.get(SECRET_LIGHT).state == "off"
+    assert planner.calls() == 1
 
 
 async def test_turning_on_a_lock_or_a_cover_uses_its_own_action(
@@ -267,4 +276,56 @@ async def test_a_lone_device_word_means_the_one_device_of_that_kind(
     assert speech(result) == "已关闭风扇。"
     assert home.states.get(CEILING_FAN).state == "off"
     assert home.states.get(LIVING_ROOM_FAN).state == "off"
+    assert planner.calls() == 0
+
+
+async def test_asking_whether_a_light_is_on_never_turns_it_on(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """The parser reads "is the bed light on" and "卧室的灯开着吗" as HassTurnOn."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "is the bed light on")
+    assert speech(result) == "The bed light is off."
+    assert last_trace(entry)["intent"] == "HassGetState"
+    assert home.states.get(BED_LIGHT).state == "off"
+    assert planner.calls() == 0
+
+    planner.queue(plan_json(state_step_for_area(), respond_step("{steps.s1.output}")))
+    result = await ask(home, entry, "卧室的灯开着吗", "zh-Hans")
+    assert last_trace(entry)["intent"] == "HassGetState"  # and so the planner was told
+    assert speech(result) == "off"
+    assert home.states.get(BED_LIGHT).state == "off"
+
+
+def state_step_for_area() -> dict[str, object]:
+    return {
+        "id": "s1",
+        "description": "read",
+        "action": "ha_state",
+        "inputs": {"area": "{slot.area}", "domain": "light"},
+        "depends_on": [],
+    }
+
+
+async def test_the_homes_device_names_and_aliases_help_the_parser(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "打开车库门" and "关闭阁楼风扇" name devices by aliases the parser never saw; an alias added while
+    Home Assistant runs is known from the next request on."""
+    entities = er.async_get(home)
+    entities.async_update_entity(CEILING_FAN, aliases={"阁楼风扇"})
+    async_expose_entity(home, "conversation", CEILING_FAN, True)
+    await home.services.async_call("fan", "turn_on", {"entity_id": CEILING_FAN}, blocking=True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "关闭阁楼风扇", "zh-Hans")
+    assert last_trace(entry)["slots"] == {"name": "阁楼风扇"}  # the parser had 阁楼 only
+    assert speech(result) == "已关闭阁楼风扇。"
+    assert home.states.get(CEILING_FAN).state == "off"
+
+    entities.async_update_entity(GARAGE_DOOR, aliases={"车库门"})  # no restart, no reload
+    result = await ask(home, entry, "打开车库门", "zh-Hans")
+    assert last_trace(entry)["template_text"] == "打开{name}"
+    assert speech(result) == "已打开车库门。"
+    assert home.states.get(GARAGE_DOOR).state == "open"  # homeassistant.turn_on → cover.open_cover
     assert planner.calls() == 0

@@ -1,11 +1,14 @@
-"""Slots the parser missed, found by the names this home actually uses (its areas and floors).
+"""Slots the parser missed or cut short, found by the names this home actually uses (areas, floors,
+devices).
 
-Why: the parser learned area words from its training data; a home's own rooms ("车库", "阁楼", "Ella's
-room") may be words it never saw, and then "打开车库的灯" has no area slot — no cached plan fits, the
-planner is asked, and a plan for a request without an area is made. Home Assistant knows the home's areas
-and floors (names and aliases), so a span of the request that is exactly one of them, and that the parser
-left untagged, becomes that slot. Nothing the parser tagged is changed; Latin names must match whole words
-(an area "den" does not tag "garden"), and one-letter names are ignored.
+Why: the parser learned area and device words from its training data; a home's own rooms ("车库", "阁楼",
+"Ella's room") and devices ("阁楼风扇") may be words it never saw, and then "打开车库的灯" has no area slot
+(no cached plan fits, the planner is asked, and a plan for a request without an area is made) and
+"关闭阁楼风扇" has the name 阁楼 (which names nothing). Home Assistant knows the home's names and aliases,
+so a span of the request that is exactly one of them becomes that slot where the parser tagged nothing
+there, or widens the one slot of the same type it covers (阁楼 → 阁楼风扇). Anything else the parser
+tagged is kept; Latin names must match whole words (an area "den" does not tag "garden"), and one-letter
+names are ignored.
 """
 
 from __future__ import annotations
@@ -53,10 +56,11 @@ def _matcher(
 
 
 def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequence[str]) -> ParsedRequest:
-    """``parsed`` with the gazetteer's names added as slots where the parser tagged nothing.
+    """``parsed`` with the gazetteer's names added as slots where the parser tagged nothing, or widening the
+    one slot of the same type that a longer name covers.
 
-    Only slot types the parser's label space has (``slot_types``); a name overlapping a slot the parser
-    found is skipped.
+    Only slot types the parser's label space has (``slot_types``); a name overlapping any other slot the
+    parser found is skipped.
     """
     if parsed.intent is None or not gazetteer:
         return parsed
@@ -70,15 +74,33 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     if matcher is None:
         return parsed
     pattern, types = matcher
-    taken = [(slot.start, slot.end) for slot in parsed.slots]
-    added = [
-        Slot(slot_type, match.group(), match.start(), match.end())
-        for match in pattern.finditer(parsed.text)
+    slots = list(parsed.slots)
+    changed = False
+    for match in pattern.finditer(parsed.text):
         # (None only if case-insensitive matching and casefolding ever disagreed on a name: then skip it.)
-        if (slot_type := types.get(match.group().casefold())) is not None
-        and not any(match.start() < b and a < match.end() for a, b in taken)
-    ]
-    if not added:
+        slot_type = types.get(match.group().casefold())
+        if slot_type is None:
+            continue
+        start, end = match.start(), match.end()
+        found = Slot(slot_type, match.group(), start, end)
+        covered = [i for i, slot in enumerate(slots) if start < slot.end and slot.start < end]
+        if not covered:
+            slots.append(found)
+            changed = True
+        elif len(covered) == 1:
+            slot = slots[covered[0]]
+            if (
+                slot.type == slot_type
+                and start <= slot.start
+                and slot.end <= end
+                and (start, end)
+                != (
+                    slot.start,
+                    slot.end,
+                )
+            ):
+                slots[covered[0]] = found
+                changed = True
+    if not changed:
         return parsed
-    slots = tuple(sorted((*parsed.slots, *added), key=lambda slot: slot.start))
-    return dataclasses.replace(parsed, slots=slots)
+    return dataclasses.replace(parsed, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
