@@ -35,13 +35,14 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import intent
 from homeassistant.helpers.group import expand_entity_ids
 from homeassistant.helpers.service import async_extract_referenced_entity_ids
+from homeassistant.helpers.translation import async_get_translations
 
-from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID
+from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.plan import BoundStep
 from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH, STATE_ATTRIBUTE_KEY
-from .engine.speech import DeviceKinds, Spoken, spoken
+from .engine.speech import DeviceKinds, Spoken, speech_language, spoken
 
 #: Domains a plan may never call services of.
 BLOCKED_DOMAINS = frozenset(
@@ -540,7 +541,32 @@ class HaStateRunner:
         attribute = inputs.get(STATE_ATTRIBUTE_KEY)
         if attribute:
             return self._readings(states, str(attribute))
-        return _single_or_list(states)
+        language = speech_language(str(context.extra.get(EXTRA_LANGUAGE) or "en"))
+        said = await self._state_words(states, language)
+        items = [
+            {**state_as_dict(state), "state_text": text}
+            if (text := said.get(state.entity_id))
+            else state_as_dict(state)
+            for state in states
+        ]
+        return items[0] if len(items) == 1 else items
+
+    async def _state_words(self, states: list[State], language: str) -> dict[str, str]:
+        """Each state as Home Assistant's frontend words it in ``language`` ("locked" → "已锁定"), where it
+        has words for it (numbers and free text have none). English is lower-cased for the middle of a
+        sentence ("The front door is locked.")."""
+        domains = {state.domain for state in states}
+        words = await async_get_translations(self.hass, language, "entity_component", domains)
+        said: dict[str, str] = {}
+        for state in states:
+            device_class = state.attributes.get("device_class")
+            for key in (device_class, "_"):
+                if key and (
+                    text := words.get(f"component.{state.domain}.entity_component.{key}.state.{state.state}")
+                ):
+                    said[state.entity_id] = text.lower() if language == "en" else text
+                    break
+        return said
 
     def _readings(self, states: list[State], attribute: str) -> dict[str, Any] | list[dict[str, Any]]:
         """Each entity's ``attribute`` in the shape of a state (value as ``state``, with its unit), so a

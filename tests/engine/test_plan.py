@@ -690,6 +690,14 @@ def test_json_schema_is_simple_and_matches_the_examples() -> None:
         (0.1 + 0.2, "0.3"),
         ({"state": "21.5", "attributes": {"unit_of_measurement": "°C"}}, "21.5 °C"),
         (
+            {"state": "locked", "state_text": "已锁定"},
+            "已锁定",
+        ),  # the runner's words in the request's language
+        (
+            [{"name": "Bed Light", "state": "off", "state_text": "关闭"}, {"name": "Lamp", "state": "on"}],
+            "Bed Light: 关闭, Lamp: on",
+        ),
+        (
             [
                 {"entity_id": "light.a", "state": "on", "attributes": {"friendly_name": "Kitchen"}},
                 {"name": "Hall", "state": "off"},

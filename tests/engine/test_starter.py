@@ -265,6 +265,10 @@ def test_everyday_requests_are_served_by_their_starter_plan(
         ("is the front door locked", "en", "is the {name} {state}", {"name": "front door"}),
         ("室外温度是多少", "zh", "{name}是多少", {"name": "室外温度"}),
         ("室外溫度是多少", "zh-TW", "{name}是多少", {"name": "室外溫度"}),
+        ("前门锁上了吗", "zh", "{name}锁了吗", {"name": "前门"}),
+        ("床头灯开了吗", "zh", "{name}开了吗", {"name": "床头灯"}),
+        ("卧室的灯亮着吗", "zh", "{area}的灯开着吗", {"area": "卧室", "domain": "light"}),
+        ("臥室的燈開著嗎", "zh-TW", "{area}的燈開著嗎", {"area": "臥室", "domain": "light"}),
         # A room's temperature is its thermostats' measured temperature (an attribute, not their state).
         (
             "what is the temperature in the bedroom",

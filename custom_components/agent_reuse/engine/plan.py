@@ -71,7 +71,8 @@ def format_value(value: Any, *, _depth: int = 0) -> str:
 
     * ``None`` → ``""``; ``bool`` → ``"yes"``/``"no"``; whole floats lose their ``.0`` (``21.0`` → ``"21"``).
     * A mapping with a ``"state"`` key is read as a Home Assistant state (``{"entity_id", "name", "state",
-      "attributes"}``): its state plus ``attributes.unit_of_measurement`` (``"21.5 °C"``).
+      "attributes"}``): its state plus ``attributes.unit_of_measurement`` (``"21.5 °C"``) — or its
+      ``"state_text"``, the state in the request's language where the runner provides one (``"已锁定"``).
     * A list renders its items joined by ``", "``; a state mapping inside a list is ``"<name>: <state>"``.
     * Any other mapping renders as ``"key: value, key: value"``; anything else with ``str()``.
     """
@@ -113,7 +114,7 @@ def _state_label(state: Mapping[Any, Any]) -> str:
 
 
 def _format_state(state: Mapping[Any, Any], depth: int) -> str:
-    text = format_value(state.get("state"), _depth=depth + 1)
+    text = format_value(state.get("state_text") or state.get("state"), _depth=depth + 1)
     attributes = state.get("attributes")
     unit = attributes.get("unit_of_measurement") if isinstance(attributes, Mapping) else None
     return f"{text} {unit}" if unit and text else text

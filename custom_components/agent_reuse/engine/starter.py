@@ -304,6 +304,10 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "已关闭{slot.area}的窗帘。",
     ),
     _read_state("zh", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
+    # Yes/no questions: the state is said in Home Assistant's own words for it ("前门：已锁定。").
+    _read_state("zh", "{name}锁了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
+    _read_state("zh", "{name}开了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
+    _read_state("zh", "{area}的灯开着吗", _AREA_LIGHTS, "{slot.area}的灯：{steps.s1.output}。"),
     _read_state(
         "zh",
         "{area}的温度是多少",
@@ -352,6 +356,9 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "已關閉{slot.area}的窗簾。",
     ),
     _read_state("zh-Hant", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
+    _read_state("zh-Hant", "{name}鎖了嗎", _NAME, "{slot.name}：{steps.s1.output}。"),
+    _read_state("zh-Hant", "{name}開了嗎", _NAME, "{slot.name}：{steps.s1.output}。"),
+    _read_state("zh-Hant", "{area}的燈開著嗎", _AREA_LIGHTS, "{slot.area}的燈：{steps.s1.output}。"),
     _read_state(
         "zh-Hant",
         "{area}的溫度是多少",
