@@ -162,6 +162,10 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "把{area}溫度調到{temperature}度",
             ("climate", "set_temperature", {"area": "客廳", "domain": "climate"}),
         ),
+        # The other ways of saying 关闭 a name.
+        ("把床头灯关了", "zh", "把{name}关了", ("homeassistant", "turn_off", {"name": "床头灯"})),
+        ("关一下床头灯", "zh", "关上{name}", ("homeassistant", "turn_off", {"name": "床头灯"})),
+        ("把床頭燈關了", "zh-TW", "把{name}關了", ("homeassistant", "turn_off", {"name": "床頭燈"})),
         # Locks and covers get their domain's own action.
         ("lock the front door", "en", "lock the {name}", ("lock", "lock", {"name": "front door"})),
         ("unlock the front door", "en", "unlock the {name}", ("lock", "unlock", {"name": "front door"})),

@@ -275,6 +275,10 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     # Chinese.
     _switch("HassTurnOn", "zh", "打开{name}", _NAME, "已打开{slot.name}。"),
     _switch("HassTurnOff", "zh", "关闭{name}", _NAME, "已关闭{slot.name}。"),
+    # 关上 / 把…关上 / 把…关了 stay below γ from 关闭{name} (0.73–0.74), unlike 打开's forms.
+    _switch("HassTurnOff", "zh", "关上{name}", _NAME, "已关闭{slot.name}。"),
+    _switch("HassTurnOff", "zh", "把{name}关上", _NAME, "已关闭{slot.name}。"),
+    _switch("HassTurnOff", "zh", "把{name}关了", _NAME, "已关闭{slot.name}。"),
     _switch("HassTurnOn", "zh", "打开{area}的灯", _AREA_LIGHTS, "已打开{slot.area}的灯。"),
     _switch("HassTurnOff", "zh", "关闭{area}的灯", _AREA_LIGHTS, "已关闭{slot.area}的灯。"),
     _set_brightness(
@@ -320,6 +324,9 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
     # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
     _switch("HassTurnOn", "zh-Hant", "打開{name}", _NAME, "已打開{slot.name}。"),
     _switch("HassTurnOff", "zh-Hant", "關閉{name}", _NAME, "已關閉{slot.name}。"),
+    _switch("HassTurnOff", "zh-Hant", "關上{name}", _NAME, "已關閉{slot.name}。"),
+    _switch("HassTurnOff", "zh-Hant", "把{name}關上", _NAME, "已關閉{slot.name}。"),
+    _switch("HassTurnOff", "zh-Hant", "把{name}關了", _NAME, "已關閉{slot.name}。"),
     _switch("HassTurnOn", "zh-Hant", "打開{area}的燈", _AREA_LIGHTS, "已打開{slot.area}的燈。"),
     _switch("HassTurnOff", "zh-Hant", "關閉{area}的燈", _AREA_LIGHTS, "已關閉{slot.area}的燈。"),
     _set_brightness(
