@@ -32,6 +32,7 @@ Rules that keep them safe:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ from .cache import PlanCache
 from .pipeline import Embedder
 from .plan import Plan
 from .plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_RESPOND
+from .zh_script import to_script
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ _DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
 _AREA_CLIMATE_TEMPERATURE = {"area": "{slot.area}", "domain": "climate", "attribute": "current_temperature"}
 
-STARTER_PLANS: tuple[StarterPlan, ...] = (
+_ENGLISH: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
     _switch("HassTurnOn", "en", "turn on the {name}", _NAME, "Turned on the {slot.name}."),
     _switch("HassTurnOff", "en", "turn off the {name}", _NAME, "Turned off the {slot.name}."),
@@ -272,7 +274,9 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "set the {area} temperature to {temperature} degrees",
         "Set the {slot.area} temperature to {slot.temperature} degrees.",
     ),
-    # Chinese.
+)
+
+_SIMPLIFIED: tuple[StarterPlan, ...] = (
     _switch("HassTurnOn", "zh", "打开{name}", _NAME, "已打开{slot.name}。"),
     _switch("HassTurnOff", "zh", "关闭{name}", _NAME, "已关闭{slot.name}。"),
     # 关上 / 把…关上 / 把…关了 stay below γ from 关闭{name} (0.73–0.74), unlike 打开's forms.
@@ -319,60 +323,22 @@ STARTER_PLANS: tuple[StarterPlan, ...] = (
         "{slot.area}的温度是{steps.s1.output}。",
         intent="HassClimateGetTemperature",
     ),
-    # Traditional Chinese (zh-TW, zh-HK): the same plans, so the reply comes in the script that was used.
-    # The embedder keeps the scripts apart (把{area}的燈打開: 0.92 to 打開{area}的燈, 0.76 to 打开{area}的灯),
-    # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
-    _switch("HassTurnOn", "zh-Hant", "打開{name}", _NAME, "已打開{slot.name}。"),
-    _switch("HassTurnOff", "zh-Hant", "關閉{name}", _NAME, "已關閉{slot.name}。"),
-    _switch("HassTurnOff", "zh-Hant", "關上{name}", _NAME, "已關閉{slot.name}。"),
-    _switch("HassTurnOff", "zh-Hant", "把{name}關上", _NAME, "已關閉{slot.name}。"),
-    _switch("HassTurnOff", "zh-Hant", "把{name}關了", _NAME, "已關閉{slot.name}。"),
-    _switch("HassTurnOn", "zh-Hant", "打開{area}的燈", _AREA_LIGHTS, "已打開{slot.area}的燈。"),
-    _switch("HassTurnOff", "zh-Hant", "關閉{area}的燈", _AREA_LIGHTS, "已關閉{slot.area}的燈。"),
-    _set_brightness(
-        "zh-Hant", "把{name}亮度調到{brightness}", _NAME, "已把{slot.name}的亮度調到{slot.brightness}%。"
-    ),
-    _set_brightness(
-        "zh-Hant",
-        "把{area}的燈調到{brightness}%",
-        _AREA_LIGHTS,
-        "已把{slot.area}的燈調到{slot.brightness}%。",
-    ),
-    _set_brightness("zh-Hant", "把{name}調到{brightness}%", _NAME, "已把{slot.name}調到{slot.brightness}%。"),
-    _switch("HassTurnOn", "zh-Hant", "打開所有的燈", _ALL_LIGHTS, "已打開所有的燈。"),
-    _switch("HassTurnOff", "zh-Hant", "關閉所有的燈", _ALL_LIGHTS, "已關閉所有的燈。"),
-    _set_area_temperature(
-        "zh-Hant", "把{area}溫度調到{temperature}度", "已把{slot.area}的溫度調到{slot.temperature}度。"
-    ),
-    _service("HassTurnOn", "zh-Hant", "鎖上{name}", "lock.lock", _NAME, "已鎖上{slot.name}。"),
-    _service("HassTurnOff", "zh-Hant", "解鎖{name}", "lock.unlock", _NAME, "已解鎖{slot.name}。"),
-    _service(
-        "HassTurnOn",
-        "zh-Hant",
-        "打開{area}的窗簾",
-        "cover.open_cover",
-        _AREA_COVERS,
-        "已打開{slot.area}的窗簾。",
-    ),
-    _service(
-        "HassTurnOff",
-        "zh-Hant",
-        "關閉{area}的窗簾",
-        "cover.close_cover",
-        _AREA_COVERS,
-        "已關閉{slot.area}的窗簾。",
-    ),
-    _read_state("zh-Hant", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
-    _read_state("zh-Hant", "{name}鎖了嗎", _NAME, "{slot.name}：{steps.s1.output}。"),
-    _read_state("zh-Hant", "{name}開了嗎", _NAME, "{slot.name}：{steps.s1.output}。"),
-    _read_state("zh-Hant", "{area}的燈開著嗎", _AREA_LIGHTS, "{slot.area}的燈：{steps.s1.output}。"),
-    _read_state(
-        "zh-Hant",
-        "{area}的溫度是多少",
-        _AREA_CLIMATE_TEMPERATURE,
-        "{slot.area}的溫度是{steps.s1.output}。",
-        intent="HassClimateGetTemperature",
-    ),
+)
+
+
+def _in_traditional(starter: StarterPlan) -> StarterPlan:
+    """The same plan in Traditional characters (Taiwan forms: 著, not 着), template and replies alike."""
+    plan = json.loads(to_script(json.dumps(starter.plan, ensure_ascii=False), "zh-TW"))
+    return StarterPlan(starter.intent, "zh-Hant", to_script(starter.template, "zh-TW"), plan)
+
+
+# Traditional Chinese (zh-TW, zh-HK): the same plans, so the reply comes in the script that was used.
+# The embedder keeps the scripts apart (把{area}的燈打開: 0.92 to 打開{area}的燈, 0.76 to 打开{area}的灯),
+# and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
+STARTER_PLANS: tuple[StarterPlan, ...] = (
+    *_ENGLISH,
+    *_SIMPLIFIED,
+    *(_in_traditional(starter) for starter in _SIMPLIFIED),
 )
 
 
