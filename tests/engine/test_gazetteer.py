@@ -66,3 +66,19 @@ def test_a_name_over_two_slots_or_over_another_type_changes_nothing(joint_parser
     bedroom = joint_parser.parse("打开卧室的灯", "zh")
     home = Gazetteer({"name": ("卧室的灯",)})
     assert complete_slots(bedroom, home, joint_parser.slot_types) is bedroom
+
+
+def test_find_scans_longest_first_whole_words_and_only_allowed_types() -> None:
+    home = Gazetteer(
+        {"area": ("Living", "Living Room", "Study"), "name": ("Study", "书房灯"), "floor": ("书房",)}
+    )
+    text = "Turn on the LIVING ROOM lamp in the study and 书房灯"
+    assert list(home.find(text, ["area", "name", "floor"])) == [
+        ("area", 12, 23),
+        ("area", 36, 41),
+        ("name", 46, 49),
+    ]
+    # "Study" is an area first; where areas are not allowed it is the name.
+    assert ("name", 36, 41) in list(home.find(text, ["name"]))
+    assert list(home.find("the livingroom", ["area"])) == []  # not a whole word
+    assert list(home.find("Straße study", ["area"])) == []  # casefolding changes the length: not scanned

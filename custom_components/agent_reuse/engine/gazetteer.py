@@ -14,10 +14,9 @@ names are ignored.
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
 from .nlu import ParsedRequest, Slot
 from .speech import has_cjk
@@ -32,27 +31,59 @@ class Gazetteer:
     def __bool__(self) -> bool:
         return any(self.names.values())
 
+    @cached_property
+    def _index(self) -> dict[str, list[tuple[str, bool, tuple[str, ...]]]]:
+        """The names (two characters or more) by their first casefolded character, longest first (so
+        "Living Room" wins over "Living"): (casefolded name, whether it is Latin and must match whole
+        words, its slot types in order). Built once per Gazetteer: a home's gazetteer is cached and read
+        per request, and a request's text is scanned with it in microseconds even for hundreds of names
+        (one regular expression over 600 names took ~0.3 ms a request)."""
+        types: dict[str, list[str]] = {}
+        whole_word: dict[str, bool] = {}
+        for slot_type, forms in sorted(self.names.items()):
+            for form in forms:
+                form = form.strip()
+                key = form.casefold()
+                if len(form) < 2 or len(key) != len(form):
+                    continue
+                types.setdefault(key, [])
+                if slot_type not in types[key]:
+                    types[key].append(slot_type)
+                whole_word[key] = not has_cjk(form)
+        index: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
+        for key in sorted(types, key=lambda key: (-len(key), key)):
+            index.setdefault(key[0], []).append((key, whole_word[key], tuple(types[key])))
+        return index
 
-@lru_cache(maxsize=16)
-def _matcher(
-    names: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    """One case-insensitive pattern for all names (None if there are none of two characters or more),
-    longest first (so "Living Room" wins over "Living"), Chinese names anywhere, Latin names as whole
-    words; and each name's slot type by its casefolded text.
+    def find(self, text: str, slot_types: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+        """(slot type, start, end) of each known name in ``text``, left to right, longest first, not
+        overlapping; Chinese names anywhere, Latin names as whole words, case-insensitively."""
+        folded = text.casefold()
+        if len(folded) != len(text):  # casefolding changed the length (ß): offsets would not line up
+            return
+        index = self._index
+        allowed = frozenset(slot_types)
+        position = 0
+        while position < len(folded):
+            end = position + 1
+            for key, whole_word, types in index.get(folded[position], ()):
+                stop = position + len(key)
+                if not folded.startswith(key, position):
+                    continue
+                if whole_word and (_is_word(text, position - 1) or _is_word(text, stop)):
+                    continue
+                slot_type = next((t for t in types if t in allowed), None)
+                if slot_type is None:
+                    continue
+                yield slot_type, position, stop
+                end = stop
+                break
+            position = end
 
-    Built once per set of names: they are read per request, the pattern is not rebuilt."""
-    forms = sorted(
-        {(form.strip(), slot_type) for slot_type, forms in names for form in forms if len(form.strip()) >= 2},
-        key=lambda item: (-len(item[0]), item[0], item[1]),
-    )
-    if not forms:
-        return None
-    parts = [re.escape(form) if has_cjk(form) else rf"(?<!\w){re.escape(form)}(?!\w)" for form, _ in forms]
-    types: dict[str, str] = {}
-    for form, slot_type in forms:
-        types.setdefault(form.casefold(), slot_type)
-    return re.compile("|".join(parts), flags=re.IGNORECASE), types
+
+def _is_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and is a word character (as ``\\w``: letters of any script, digits, _)."""
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
 
 
 def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequence[str]) -> ParsedRequest:
@@ -64,41 +95,18 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     """
     if parsed.intent is None or not gazetteer:
         return parsed
-    matcher = _matcher(
-        tuple(
-            (slot_type, tuple(names))
-            for slot_type, names in gazetteer.names.items()
-            if slot_type in slot_types
-        )
-    )
-    if matcher is None:
-        return parsed
-    pattern, types = matcher
     slots = list(parsed.slots)
     changed = False
-    for match in pattern.finditer(parsed.text):
-        # (None only if case-insensitive matching and casefolding ever disagreed on a name: then skip it.)
-        slot_type = types.get(match.group().casefold())
-        if slot_type is None:
-            continue
-        start, end = match.start(), match.end()
-        found = Slot(slot_type, match.group(), start, end)
+    for slot_type, start, end in gazetteer.find(parsed.text, slot_types):
+        found = Slot(slot_type, parsed.text[start:end], start, end)
         covered = [i for i, slot in enumerate(slots) if start < slot.end and slot.start < end]
         if not covered:
             slots.append(found)
             changed = True
         elif len(covered) == 1:
             slot = slots[covered[0]]
-            if (
-                slot.type == slot_type
-                and start <= slot.start
-                and slot.end <= end
-                and (start, end)
-                != (
-                    slot.start,
-                    slot.end,
-                )
-            ):
+            wider = start <= slot.start and slot.end <= end and (start, end) != (slot.start, slot.end)
+            if slot.type == slot_type and wider:
                 slots[covered[0]] = found
                 changed = True
     if not changed:
