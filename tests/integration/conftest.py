@@ -39,6 +39,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.const import CONF_PORT, Platform
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -182,10 +183,26 @@ def agent_entity_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
 
 
 async def ask(
-    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str = "en"
+    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str = "en", device_id: str | None = None
 ) -> ConversationResult:
-    """Send text to the agent through Assist."""
-    return await async_converse(hass, text, None, Context(), language, agent_entity_id(hass, entry))
+    """Send text to the agent through Assist (from the satellite ``device_id``, if given)."""
+    return await async_converse(
+        hass, text, None, Context(), language, agent_entity_id(hass, entry), device_id
+    )
+
+
+def satellite_in(hass: HomeAssistant, area_name: str) -> str:
+    """The device id of a voice satellite placed in the area ``area_name`` (which must exist)."""
+    area = ar.async_get(hass).async_get_area_by_name(area_name)
+    assert area is not None
+    owner = MockConfigEntry(domain="test")
+    owner.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    satellite = devices.async_get_or_create(
+        config_entry_id=owner.entry_id, identifiers={("test", "satellite")}
+    )
+    devices.async_update_device(satellite.id, area_id=area.id)
+    return satellite.id
 
 
 def last_trace(entry: MockConfigEntry) -> dict[str, Any]:

@@ -12,14 +12,11 @@ from collections.abc import AsyncIterator
 from unittest.mock import patch
 
 import pytest
-from homeassistant.components.conversation import async_converse
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
@@ -28,12 +25,12 @@ from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
     SECRET_LIGHT,
-    agent_entity_id,
     ask,
     demo_home,
     last_trace,
     plan_json,
     respond_step,
+    satellite_in,
     service_step,
     setup_agent,
     speech,
@@ -263,16 +260,7 @@ async def test_a_lone_device_word_means_the_one_device_of_that_kind(
     kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
     assert kitchen is not None
     er.async_get(home).async_update_entity(CEILING_FAN, area_id=kitchen.id)
-    owner = MockConfigEntry(domain="test")
-    owner.add_to_hass(home)
-    devices = dr.async_get(home)
-    satellite = devices.async_get_or_create(
-        config_entry_id=owner.entry_id, identifiers={("test", "satellite")}
-    )
-    devices.async_update_device(satellite.id, area_id=kitchen.id)
-    result = await async_converse(
-        home, "关闭风扇", None, Context(), "zh-Hans", agent_entity_id(home, entry), satellite.id
-    )
+    result = await ask(home, entry, "关闭风扇", "zh-Hans", satellite_in(home, "Kitchen"))
     assert speech(result) == "已关闭风扇。"
     assert home.states.get(CEILING_FAN).state == "off"
     assert home.states.get(LIVING_ROOM_FAN).state == "off"

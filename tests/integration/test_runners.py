@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from homeassistant.components.conversation import ConversationResult, async_converse
+from homeassistant.components.conversation import ConversationResult
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
@@ -29,12 +28,12 @@ from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
     SECRET_LIGHT,
-    agent_entity_id,
     ask,
     demo_home,
     last_trace,
     plan_json,
     respond_step,
+    satellite_in,
     service_step,
     setup_agent,
     speech,
@@ -253,15 +252,7 @@ async def test_the_satellites_room_decides_between_devices_of_the_same_name(
     entities = er.async_get(home)
     for entity_id in (KITCHEN_LIGHT, BED_LIGHT):
         entities.async_update_entity(entity_id, name="Lamp")
-    bedroom = ar.async_get(home).async_get_area_by_name("Bedroom")
-    assert bedroom is not None
-    owner = MockConfigEntry(domain="test")
-    owner.add_to_hass(home)
-    devices = dr.async_get(home)
-    satellite = devices.async_get_or_create(
-        config_entry_id=owner.entry_id, identifiers={("test", "satellite")}
-    )
-    devices.async_update_device(satellite.id, area_id=bedroom.id)
+    satellite = satellite_in(home, "Bedroom")
     lamp_plan = plan_json(service_step({"name": "Lamp"}), respond_step("Done."))
     planner.queue(lamp_plan, lamp_plan)
 
@@ -269,9 +260,7 @@ async def test_the_satellites_room_decides_between_devices_of_the_same_name(
     assert home.states.get(KITCHEN_LIGHT).state == "off"
     assert home.states.get(BED_LIGHT).state == "off"
 
-    result = await async_converse(
-        home, "turn on the lamp", None, Context(), "en", agent_entity_id(home, agent), satellite.id
-    )
+    result = await ask(home, agent, "turn on the lamp", "en", satellite)
     assert result.response.response_type is intent.IntentResponseType.ACTION_DONE, speech(result)
     assert home.states.get(BED_LIGHT).state == "on"
     assert home.states.get(KITCHEN_LIGHT).state == "off"
