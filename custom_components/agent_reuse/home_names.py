@@ -89,9 +89,9 @@ class HomeNames:
         """Drop the cached names whenever what they are read from changes."""
         bus = self.hass.bus
         self._unsubs = [
-            bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._async_changed),
-            bus.async_listen(ar.EVENT_AREA_REGISTRY_UPDATED, self._async_changed),
-            bus.async_listen(fr.EVENT_FLOOR_REGISTRY_UPDATED, self._async_changed),
+            bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self.async_forget),
+            bus.async_listen(ar.EVENT_AREA_REGISTRY_UPDATED, self.async_forget),
+            bus.async_listen(fr.EVENT_FLOOR_REGISTRY_UPDATED, self.async_forget),
         ]
         self._unsubs.append(async_listen_entity_updates(self.hass, ASSISTANT, self.async_forget))
 
@@ -102,12 +102,8 @@ class HomeNames:
         self._unsubs = []
 
     @callback
-    def async_forget(self) -> None:
-        """Read the names again on the next request."""
-        self._names = None
-
-    @callback
-    def _async_changed(self, _event: Event[Any]) -> None:
+    def async_forget(self, _event: Event[Any] | None = None) -> None:
+        """Read the names again on the next request (a registry event's listener, and exposure's)."""
         self._names = None
 
     def _read(self) -> Gazetteer:

@@ -164,7 +164,11 @@ def state_as_dict(state: State) -> dict[str, Any]:
 
 
 def _single_or_list(states: list[State]) -> dict[str, Any] | list[dict[str, Any]]:
-    items = [state_as_dict(state) for state in states]
+    return _one_or_many([state_as_dict(state) for state in states])
+
+
+def _one_or_many(items: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """A step's output: one state-shaped dict as itself, several as a list."""
     return items[0] if len(items) == 1 else items
 
 
@@ -549,7 +553,7 @@ class HaStateRunner:
             else state_as_dict(state)
             for state in states
         ]
-        return items[0] if len(items) == 1 else items
+        return _one_or_many(items)
 
     async def _state_words(self, states: list[State], language: str) -> dict[str, str]:
         """Each state as Home Assistant's frontend words it in ``language`` ("locked" → "已锁定"), where it
@@ -584,7 +588,7 @@ class HaStateRunner:
         if not readings:
             names = ", ".join(state.name for state in states)
             raise StepError.said("no_attribute", name=names, attribute=attribute)
-        return readings[0] if len(readings) == 1 else readings
+        return _one_or_many(readings)
 
     def _unit(self, state: State, attribute: str) -> str | None:
         """The unit of an attribute: the entity's own ``<attribute>_unit`` (weather entities), else Home

@@ -54,38 +54,16 @@ class StarterPlan:
     plan: Mapping[str, Any]
 
 
-def _service_plan(
-    domain: str,
-    service: str,
-    target: Mapping[str, str],
-    reply: str,
-    data: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    inputs: dict[str, Any] = {"domain": domain, "service": service, "target": dict(target)}
-    if data:
-        inputs["data"] = dict(data)
-    return {
-        "steps": [
-            {"id": "s1", "description": f"{domain}.{service}", "action": ACTION_HA_SERVICE, "inputs": inputs},
-            {
-                "id": "s2",
-                "description": "confirm",
-                "action": ACTION_RESPOND,
-                "inputs": {"template": reply},
-                "depends_on": ["s1"],
-            },
-        ]
+def _then_say(intent: str, language: str, template: str, first: Mapping[str, Any], reply: str) -> StarterPlan:
+    """A plan of one step (``s1``) and a reply that depends on it."""
+    respond = {
+        "id": "s2",
+        "description": "confirm" if first["action"] == ACTION_HA_SERVICE else "answer",
+        "action": ACTION_RESPOND,
+        "inputs": {"template": reply},
+        "depends_on": ["s1"],
     }
-
-
-def _switch(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
-    service = "turn_on" if intent == "HassTurnOn" else "turn_off"
-    return StarterPlan(intent, language, template, _service_plan("homeassistant", service, target, reply))
-
-
-def _set_brightness(language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
-    plan = _service_plan("light", "turn_on", target, reply, {"brightness_pct": "{slot.brightness}"})
-    return StarterPlan("HassLightSet", language, template, plan)
+    return StarterPlan(intent, language, template, {"steps": [{"id": "s1", **first}, respond]})
 
 
 def _service(
@@ -99,7 +77,29 @@ def _service(
 ) -> StarterPlan:
     """A plan that calls ``action`` ("cover.open_cover") on the request's target and confirms."""
     domain, service = action.split(".")
-    return StarterPlan(intent, language, template, _service_plan(domain, service, target, reply, data))
+    inputs: dict[str, Any] = {"domain": domain, "service": service, "target": dict(target)}
+    if data:
+        inputs["data"] = dict(data)
+    step = {"description": action, "action": ACTION_HA_SERVICE, "inputs": inputs}
+    return _then_say(intent, language, template, step, reply)
+
+
+def _switch(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+    action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
+    return _service(intent, language, template, action, target, reply)
+
+
+def _set_brightness(language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+    data = {"brightness_pct": "{slot.brightness}"}
+    return _service("HassLightSet", language, template, "light.turn_on", target, reply, data)
+
+
+def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
+    target = {"area": "{slot.area}", "domain": "climate"}
+    data = {"temperature": "{slot.temperature}"}
+    return _service(
+        "HassClimateSetTemperature", language, template, "climate.set_temperature", target, reply, data
+    )
 
 
 def _read_state(
@@ -116,26 +116,8 @@ def _read_state(
     state said is answered by the state read); they go into the step's description so the plan takes
     exactly the slots of its template.
     """
-    description = f"read the state{asked}"
-    plan = {
-        "steps": [
-            {"id": "s1", "description": description, "action": ACTION_HA_STATE, "inputs": dict(selector)},
-            {
-                "id": "s2",
-                "description": "answer",
-                "action": ACTION_RESPOND,
-                "inputs": {"template": reply},
-                "depends_on": ["s1"],
-            },
-        ]
-    }
-    return StarterPlan(intent, language, template, plan)
-
-
-def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
-    target = {"area": "{slot.area}", "domain": "climate"}
-    plan = _service_plan("climate", "set_temperature", target, reply, {"temperature": "{slot.temperature}"})
-    return StarterPlan("HassClimateSetTemperature", language, template, plan)
+    step = {"description": f"read the state{asked}", "action": ACTION_HA_STATE, "inputs": dict(selector)}
+    return _then_say(intent, language, template, step, reply)
 
 
 _NAME = {"name": "{slot.name}"}
