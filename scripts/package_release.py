@@ -24,6 +24,7 @@ MODEL_FILES = (
     "nlu/joint.int8.onnx",
     "nlu/tokenizer.json",
     "nlu/labels.json",
+    "embedder/use_multilingual_v3.lean.onnx",
     "embedder/use_multilingual_v3.uint8.onnx",
 )
 _FIXED_TIME = (2025, 1, 1, 0, 0, 0)

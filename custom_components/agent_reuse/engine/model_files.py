@@ -52,6 +52,12 @@ class ModelPaths:
 
     @property
     def embedder(self) -> Path:
+        """The lean graph (``training/lean_use.py``): same vectors as the original, half the time."""
+        return self.root / "embedder" / "use_multilingual_v3.lean.onnx"
+
+    @property
+    def embedder_weights(self) -> Path:
+        """The original USE graph, whose bytes hold the lean graph's weights (ONNX external data)."""
         return self.root / "embedder" / "use_multilingual_v3.uint8.onnx"
 
 
