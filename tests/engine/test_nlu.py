@@ -221,3 +221,28 @@ def test_fast_bio_decoding_equals_the_textbook_viterbi(joint_parser: JointParser
         length = int(rng.integers(1, 30))
         logits = (rng.normal(size=(length, tags)) * rng.uniform(0.3, 8.0)).astype(np.float32)
         np.testing.assert_array_equal(parser._viterbi(logits), _reference_viterbi(parser, logits))
+
+
+def test_decoding_real_requests_equals_the_textbook_viterbi(joint_parser: JointParser) -> None:
+    """On real model output each token's best tag usually forms an allowed sequence already, and the decoder
+    returns it without the dynamic programme; that shortcut must give the textbook path too (the random
+    logits of the test above mostly take the full recurrence)."""
+    requests = {
+        "ha": ["turn on the kitchen light", "打开卧室的灯", "set the hall light to 20%", "把客厅的窗帘打开"],
+        "smp2019": ["查询一下明天广州到武汉的航班", "播放周杰伦的稻香", "李白的静夜思", "北京明天天气怎么样"],
+        "snips": ["play some jazz by miles davis", "book a table for two in paris tonight"],
+    }
+    greedy_allowed = 0
+    for space, texts in requests.items():
+        parser = joint_parser.for_space(space)
+        for text in texts:
+            ids = np.asarray([parser._tokenizer.encode(text).ids], dtype=np.int64)
+            _, slot_logits = parser._session.run(
+                None, {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+            )
+            logits = slot_logits[0, 1:-1]
+            expected = _reference_viterbi(parser, logits)
+            np.testing.assert_array_equal(parser._viterbi(logits), expected)
+            greedy = parser._allowed_tags[logits[:, parser._allowed_tags].argmax(axis=1)]
+            greedy_allowed += int(np.array_equal(greedy, expected))
+    assert greedy_allowed >= 6  # the shortcut is taken on most real requests

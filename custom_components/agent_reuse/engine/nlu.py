@@ -135,6 +135,11 @@ class JointParser:
         self._allowed_tags, self._inside, self._inside_from, self._start_penalty = _bio_rules(
             labels.tags, set(labels.space_slot_types.get(label_space, []))
         )
+        # Per allowed tag: is it an I- tag, and the tag an I- tag may continue besides itself (its B- tag).
+        self._is_inside = np.zeros(len(self._allowed_tags), dtype=bool)
+        self._is_inside[self._inside] = True
+        self._begin_of = np.arange(len(self._allowed_tags))
+        self._begin_of[self._inside] = self._inside_from
 
     @classmethod
     def load(
@@ -259,10 +264,19 @@ class JointParser:
         if len(logits) == 0:
             return np.zeros(0, dtype=np.int64)
         allowed = self._allowed_tags
+        # The rule only forbids paths, so when each token's own best tag already forms an allowed sequence
+        # (most requests) that sequence is the best allowed one: no dynamic programme needed.
+        greedy = logits[:, allowed].argmax(axis=1)
+        inside = self._is_inside[greedy]
+        previous, current = greedy[:-1], greedy[1:]
+        broken = inside[1:] & (previous != current) & (previous != self._begin_of[current])
+        if not inside[0] and not broken.any():
+            fast: npt.NDArray[Any] = allowed[greedy]
+            return fast
+        inside, inside_from = self._inside, self._inside_from
         scores = logits[:, allowed].astype(np.float64)
         scores -= scores.max(axis=1, keepdims=True)
         scores -= np.log(np.exp(scores).sum(axis=1, keepdims=True))  # log-softmax over allowed tags
-        inside, inside_from = self._inside, self._inside_from
         score = scores[0] + self._start_penalty
         back = np.zeros(scores.shape, dtype=np.int64)
         for t in range(1, len(scores)):

@@ -262,6 +262,7 @@ class Plan:
     _by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
     _ancestors: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _dependents: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _parameters: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         steps = tuple(self.steps) if isinstance(self.steps, list | tuple) else ()
@@ -283,6 +284,8 @@ class Plan:
         object.__setattr__(self, "_by_id", MappingProxyType(by_id))
         object.__setattr__(self, "_ancestors", MappingProxyType(ancestors))
         object.__setattr__(self, "_dependents", MappingProxyType(dependents))
+        # Every hit binds the plan and checks these; the plan is immutable, so find them once.
+        object.__setattr__(self, "_parameters", frozenset().union(*(step.parameters for step in steps)))
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Self:
@@ -309,7 +312,7 @@ class Plan:
     @property
     def parameters(self) -> frozenset[str]:
         """The slot types the plan references: a request must have all of them to reuse this plan."""
-        return frozenset().union(*(step.parameters for step in self.steps))
+        return self._parameters
 
     def referenced_entities(self) -> frozenset[str]:
         """Entity ids and names written literally in targets/selectors (for cache invalidation)."""
