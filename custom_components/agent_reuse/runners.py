@@ -38,6 +38,7 @@ from homeassistant.helpers.service import async_extract_referenced_entity_ids
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
+from .engine.device_words import DOMAIN_WORDS
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.plan import BoundStep
@@ -81,58 +82,6 @@ SWITCH_SERVICE_BY_DOMAIN: Mapping[str, Mapping[str, str]] = {
 }
 _GENERIC_SWITCH_SERVICES = frozenset({"turn_on", "turn_off", "toggle"})
 
-#: Words the NLU reports as a ``domain`` slot, mapped to Home Assistant domains.
-DOMAIN_WORDS: Mapping[str, str] = {
-    "light": "light",
-    "lights": "light",
-    "lamp": "light",
-    "lamps": "light",
-    "灯": "light",
-    "灯光": "light",
-    "电灯": "light",
-    "燈": "light",
-    "switch": "switch",
-    "switches": "switch",
-    "plug": "switch",
-    "开关": "switch",
-    "插座": "switch",
-    "fan": "fan",
-    "fans": "fan",
-    "风扇": "fan",
-    "電扇": "fan",
-    "cover": "cover",
-    "covers": "cover",
-    "blind": "cover",
-    "blinds": "cover",
-    "curtain": "cover",
-    "curtains": "cover",
-    "shade": "cover",
-    "shades": "cover",
-    "窗帘": "cover",
-    "窗簾": "cover",
-    "window": "cover",
-    "windows": "cover",
-    "lock": "lock",
-    "locks": "lock",
-    "锁": "lock",
-    "门锁": "lock",
-    "thermostat": "climate",
-    "air conditioner": "climate",
-    "ac": "climate",
-    "空调": "climate",
-    "heater": "climate",
-    "vacuum": "vacuum",
-    "扫地机": "vacuum",
-    "扫地机器人": "vacuum",
-    "tv": "media_player",
-    "speaker": "media_player",
-    "电视": "media_player",
-    "音箱": "media_player",
-    "scene": "scene",
-    "场景": "scene",
-    "script": "script",
-    "脚本": "script",
-}
 
 #: Attributes that are temperatures in Home Assistant's unit system (climate, water heaters).
 _TEMPERATURE_ATTRIBUTES = frozenset(

@@ -16,6 +16,30 @@ asks — English starting with "is"/"are", Chinese ending in a state and a quest
 关了没有) — is HassGetState, whatever the parser said; polite commands ("能打开灯吗", "帮我开一下灯好吗")
 are not questions of that form.
 
+The direction of a media step (:func:`repair_media_step`). "next track", "next song" and "play the next
+song" come out as HassMediaPrevious (0.69–1.00): the player went *back*, and a plan cached under that
+partition for "next track" could later be reused for "previous track". Within the pair HassMediaNext /
+HassMediaPrevious the words decide: next/skip/forward/下一 against previous/back/last/上一; a request with
+both or neither keeps the parser's choice.
+
+Relative brightness (:func:`repair_relative_brightness`). "dim the kitchen lights" and "turn the bedroom
+light down" come out as HassTurnOff: the light went *off*. Home Assistant has no intent for a relative
+change, so such a request becomes unknown: the planner plans it (light.turn_on with brightness_step_pct)
+and nothing is cached, instead of a switching plan running or being reused.
+
+A Chinese switching command with a device the parser does not know (:func:`repair_switch_command`).
+"关闭空调" came out as HassCancelAllTimers, "打开空调" and "把空调关了" as unknown, "打開冷氣" as
+HassGetWeather; "打开电视" had the name "电", "关闭电视" none. A request that is only a switching verb and
+one thing X (打开/关闭/关掉/关上/开启 X, 把 X 打开/关了/关上) is HassTurnOn/HassTurnOff as the verb says,
+unless the parser already chose one of the two (打开大门 may unlock a lock: HassTurnOff) or X is a lock.
+With an area before it ("关闭卧室的空调", unknown to the parser) the same holds only when X is a device
+word and the parser chose neither; "打开卧室的灯" keeps the parser's reading and its template. When X is a
+device word the runner resolves (空调, 电视, 灯, 窗帘: ``device_words``) and the parser found no slot in
+it, or only its first character as a name, the name is X. Other things keep the parser's slots: a device's
+own name or alias is already tagged by the gazetteer, and for anything else the planner, which sees the
+words, does better than a name that names nothing. X is never a timer, an alarm or music, a target
+("到50%"), or "all …" (所有电扇 is a domain).
+
 Nothing else is changed; other label spaces are left alone.
 """
 
@@ -24,7 +48,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .nlu import ParsedRequest
+from .device_words import DOMAIN_WORDS
+from .nlu import ParsedRequest, Slot
 
 _LIGHT_SET = "HassLightSet"
 _SET_POSITION = "HassSetPosition"
@@ -36,6 +61,30 @@ _COVER_WORDS = re.compile(
 
 
 _SWITCHING = frozenset({"HassTurnOn", "HassTurnOff", "HassLightSet"})
+_TURN_ON, _TURN_OFF = "HassTurnOn", "HassTurnOff"
+_MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
+_NEXT_WORDS = re.compile(r"下一|下首|切歌|跳过|跳過|(?<![a-z])(next|skip|forward)(?![a-z])", re.IGNORECASE)
+_PREVIOUS_WORDS = re.compile(r"上一|前一|(?<![a-z])(previous|back|prior|last)(?![a-z])", re.IGNORECASE)
+_RELATIVE_LIGHT = re.compile(
+    r"调暗|調暗|调亮|調亮|[暗亮]一?[点點些]|(?<![a-z])(dim|dimmer|darker|brighten|brighter)(?![a-z])",
+    re.IGNORECASE,
+)
+_TURN_UP_OR_DOWN = re.compile(r"(?<![a-z])turn(?![a-z]).*(?<![a-z])(up|down)(?![a-z])", re.IGNORECASE)
+_ON_VERBS = ("打开", "打開", "开启", "開啟", "开一下", "開一下")
+_OFF_VERBS = ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")
+_AFTER_VERBS = {"打开": _TURN_ON, "打開": _TURN_ON, "开开": _TURN_ON, "開開": _TURN_ON}
+_AFTER_VERBS |= {v: _TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
+_POLITE = r"(?:请|請|帮我|幫我|麻烦|麻煩|给我|給我)?"
+# One thing: no 的/嘅/之 (an area and a name, which the parser reads well), no number or target (到 50%: a
+# position), not "all …" (所有电扇 is a domain, not a name).
+_THING = r"(?!所有|全部|全屋|一切|每)(?P<thing>[^\s的嘅之，,。？?！!吧吗嗎呢把到成为為\d%％]{1,12}?)"
+_END = r"(?:吧|一下)?[。！!]?\s*$"
+#: "卧室的" before the thing: an area (or a name) the parser tags well.
+_OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
+_VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>{'|'.join(_ON_VERBS + _OFF_VERBS)}){_OWNER}{_THING}{_END}")
+_THING_VERB = re.compile(rf"^\s*{_POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_AFTER_VERBS)}){_END}")
+_LOCK_WORDS = re.compile(r"[锁鎖]")
+_NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
 _CHINESE_QUESTION = re.compile(
     r"(开着|關著|关着|開著|亮着|亮著|锁着|鎖著|开了|開了|关了|關了|亮了|锁了|鎖了|锁上了|鎖上了|打开了|打開了|关上了|關上了)"
@@ -44,8 +93,9 @@ _CHINESE_QUESTION = re.compile(
 
 
 def repair(parsed: ParsedRequest) -> ParsedRequest:
-    """Both repairs (see the module doc), questions first."""
-    return repair_brightness(repair_question(parsed))
+    """Every repair (see the module doc); switching commands and questions before the others."""
+    parsed = repair_question(repair_switch_command(parsed))
+    return repair_relative_brightness(repair_media_step(repair_brightness(parsed)))
 
 
 def repair_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -74,3 +124,57 @@ def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
         for slot in parsed.slots
     )
     return dataclasses.replace(parsed, intent=_LIGHT_SET, slots=slots)
+
+
+def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassMediaNext or HassMediaPrevious as its words say (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_MEDIA_NEXT, _MEDIA_PREVIOUS):
+        return parsed
+    forward, backward = bool(_NEXT_WORDS.search(parsed.text)), bool(_PREVIOUS_WORDS.search(parsed.text))
+    if forward == backward:
+        return parsed
+    intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
+    return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+
+
+def repair_relative_brightness(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks for a light brighter or dimmer (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_TURN_ON, _TURN_OFF):
+        return parsed
+    text = parsed.text
+    relative = _RELATIVE_LIGHT.search(text) or (
+        _TURN_UP_OR_DOWN.search(text) and _LIGHT_WORDS.search(text) and not _COVER_WORDS.search(text)
+    )
+    return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTurnOn/HassTurnOff of the thing a bare Chinese switching command names."""
+    if parsed.label_space != "ha":
+        return parsed
+    match = _VERB_THING.match(parsed.text) or _THING_VERB.match(parsed.text)
+    if match is None or _NOT_A_DEVICE.search(match["thing"]):
+        return parsed
+    intent = parsed.intent
+    if match["owner"] is not None and (intent in (_TURN_ON, _TURN_OFF) or match["thing"] not in DOMAIN_WORDS):
+        # "打开卧室的灯": the parser's reading (and the starter plans' template "打开{area}的灯") stays;
+        # only a device word after an area the parser could not place ("关闭卧室的空调": unknown) is taken.
+        return parsed
+    if intent not in (_TURN_ON, _TURN_OFF):
+        if _LOCK_WORDS.search(match["thing"]):
+            return parsed  # 打开门锁 unlocks (HassTurnOff): for a lock the verb alone does not say which
+        verb = match["verb"]
+        intent = _AFTER_VERBS.get(verb) or (_TURN_ON if verb in _ON_VERBS else _TURN_OFF)
+    start, end = match.span("thing")
+    inside = [slot for slot in parsed.slots if slot.start >= start and slot.end <= end]
+    # The parser's truncations keep the first character only (电 for 电视, 冷 for 冷氣); longer slots
+    # inside the thing (卧室 in 卧室空调) are its own reading of an area and a name, and stay.
+    truncated = len(inside) == 1 and inside[0].type == "name" and inside[0].start == start
+    truncated = truncated and inside[0].end == start + 1 < end
+    slots = parsed.slots
+    if (not inside or truncated) and match["thing"].casefold() in DOMAIN_WORDS:
+        kept = tuple(slot for slot in parsed.slots if slot not in inside)
+        slots = (*kept, Slot("name", match["thing"], start, end))
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=slots)

@@ -1,0 +1,81 @@
+"""Words for a kind of device ("灯", "fan", "空调"), mapped to the Home Assistant domain they mean.
+
+Why in the engine: the runner resolves such a word said as a name or a ``domain`` slot ("打开风扇": the one
+fan, or the satellite room's fans), and the parser repairs (``ha_repairs``) need to know that "空调" in
+"打开空调" is a thing the runner can resolve before they make it a name. One table, no Home Assistant
+imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: Words the NLU reports as a ``domain`` slot (or a lone name), mapped to Home Assistant domains.
+DOMAIN_WORDS: Mapping[str, str] = {
+    "light": "light",
+    "lights": "light",
+    "lamp": "light",
+    "lamps": "light",
+    "灯": "light",
+    "灯光": "light",
+    "电灯": "light",
+    "燈": "light",
+    "switch": "switch",
+    "switches": "switch",
+    "plug": "switch",
+    "开关": "switch",
+    "插座": "switch",
+    "fan": "fan",
+    "fans": "fan",
+    "风扇": "fan",
+    "電扇": "fan",
+    "cover": "cover",
+    "covers": "cover",
+    "blind": "cover",
+    "blinds": "cover",
+    "curtain": "cover",
+    "curtains": "cover",
+    "shade": "cover",
+    "shades": "cover",
+    "窗帘": "cover",
+    "窗簾": "cover",
+    "window": "cover",
+    "windows": "cover",
+    "lock": "lock",
+    "locks": "lock",
+    "锁": "lock",
+    "门锁": "lock",
+    "thermostat": "climate",
+    "air conditioner": "climate",
+    "ac": "climate",
+    "空调": "climate",
+    "heater": "climate",
+    "vacuum": "vacuum",
+    "扫地机": "vacuum",
+    "扫地机器人": "vacuum",
+    "tv": "media_player",
+    "speaker": "media_player",
+    "电视": "media_player",
+    "音箱": "media_player",
+    "scene": "scene",
+    "场景": "scene",
+    "script": "script",
+    "脚本": "script",
+    "燈光": "light",
+    "電燈": "light",
+    "風扇": "fan",
+    "電風扇": "fan",
+    "电风扇": "fan",
+    "窗户": "cover",
+    "窗戶": "cover",
+    "鎖": "lock",
+    "門鎖": "lock",
+    "空調": "climate",
+    "冷气": "climate",
+    "冷氣": "climate",
+    "電視": "media_player",
+    "音響": "media_player",
+    "音响": "media_player",
+    "掃地機": "vacuum",
+    "掃地機器人": "vacuum",
+}
