@@ -269,3 +269,59 @@ def test_no_home_assistant_test_sentence_is_made_worse(joint_parser: JointParser
             assert repaired.intent == raw.intent, utterance.text
         changed += int(repaired != raw)
     assert changed < 20  # the repairs are for what the test sentences do not say
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mute the tv", "en"),
+        ("unmute the speaker", "en"),
+        ("电视静音", "zh"),
+        ("把电视静音", "zh"),
+        ("取消静音", "zh"),
+    ],
+)
+def test_mute_has_no_intent_and_is_planned(joint_parser: JointParser, text: str, language: str) -> None:
+    """The parser pauses the player for "mute the tv" and switches on a device named 静音 for "电视静音"."""
+    raw = joint_parser.parse(text, language)
+    assert raw.intent is not None
+    repaired = repair(raw)
+    assert repaired.intent is None
+    assert repaired.slots == raw.slots
+
+
+def test_pausing_is_still_pausing(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("pause the music", "en")
+    assert repair(raw) == raw
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "name"),
+    [("turn off the ac", "HassTurnOff", "ac"), ("please switch on the tv", "HassTurnOn", "tv")],
+)
+def test_an_english_device_word_the_parser_left_untagged_is_the_name(
+    text: str, intent: str, name: str
+) -> None:
+    for said in (intent, None):
+        request = dataclasses.replace(parsed(text, "HassTurnOn"), intent=said, language="en")
+        repaired = repair(request)
+        assert repaired.intent == (said or intent)
+        assert repaired.slot_values == {"name": name}
+        assert text[repaired.slots[0].start : repaired.slots[0].end] == name
+
+
+def test_an_english_switching_command_misread_as_a_question_switches(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("turn on the thermostat", "en")
+    assert raw.intent == "HassClimateGetTemperature"  # with the device class "thermostat"
+    repaired = repair(raw)
+    assert repaired.intent == "HassTurnOn"
+    assert repaired.slot_values == {"name": "thermostat"}
+
+
+def test_an_english_switching_command_the_parser_tagged_stays() -> None:
+    for request in (
+        parsed("turn on the lights", "HassTurnOn", ("domain", "lights")),
+        parsed("turn off the tv", "HassTurnOff", ("name", "tv")),
+        parsed("turn off the kitchen light", "HassTurnOff", ("area", "kitchen")),
+    ):
+        assert repair(request) is request

@@ -57,7 +57,13 @@ async def test_the_air_conditioner_is_switched_by_its_device_word(
 
     await ask(home, entry, "把空调关了", "zh-Hans")
     assert home.states.get(AIR_CONDITIONER).state == "off"
-    assert planner.calls() == 0  # starter plans served all three
+
+    # English: the parser reads "turn on the thermostat" as a temperature question about a device class.
+    await ask(home, entry, "turn on the thermostat")
+    assert home.states.get(AIR_CONDITIONER).state != "off"
+    assert last_trace(entry)["intent"] == "HassTurnOn"
+    assert last_trace(entry)["slots"] == {"name": "thermostat"}
+    assert planner.calls() == 0  # starter plans served them all
 
 
 async def test_dimming_is_planned_not_served_by_a_switching_plan(

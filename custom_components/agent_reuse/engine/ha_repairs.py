@@ -27,6 +27,10 @@ light down" come out as HassTurnOff: the light went *off*. Home Assistant has no
 change, so such a request becomes unknown: the planner plans it (light.turn_on with brightness_step_pct)
 and nothing is cached, instead of a switching plan running or being reused.
 
+Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
+named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
+request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
+
 A Chinese switching command with a device the parser does not know (:func:`repair_switch_command`).
 "关闭空调" came out as HassCancelAllTimers, "打开空调" and "把空调关了" as unknown, "打開冷氣" as
 HassGetWeather; "打开电视" had the name "电", "关闭电视" none. A request that is only a switching verb and
@@ -39,6 +43,8 @@ it, or only its first character as a name, the name is X. Other things keep the 
 own name or alias is already tagged by the gazetteer, and for anything else the planner, which sees the
 words, does better than a name that names nothing. X is never a timer, an alarm or music, a target
 ("到50%"), or "all …" (所有电扇 is a domain).
+The English form works the same way for a device word (:func:`_english_switch`): "turn off the ac", where
+the parser tags nothing, and "turn on the thermostat", which it reads as HassClimateGetTemperature.
 
 Nothing else is changed; other label spaces are left alone.
 """
@@ -70,6 +76,15 @@ _RELATIVE_LIGHT = re.compile(
     re.IGNORECASE,
 )
 _TURN_UP_OR_DOWN = re.compile(r"(?<![a-z])turn(?![a-z]).*(?<![a-z])(up|down)(?![a-z])", re.IGNORECASE)
+_MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
+_MUTE_CONFUSIONS = frozenset(
+    {"HassMediaPause", "HassMediaUnpause", "HassSetVolume", "HassTurnOn", "HassTurnOff"}
+)
+_ENGLISH_SWITCH = re.compile(
+    r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
+    r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 _ON_VERBS = ("打开", "打開", "开启", "開啟", "开一下", "開一下")
 _OFF_VERBS = ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")
 _AFTER_VERBS = {"打开": _TURN_ON, "打開": _TURN_ON, "开开": _TURN_ON, "開開": _TURN_ON}
@@ -95,7 +110,8 @@ _CHINESE_QUESTION = re.compile(
 def repair(parsed: ParsedRequest) -> ParsedRequest:
     """Every repair (see the module doc); switching commands and questions before the others."""
     parsed = repair_question(repair_switch_command(parsed))
-    return repair_relative_brightness(repair_media_step(repair_brightness(parsed)))
+    parsed = repair_media_step(repair_brightness(parsed))
+    return repair_mute(repair_relative_brightness(parsed))
 
 
 def repair_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -137,6 +153,13 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
     return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
 
 
+def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks to mute or unmute (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _MUTE_CONFUSIONS:
+        return parsed
+    return dataclasses.replace(parsed, intent=None) if _MUTE_WORDS.search(parsed.text) else parsed
+
+
 def repair_relative_brightness(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks for a light brighter or dimmer (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in (_TURN_ON, _TURN_OFF):
@@ -152,6 +175,9 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassTurnOn/HassTurnOff of the thing a bare Chinese switching command names."""
     if parsed.label_space != "ha":
         return parsed
+    english = _ENGLISH_SWITCH.match(parsed.text)
+    if english is not None:
+        return _english_switch(parsed, english)
     match = _VERB_THING.match(parsed.text) or _THING_VERB.match(parsed.text)
     if match is None or _NOT_A_DEVICE.search(match["thing"]):
         return parsed
@@ -178,3 +204,24 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=slots)
+
+
+def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedRequest:
+    """ "turn off the ac" / "turn on the thermostat": switching of a device word, as in Chinese.
+
+    The parser tags nothing in the first and reads the second as HassClimateGetTemperature of a device
+    class. When it chose HassTurnOn/HassTurnOff and tagged the word, its reading stays."""
+    group = "thing" if match["thing"] is not None else "thing2"
+    thing = match[group]
+    if thing.casefold() not in DOMAIN_WORDS:
+        return parsed
+    start, end = match.span(group)
+    overlapping = [slot for slot in parsed.slots if slot.start < end and slot.end > start]
+    if parsed.intent in (_TURN_ON, _TURN_OFF):
+        if overlapping:
+            return parsed
+        intent: str | None = parsed.intent
+    else:
+        intent = _TURN_ON if (match["on"] or match["on2"]).casefold() == "on" else _TURN_OFF
+    kept = tuple(slot for slot in parsed.slots if slot not in overlapping)
+    return dataclasses.replace(parsed, intent=intent, slots=(*kept, Slot("name", thing, start, end)))
