@@ -325,3 +325,27 @@ def test_an_english_switching_command_the_parser_tagged_stays() -> None:
         parsed("turn off the kitchen light", "HassTurnOff", ("area", "kitchen")),
     ):
         assert repair(request) is request
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("what's the temperature in the kitchen set to", "en"),
+        ("what is the thermostat set to", "en"),
+        ("what's the target temperature in the bedroom", "en"),
+        ("客厅空调设定的温度是多少", "zh"),
+    ],
+)
+def test_a_question_about_a_thermostats_setting_is_planned(text: str, language: str) -> None:
+    """HassClimateGetTemperature reads the *measured* temperature; its starter plan would answer with it."""
+    request = dataclasses.replace(parsed(text, "HassClimateGetTemperature"), language=language)
+    repaired = repair(request)
+    assert repaired.intent is None
+    assert repaired.slots == request.slots
+
+
+def test_a_question_about_the_measured_temperature_stays(joint_parser: JointParser) -> None:
+    for text, language in (("what is the temperature in the kitchen", "en"), ("客厅的温度是多少", "zh")):
+        raw = joint_parser.parse(text, language)
+        assert raw.intent == "HassClimateGetTemperature"
+        assert repair(raw) == raw

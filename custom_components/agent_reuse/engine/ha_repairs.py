@@ -27,6 +27,12 @@ light down" come out as HassTurnOff: the light went *off*. Home Assistant has no
 change, so such a request becomes unknown: the planner plans it (light.turn_on with brightness_step_pct)
 and nothing is cached, instead of a switching plan running or being reused.
 
+A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
+and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
+temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
+the target, so a temperature question that says set to / target / 设定 / 设置 is unknown: the planner reads
+the ``temperature`` attribute.
+
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
 request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
@@ -76,6 +82,11 @@ _RELATIVE_LIGHT = re.compile(
     re.IGNORECASE,
 )
 _TURN_UP_OR_DOWN = re.compile(r"(?<![a-z])turn(?![a-z]).*(?<![a-z])(up|down)(?![a-z])", re.IGNORECASE)
+_GET_TEMPERATURE = "HassClimateGetTemperature"
+_SETTING_WORDS = re.compile(
+    r"设定|設定|设置|設置|设为|設為|设成|設成|调到了|調到了|(?<![a-z])(set\s+(to|at)|target|setpoint)(?![a-z])",
+    re.IGNORECASE,
+)
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset(
     {"HassMediaPause", "HassMediaUnpause", "HassSetVolume", "HassTurnOn", "HassTurnOff"}
@@ -111,7 +122,7 @@ def repair(parsed: ParsedRequest) -> ParsedRequest:
     """Every repair (see the module doc); switching commands and questions before the others."""
     parsed = repair_question(repair_switch_command(parsed))
     parsed = repair_media_step(repair_brightness(parsed))
-    return repair_mute(repair_relative_brightness(parsed))
+    return repair_setting_question(repair_mute(repair_relative_brightness(parsed)))
 
 
 def repair_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -151,6 +162,13 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
     return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+
+
+def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks what a thermostat is set to (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != _GET_TEMPERATURE:
+        return parsed
+    return dataclasses.replace(parsed, intent=None) if _SETTING_WORDS.search(parsed.text) else parsed
 
 
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
