@@ -177,10 +177,10 @@ class RecordingPlannerClient(PlannerClient[Plan]):
         super().__init__(*args, **kwargs)
         self.answers: list[str] = []
 
-    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int]:
-        content, usage, calls = await super()._chat(messages)
+    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int, bool]:
+        content, usage, calls, cut = await super()._chat(messages)
         self.answers.append(content)
-        return content, usage, calls
+        return content, usage, calls, cut
 
 
 @dataclass

@@ -39,7 +39,7 @@ from typing import IO, Any, Self
 import pytest
 
 SERVER_SCRIPT = Path(__file__).with_name("planner_server.py")
-_ITEM_KEYS = frozenset({"content", "delay_s", "status"})
+_ITEM_KEYS = frozenset({"content", "delay_s", "status", "finish_reason"})
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -162,7 +162,8 @@ class PlannerServer:
 
     def queue(self, *responses: str | Mapping[str, Any]) -> None:
         """Append scripted replies: a string is the reply content; a mapping is a response item
-        ``{"content": str, "delay_s": float, "status": int}``. To queue a plan, pass ``json.dumps(plan)``."""
+        ``{"content": str, "delay_s": float, "status": int, "finish_reason": "stop" | "length"}``. To queue a plan,
+        pass ``json.dumps(plan)``."""
         items: list[Any] = []
         for response in responses:
             if isinstance(response, str):

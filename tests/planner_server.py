@@ -12,7 +12,7 @@ runs standalone with any interpreter that has aiohttp.
 Endpoints:
 
 * ``POST /v1/chat/completions`` — pops the next queued response (FIFO); each item is
-  ``{"content": str, "delay_s": float = 0, "status": int = 200}``. Empty queue: the default response if one
+  ``{"content": str, "delay_s": float = 0, "status": int = 200, "finish_reason": "stop" | "length"}``. Empty queue: the default response if one
   is set, else HTTP 500 with an error JSON. Every request body (and its headers) is recorded.
 * ``GET /v1/models`` — ``{"object": "list", "data": [{"id": "test-planner", "object": "model"}]}``.
 * ``POST /_control/queue`` ``{"responses": [...]}`` appends; ``POST /_control/default``
@@ -40,7 +40,7 @@ from typing import Any
 from aiohttp import web
 
 MODEL_ID = "test-planner"
-_ITEM_KEYS = frozenset({"content", "delay_s", "status"})
+_ITEM_KEYS = frozenset({"content", "delay_s", "status", "finish_reason"})
 
 
 @dataclass(slots=True)
@@ -48,6 +48,7 @@ class _Scripted:
     content: str
     delay_s: float = 0.0
     status: int = 200
+    finish_reason: str = "stop"
 
 
 @dataclass(slots=True)
@@ -82,7 +83,10 @@ def _parse_item(raw: Any) -> _Scripted:
         raise ValueError("'delay_s' must be a non-negative number")
     if not isinstance(status, int) or not 100 <= status <= 599:
         raise ValueError("'status' must be an HTTP status code")
-    return _Scripted(content=content, delay_s=float(delay_s), status=status)
+    finish_reason = raw.get("finish_reason", "stop")
+    if finish_reason not in ("stop", "length"):
+        raise ValueError("'finish_reason' must be 'stop' or 'length'")
+    return _Scripted(content=content, delay_s=float(delay_s), status=status, finish_reason=finish_reason)
 
 
 def _error(status: int, message: str, kind: str = "server_error") -> web.Response:
@@ -141,7 +145,7 @@ async def chat_completions(request: web.Request) -> web.Response:
                 {
                     "index": 0,
                     "message": {"role": "assistant", "content": item.content},
-                    "finish_reason": "stop",
+                    "finish_reason": item.finish_reason,
                 }
             ],
             "usage": {

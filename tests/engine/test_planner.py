@@ -276,6 +276,33 @@ async def test_invalid_twice_raises(
     assert server.calls() == 2
 
 
+async def test_an_answer_cut_at_the_token_limit_is_called_that(
+    planner_server_module: PlannerServer, session: aiohttp.ClientSession
+) -> None:
+    """A cut answer's JSON is a fragment; the error and the repair round say it was cut, not that the
+    fragment has unknown fields."""
+    server = planner_server_module
+    fragment = '{"steps": [{"service": "light.turn_on"}, {"service": "light.tu'
+    server.queue({"content": fragment, "finish_reason": "length"}, GOOD)
+    result = await make_client(session, server.url).plan(REQUEST)
+    assert result.raw == GOOD_PLAN
+    repair_message = server.requests()[1]["messages"][3]["content"]
+    assert "cut off at the planner's token limit" in repair_message
+    assert "shorter plan" in repair_message
+
+    server.queue(
+        {"content": fragment, "finish_reason": "length"}, {"content": fragment, "finish_reason": "length"}
+    )
+    with pytest.raises(PlannerError, match="cut off at the planner's token limit.*cut off") as caught:
+        await make_client(session, server.url).plan(REQUEST)
+    # The fragment's own reading is still named: its first whole object, a step, is no plan.
+    assert "does not match the schema" in str(caught.value)
+
+    # A plan complete exactly at the limit is a plan.
+    server.queue({"content": GOOD, "finish_reason": "length"})
+    assert (await make_client(session, server.url).plan(REQUEST)).raw == GOOD_PLAN
+
+
 async def test_schema_invalid_plan_is_repaired(
     planner_server_module: PlannerServer, session: aiohttp.ClientSession
 ) -> None:

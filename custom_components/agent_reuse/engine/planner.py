@@ -301,11 +301,11 @@ class PlannerClient[T]:
         calls = 0
         try:
             async with asyncio.timeout(self._timeout_s):
-                content, usage, http_calls = await self._chat(messages)
+                content, usage, http_calls, cut = await self._chat(messages)
                 calls += http_calls
                 if usage is not None:
                     usages.append(usage)
-                outcome = self._parse(content, request)
+                outcome = self._parse(content, request, cut)
                 repaired = isinstance(outcome, str)
                 if isinstance(outcome, str):
                     first_error = outcome
@@ -313,11 +313,11 @@ class PlannerClient[T]:
                         {"role": "assistant", "content": content},
                         {"role": "user", "content": build_repair_prompt(first_error)},
                     ]
-                    content, usage, http_calls = await self._chat(messages)
+                    content, usage, http_calls, cut = await self._chat(messages)
                     calls += http_calls
                     if usage is not None:
                         usages.append(usage)
-                    outcome = self._parse(content, request)
+                    outcome = self._parse(content, request, cut)
                     if isinstance(outcome, str):
                         raise PlannerError(
                             f"planner {self._model!r} gave no valid plan after one repair round: "
@@ -336,8 +336,23 @@ class PlannerClient[T]:
             repaired=repaired,
         )
 
-    def _parse(self, content: str, request: PlanRequest) -> tuple[dict[str, Any], T] | str:
-        """The raw and validated plan, or a description of what is wrong with ``content``."""
+    def _parse(self, content: str, request: PlanRequest, cut: bool = False) -> tuple[dict[str, Any], T] | str:
+        """The raw and validated plan, or a description of what is wrong with ``content``.
+
+        ``cut``: the server stopped the answer at its token limit. Unless the plan happened to be complete,
+        whatever JSON the answer holds is a fragment (often one step object, which reads as "unknown fields
+        id, action, …"), so the description says so first: that is what a user or the repair round can act on.
+        """
+        result = self._check(content, request)
+        if isinstance(result, str) and cut:
+            return (
+                "the answer was cut off at the planner's token limit before the plan was complete "
+                f"({result}); reply with a shorter plan"
+            )
+        return result
+
+    def _check(self, content: str, request: PlanRequest) -> tuple[dict[str, Any], T] | str:
+        """The raw and validated plan in ``content``, or a description of what is wrong with it."""
         try:
             raw = extract_json_object(content)
         except ValueError as err:
@@ -354,8 +369,9 @@ class PlannerClient[T]:
             return f"the plan does not match the schema: {err}"
         return raw, plan
 
-    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int]:
-        """One answer: its text, token usage, and how many HTTP calls it took (2 after a fallback)."""
+    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int, bool]:
+        """One answer: its text, token usage, how many HTTP calls it took (2 after a fallback), and whether
+        the server cut it at its token limit (``finish_reason`` "length")."""
         url = self.chat_url
         calls = 1
         try:
@@ -375,14 +391,16 @@ class PlannerClient[T]:
             payload = await self._request_json("POST", url, self._body(messages))
             calls = 2
         try:
-            message = payload["choices"][0]["message"]
+            choice = payload["choices"][0]
+            message = choice["message"]
             content = message.get("content")
+            cut = choice.get("finish_reason") == "length"
         except (KeyError, IndexError, TypeError, AttributeError):
             raise PlannerError(
                 f"planner at {url} sent a reply without choices[0].message: {_snippet(json.dumps(payload))}",
                 spoken=spoken("planner_bad_reply"),
             ) from None
-        return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage")), calls
+        return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage")), calls, cut
 
     async def _request_json(self, method: str, url: str, body: Any = None) -> dict[str, Any]:
         try:
