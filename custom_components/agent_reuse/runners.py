@@ -38,7 +38,7 @@ from homeassistant.helpers.service import async_extract_referenced_entity_ids
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
-from .engine.device_words import DOMAIN_WORDS
+from .engine.device_words import domain_of_word
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.plan import BoundStep
@@ -133,8 +133,8 @@ class TargetResolver:
     def known_domain(self, word: str) -> str:
         """A Home Assistant domain for a ``domain`` value ("lights", "灯" → ``light``)."""
         normalized = word.strip().casefold()
-        if normalized in DOMAIN_WORDS:
-            return DOMAIN_WORDS[normalized]
+        if (domain := domain_of_word(normalized)) is not None:
+            return domain
         if self.hass.states.async_entity_ids(normalized) or self.hass.services.has_service(
             normalized, "turn_on"
         ):
@@ -252,8 +252,7 @@ class TargetResolver:
         Why: the parser tags a lone device word as a name, and no entity is called "风扇". Assist would
         switch every fan it finds; a singular "the fan" means one, so several are not all switched.
         """
-        word = (constraints.name or "").strip().casefold()
-        domain = DOMAIN_WORDS.get(word)
+        domain = domain_of_word(constraints.name or "")
         if domain is None or (constraints.domains and domain not in constraints.domains):
             return None
         by_kind = dataclasses.replace(constraints, name=None, domains={domain})

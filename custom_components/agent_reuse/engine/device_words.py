@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .zh_script import to_script
+
 #: Words the NLU reports as a ``domain`` slot (or a lone name), mapped to Home Assistant domains.
-DOMAIN_WORDS: Mapping[str, str] = {
+#: English and Simplified Chinese: Traditional forms (燈, 空調, 電視) are read through ``zh_script``.
+_WORDS: Mapping[str, str] = {
     "light": "light",
     "lights": "light",
     "lamp": "light",
@@ -19,7 +22,6 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "灯": "light",
     "灯光": "light",
     "电灯": "light",
-    "燈": "light",
     "switch": "switch",
     "switches": "switch",
     "plug": "switch",
@@ -28,7 +30,8 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "fan": "fan",
     "fans": "fan",
     "风扇": "fan",
-    "電扇": "fan",
+    "电扇": "fan",
+    "电风扇": "fan",
     "cover": "cover",
     "covers": "cover",
     "blind": "cover",
@@ -38,9 +41,9 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "shade": "cover",
     "shades": "cover",
     "窗帘": "cover",
-    "窗簾": "cover",
     "window": "cover",
     "windows": "cover",
+    "窗户": "cover",
     "lock": "lock",
     "locks": "lock",
     "锁": "lock",
@@ -49,6 +52,7 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "air conditioner": "climate",
     "ac": "climate",
     "空调": "climate",
+    "冷气": "climate",
     "heater": "climate",
     "vacuum": "vacuum",
     "扫地机": "vacuum",
@@ -57,25 +61,15 @@ DOMAIN_WORDS: Mapping[str, str] = {
     "speaker": "media_player",
     "电视": "media_player",
     "音箱": "media_player",
+    "音响": "media_player",
     "scene": "scene",
     "场景": "scene",
     "script": "script",
     "脚本": "script",
-    "燈光": "light",
-    "電燈": "light",
-    "風扇": "fan",
-    "電風扇": "fan",
-    "电风扇": "fan",
-    "窗户": "cover",
     "窗戶": "cover",
-    "鎖": "lock",
-    "門鎖": "lock",
-    "空調": "climate",
-    "冷气": "climate",
-    "冷氣": "climate",
-    "電視": "media_player",
-    "音響": "media_player",
-    "音响": "media_player",
-    "掃地機": "vacuum",
-    "掃地機器人": "vacuum",
 }
+
+
+def domain_of_word(word: str) -> str | None:
+    """The Home Assistant domain a device word means ("Lights", "灯", "燈", "空調" → light / climate), else None."""
+    return _WORDS.get(to_script(word.strip().casefold(), "zh-Hans"))
