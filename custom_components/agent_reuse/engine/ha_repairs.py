@@ -1,4 +1,4 @@
-"""Repairs of two confusions the parser makes in Home Assistant's label space (:func:`repair`).
+"""Repairs of confusions the parser makes in Home Assistant's label space (:func:`repair`).
 
 A light's brightness read as a cover's position (:func:`repair_brightness`). Chinese dimming is usually
 said without 亮度 ("把卧室的灯调到百分之三十", "把床头灯调到百分之三十"), and the parser then tags the
@@ -59,8 +59,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Set
 
-from .device_words import DOMAIN_WORDS
+from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
 
 _LIGHT_SET = "HassLightSet"
@@ -72,8 +73,9 @@ _COVER_WORDS = re.compile(
 )
 
 
-_SWITCHING = frozenset({"HassTurnOn", "HassTurnOff", "HassLightSet"})
 _TURN_ON, _TURN_OFF = "HassTurnOn", "HassTurnOff"
+_ON_OFF = frozenset({_TURN_ON, _TURN_OFF})
+_SWITCHING = _ON_OFF | {_LIGHT_SET}
 _MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
 _NEXT_WORDS = re.compile(r"下一|下首|切歌|跳过|跳過|(?<![a-z])(next|skip|forward)(?![a-z])", re.IGNORECASE)
 _PREVIOUS_WORDS = re.compile(r"上一|前一|(?<![a-z])(previous|back|prior|last)(?![a-z])", re.IGNORECASE)
@@ -96,10 +98,11 @@ _ENGLISH_SWITCH = re.compile(
     r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-_ON_VERBS = ("打开", "打開", "开启", "開啟", "开一下", "開一下")
-_OFF_VERBS = ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")
-_AFTER_VERBS = {"打开": _TURN_ON, "打開": _TURN_ON, "开开": _TURN_ON, "開開": _TURN_ON}
-_AFTER_VERBS |= {v: _TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
+#: The switching verbs before the thing (打开 X) and after it (把 X 关了), and what each one asks for.
+_VERBS_BEFORE = {v: _TURN_ON for v in ("打开", "打開", "开启", "開啟", "开一下", "開一下")}
+_VERBS_BEFORE |= {v: _TURN_OFF for v in ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")}
+_VERBS_AFTER = {v: _TURN_ON for v in ("打开", "打開", "开开", "開開")}
+_VERBS_AFTER |= {v: _TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
 _POLITE = r"(?:请|請|帮我|幫我|麻烦|麻煩|给我|給我)?"
 # One thing: no 的/嘅/之 (an area and a name, which the parser reads well), no number or target (到 50%: a
 # position), not "all …" (所有电扇 is a domain, not a name).
@@ -107,8 +110,8 @@ _THING = r"(?!所有|全部|全屋|一切|每)(?P<thing>[^\s的嘅之，,。？?
 _END = r"(?:吧|一下)?[。！!]?\s*$"
 #: "卧室的" before the thing: an area (or a name) the parser tags well.
 _OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
-_VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>{'|'.join(_ON_VERBS + _OFF_VERBS)}){_OWNER}{_THING}{_END}")
-_THING_VERB = re.compile(rf"^\s*{_POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_AFTER_VERBS)}){_END}")
+_VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>{'|'.join(_VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
+_THING_VERB = re.compile(rf"^\s*{_POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
 _LOCK_WORDS = re.compile(r"[锁鎖]")
 _NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
@@ -119,10 +122,10 @@ _CHINESE_QUESTION = re.compile(
 
 
 def repair(parsed: ParsedRequest) -> ParsedRequest:
-    """Every repair (see the module doc); switching commands and questions before the others."""
-    parsed = repair_question(repair_switch_command(parsed))
-    parsed = repair_media_step(repair_brightness(parsed))
-    return repair_setting_question(repair_mute(repair_relative_brightness(parsed)))
+    """Every repair (see the module doc), in order: switching commands and questions first."""
+    for one in _REPAIRS:
+        parsed = one(parsed)
+    return parsed
 
 
 def repair_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -166,21 +169,25 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
 
 def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks what a thermostat is set to (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent != _GET_TEMPERATURE:
-        return parsed
-    return dataclasses.replace(parsed, intent=None) if _SETTING_WORDS.search(parsed.text) else parsed
+    return _unknown_when(parsed, {_GET_TEMPERATURE}, _SETTING_WORDS)
 
 
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks to mute or unmute (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in _MUTE_CONFUSIONS:
+    return _unknown_when(parsed, _MUTE_CONFUSIONS, _MUTE_WORDS)
+
+
+def _unknown_when(parsed: ParsedRequest, intents: Set[str], words: re.Pattern[str]) -> ParsedRequest:
+    """``parsed`` with no intent when the parser chose one of ``intents`` and the request says ``words``:
+    what Home Assistant has no intent for goes to the planner, and is not cached."""
+    if parsed.label_space != "ha" or parsed.intent not in intents or not words.search(parsed.text):
         return parsed
-    return dataclasses.replace(parsed, intent=None) if _MUTE_WORDS.search(parsed.text) else parsed
+    return dataclasses.replace(parsed, intent=None)
 
 
 def repair_relative_brightness(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks for a light brighter or dimmer (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in (_TURN_ON, _TURN_OFF):
+    if parsed.label_space != "ha" or parsed.intent not in _ON_OFF:
         return parsed
     text = parsed.text
     relative = _RELATIVE_LIGHT.search(text) or (
@@ -200,15 +207,15 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     if match is None or _NOT_A_DEVICE.search(match["thing"]):
         return parsed
     intent = parsed.intent
-    if match["owner"] is not None and (intent in (_TURN_ON, _TURN_OFF) or match["thing"] not in DOMAIN_WORDS):
+    device_word = domain_of_word(match["thing"]) is not None
+    if match["owner"] is not None and (intent in _ON_OFF or not device_word):
         # "打开卧室的灯": the parser's reading (and the starter plans' template "打开{area}的灯") stays;
         # only a device word after an area the parser could not place ("关闭卧室的空调": unknown) is taken.
         return parsed
-    if intent not in (_TURN_ON, _TURN_OFF):
+    if intent not in _ON_OFF:
         if _LOCK_WORDS.search(match["thing"]):
             return parsed  # 打开门锁 unlocks (HassTurnOff): for a lock the verb alone does not say which
-        verb = match["verb"]
-        intent = _AFTER_VERBS.get(verb) or (_TURN_ON if verb in _ON_VERBS else _TURN_OFF)
+        intent = (_VERBS_BEFORE if match.re is _VERB_THING else _VERBS_AFTER)[match["verb"]]
     start, end = match.span("thing")
     inside = [slot for slot in parsed.slots if slot.start >= start and slot.end <= end]
     # The parser's truncations keep the first character only (电 for 电视, 冷 for 冷氣); longer slots
@@ -216,7 +223,7 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     truncated = len(inside) == 1 and inside[0].type == "name" and inside[0].start == start
     truncated = truncated and inside[0].end == start + 1 < end
     slots = parsed.slots
-    if (not inside or truncated) and match["thing"].casefold() in DOMAIN_WORDS:
+    if (not inside or truncated) and device_word:
         kept = tuple(slot for slot in parsed.slots if slot not in inside)
         slots = (*kept, Slot("name", match["thing"], start, end))
     if intent == parsed.intent and slots == parsed.slots:
@@ -231,11 +238,11 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
     class. When it chose HassTurnOn/HassTurnOff and tagged the word, its reading stays."""
     group = "thing" if match["thing"] is not None else "thing2"
     thing = match[group]
-    if thing.casefold() not in DOMAIN_WORDS:
+    if domain_of_word(thing) is None:
         return parsed
     start, end = match.span(group)
     overlapping = [slot for slot in parsed.slots if slot.start < end and slot.end > start]
-    if parsed.intent in (_TURN_ON, _TURN_OFF):
+    if parsed.intent in _ON_OFF:
         if overlapping:
             return parsed
         intent: str | None = parsed.intent
@@ -243,3 +250,15 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
         intent = _TURN_ON if (match["on"] or match["on2"]).casefold() == "on" else _TURN_OFF
     kept = tuple(slot for slot in parsed.slots if slot not in overlapping)
     return dataclasses.replace(parsed, intent=intent, slots=(*kept, Slot("name", thing, start, end)))
+
+
+#: The order matters: a switching command or a question is settled before the intent-specific repairs look.
+_REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
+    repair_switch_command,
+    repair_question,
+    repair_brightness,
+    repair_media_step,
+    repair_relative_brightness,
+    repair_mute,
+    repair_setting_question,
+)
