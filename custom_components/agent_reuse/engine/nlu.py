@@ -132,14 +132,8 @@ class JointParser:
         self._digits = label_space in NUMBERS_AS_DIGITS_SPACES
         self._intent_names = labels.spaces[label_space]
         self._intent_rows = labels.intent_rows[label_space]
-        self._allowed_tags, self._inside, self._inside_from, self._start_penalty = _bio_rules(
-            labels.tags, set(labels.space_slot_types.get(label_space, []))
-        )
-        # Per allowed tag: is it an I- tag, and the tag an I- tag may continue besides itself (its B- tag).
-        self._is_inside = np.zeros(len(self._allowed_tags), dtype=bool)
-        self._is_inside[self._inside] = True
-        self._begin_of = np.arange(len(self._allowed_tags))
-        self._begin_of[self._inside] = self._inside_from
+        self._bio = _bio_rules(labels.tags, set(labels.space_slot_types.get(label_space, [])))
+        self._allowed_tags = self._bio.allowed
 
     @classmethod
     def load(
@@ -263,21 +257,23 @@ class JointParser:
         """
         if len(logits) == 0:
             return np.zeros(0, dtype=np.int64)
-        allowed = self._allowed_tags
+        rules = self._bio
+        allowed = rules.allowed
+        scores = logits[:, allowed]
         # The rule only forbids paths, so when each token's own best tag already forms an allowed sequence
         # (most requests) that sequence is the best allowed one: no dynamic programme needed.
-        greedy = logits[:, allowed].argmax(axis=1)
-        inside = self._is_inside[greedy]
+        greedy = scores.argmax(axis=1)
+        starts_inside = rules.is_inside[greedy]
         previous, current = greedy[:-1], greedy[1:]
-        broken = inside[1:] & (previous != current) & (previous != self._begin_of[current])
-        if not inside[0] and not broken.any():
+        broken = starts_inside[1:] & (previous != current) & (previous != rules.begin_of[current])
+        if not starts_inside[0] and not broken.any():
             fast: npt.NDArray[Any] = allowed[greedy]
             return fast
-        inside, inside_from = self._inside, self._inside_from
-        scores = logits[:, allowed].astype(np.float64)
+        inside, inside_from = rules.inside, rules.begin_of[rules.inside]
+        scores = scores.astype(np.float64)
         scores -= scores.max(axis=1, keepdims=True)
         scores -= np.log(np.exp(scores).sum(axis=1, keepdims=True))  # log-softmax over allowed tags
-        score = scores[0] + self._start_penalty
+        score = scores[0] + np.where(rules.is_inside, -1e9, 0.0)  # no span starts with I-
         back = np.zeros(scores.shape, dtype=np.int64)
         for t in range(1, len(scores)):
             # Any tag may follow anything, except I-x: only after B-x or I-x. So each tag's best predecessor
@@ -326,17 +322,27 @@ class JointParser:
         return tuple(slots)
 
 
-def _bio_rules(
-    tags: list[str], slot_types: set[str]
-) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
-    """The tags a space may use; the positions (among them) of its I- tags and of the B- tag each may follow;
-    the start penalties (no span starts with I-)."""
+@dataclass(frozen=True)
+class _BioRules:
+    """The tags one label space may use and the rule "I-x only after B-x or I-x", by position among them."""
+
+    #: Tag ids the space may use.
+    allowed: npt.NDArray[Any]
+    #: Positions of the I- tags.
+    inside: npt.NDArray[Any]
+    #: Per position: whether it is an I- tag.
+    is_inside: npt.NDArray[Any]
+    #: Per position: the tag an I- tag may follow besides itself (its B- tag; itself when the space lacks it).
+    begin_of: npt.NDArray[Any]
+
+
+def _bio_rules(tags: list[str], slot_types: set[str]) -> _BioRules:
     allowed = np.array([i for i, t in enumerate(tags) if t == "O" or t[2:] in slot_types], dtype=np.int64)
     names = [tags[i] for i in allowed]
     position = {name: j for j, name in enumerate(names)}
-    inside = [j for j, name in enumerate(names) if name.startswith("I-")]
-    # An I- tag whose B- tag is not in the space can only continue itself.
-    inside_from = [position.get("B-" + names[j][2:], j) for j in inside]
-    start = np.zeros(len(names))
-    start[inside] = -1e9
-    return allowed, np.array(inside, dtype=np.int64), np.array(inside_from, dtype=np.int64), start
+    is_inside = np.array([name.startswith("I-") for name in names], dtype=bool)
+    begin_of = np.array(
+        [position.get("B-" + name[2:], j) if name.startswith("I-") else j for j, name in enumerate(names)],
+        dtype=np.int64,
+    )
+    return _BioRules(allowed, np.flatnonzero(is_inside), is_inside, begin_of)
