@@ -48,10 +48,10 @@ from custom_components.agent_reuse.engine.errors import PlannerError  # noqa: E4
 from custom_components.agent_reuse.engine.plan import Plan  # noqa: E402
 from custom_components.agent_reuse.engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA  # noqa: E402
 from custom_components.agent_reuse.engine.planner import (  # noqa: E402
+    ChatAnswer,
     ExposedEntity,
     PlannerClient,
     PlanRequest,
-    TokenUsage,
     extract_json_object,
 )
 
@@ -177,10 +177,10 @@ class RecordingPlannerClient(PlannerClient[Plan]):
         super().__init__(*args, **kwargs)
         self.answers: list[str] = []
 
-    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int, bool]:
-        content, usage, calls, cut = await super()._chat(messages)
-        self.answers.append(content)
-        return content, usage, calls, cut
+    async def _chat(self, messages: list[dict[str, str]]) -> ChatAnswer:
+        answer = await super()._chat(messages)
+        self.answers.append(answer.content)
+        return answer
 
 
 @dataclass

@@ -78,6 +78,17 @@ class PlanRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatAnswer:
+    """One chat-completion answer: its text, token usage, the HTTP calls it took, and whether the server
+    cut it at its token limit (``finish_reason`` "length")."""
+
+    content: str
+    usage: TokenUsage | None
+    http_calls: int
+    cut: bool
+
+
+@dataclass(frozen=True, slots=True)
 class TokenUsage:
     """Token counts the server reported, summed over the calls of one :meth:`PlannerClient.plan`."""
 
@@ -297,27 +308,20 @@ class PlannerClient[T]:
             {"role": "system", "content": self._system_prompt},
             {"role": "user", "content": build_user_prompt(request)},
         ]
-        usages: list[TokenUsage] = []
-        calls = 0
+        answers: list[ChatAnswer] = []
         try:
             async with asyncio.timeout(self._timeout_s):
-                content, usage, http_calls, cut = await self._chat(messages)
-                calls += http_calls
-                if usage is not None:
-                    usages.append(usage)
-                outcome = self._parse(content, request, cut)
+                answers.append(await self._chat(messages))
+                outcome = self._parse(answers[-1], request)
                 repaired = isinstance(outcome, str)
                 if isinstance(outcome, str):
                     first_error = outcome
                     messages += [
-                        {"role": "assistant", "content": content},
+                        {"role": "assistant", "content": answers[-1].content},
                         {"role": "user", "content": build_repair_prompt(first_error)},
                     ]
-                    content, usage, http_calls, cut = await self._chat(messages)
-                    calls += http_calls
-                    if usage is not None:
-                        usages.append(usage)
-                    outcome = self._parse(content, request, cut)
+                    answers.append(await self._chat(messages))
+                    outcome = self._parse(answers[-1], request)
                     if isinstance(outcome, str):
                         raise PlannerError(
                             f"planner {self._model!r} gave no valid plan after one repair round: "
@@ -330,21 +334,21 @@ class PlannerClient[T]:
         return PlannerResult(
             plan=plan,
             raw=raw,
-            http_calls=calls,
+            http_calls=sum(answer.http_calls for answer in answers),
             latency_ms=(time.monotonic() - started) * 1000.0,
-            usage=_sum_usage(usages),
+            usage=_sum_usage([answer.usage for answer in answers if answer.usage is not None]),
             repaired=repaired,
         )
 
-    def _parse(self, content: str, request: PlanRequest, cut: bool = False) -> tuple[dict[str, Any], T] | str:
-        """The raw and validated plan, or a description of what is wrong with ``content``.
+    def _parse(self, answer: ChatAnswer, request: PlanRequest) -> tuple[dict[str, Any], T] | str:
+        """The raw and validated plan, or a description of what is wrong with the answer.
 
-        ``cut``: the server stopped the answer at its token limit. Unless the plan happened to be complete,
-        whatever JSON the answer holds is a fragment (often one step object, which reads as "unknown fields
-        id, action, …"), so the description says so first: that is what a user or the repair round can act on.
+        An answer the server cut at its token limit is, unless the plan happened to be complete, a fragment
+        (often one step object, which reads as "unknown fields id, action, …"), so the description says so
+        first: that is what a user or the repair round can act on.
         """
-        result = self._check(content, request)
-        if isinstance(result, str) and cut:
+        result = self._check(answer.content, request)
+        if isinstance(result, str) and answer.cut:
             return (
                 "the answer was cut off at the planner's token limit before the plan was complete "
                 f"({result}); reply with a shorter plan"
@@ -369,9 +373,8 @@ class PlannerClient[T]:
             return f"the plan does not match the schema: {err}"
         return raw, plan
 
-    async def _chat(self, messages: list[dict[str, str]]) -> tuple[str, TokenUsage | None, int, bool]:
-        """One answer: its text, token usage, how many HTTP calls it took (2 after a fallback), and whether
-        the server cut it at its token limit (``finish_reason`` "length")."""
+    async def _chat(self, messages: list[dict[str, str]]) -> ChatAnswer:
+        """One answer (two HTTP calls after a fallback from the ``json_schema`` response format)."""
         url = self.chat_url
         calls = 1
         try:
@@ -400,7 +403,9 @@ class PlannerClient[T]:
                 f"planner at {url} sent a reply without choices[0].message: {_snippet(json.dumps(payload))}",
                 spoken=spoken("planner_bad_reply"),
             ) from None
-        return (content if isinstance(content, str) else ""), _parse_usage(payload.get("usage")), calls, cut
+        return ChatAnswer(
+            content if isinstance(content, str) else "", _parse_usage(payload.get("usage")), calls, cut
+        )
 
     async def _request_json(self, method: str, url: str, body: Any = None) -> dict[str, Any]:
         try:
