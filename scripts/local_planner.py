@@ -118,7 +118,7 @@ def cap_max_tokens(body: dict[str, Any], cap: int) -> dict[str, Any]:
     return {**body, "max_tokens": cap}
 
 
-class ResponseFormatMiddleware:
+class ChatRequestMiddleware:
     """ASGI middleware applying :func:`normalize_response_format` and :func:`cap_max_tokens` to
     chat-completion request bodies."""
 
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     config = uvicorn.Config(
-        ResponseFormatMiddleware(app, args.max_tokens),
+        ChatRequestMiddleware(app, args.max_tokens),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,

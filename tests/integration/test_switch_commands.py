@@ -12,7 +12,6 @@ import pytest
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
@@ -42,7 +41,7 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
 async def test_the_air_conditioner_is_switched_by_its_device_word(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
-    entry = await setup(home, planner)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     assert home.states.get(AIR_CONDITIONER).state == "cool"
 
     result = await ask(home, entry, "关闭空调", "zh-Hans")
@@ -69,7 +68,7 @@ async def test_the_air_conditioner_is_switched_by_its_device_word(
 async def test_dimming_is_planned_not_served_by_a_switching_plan(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
-    entry = await setup(home, planner)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     await ask(home, entry, "turn on the kitchen lights")
     assert home.states.get(KITCHEN_LIGHT).state == "on"
     planner.queue(
@@ -90,9 +89,3 @@ async def test_dimming_is_planned_not_served_by_a_switching_plan(
     trace = last_trace(entry)
     assert trace["intent"] is None
     assert trace["cached"] is False
-
-
-async def setup(home: HomeAssistant, planner: PlannerServer) -> MockConfigEntry:
-    """The agent with the starter plans, and a planner that has not been called yet."""
-    planner.reset()
-    return await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
