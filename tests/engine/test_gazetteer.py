@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from custom_components.agent_reuse.engine.gazetteer import Gazetteer, complete_slots
-from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest, Slot
 from custom_components.agent_reuse.engine.template import strip_slots
 
 HOME = Gazetteer({"area": ("Garage", "车库", "Den", "Living Room", "Living"), "floor": ("Upstairs", "x")})
@@ -82,3 +84,61 @@ def test_find_scans_longest_first_whole_words_and_only_allowed_types() -> None:
     assert ("name", 36, 41) in list(home.find(text, ["name"]))
     assert list(home.find("the livingroom", ["area"])) == []  # not a whole word
     assert list(home.find("Straße study", ["area"])) == []  # casefolding changes the length: not scanned
+
+
+ROOMS = Gazetteer({"area": ("卧室", "Bedroom", "Den"), "name": ("卧室台灯", "Bedroom Fan")})
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "template"),
+    [
+        # The parser's name 卧室灯 / 卧室: no device is called so.
+        ("打开卧室灯", "卧室灯", "打开{area}灯"),
+        ("关闭卧室空调", "卧室", "关闭{area}空调"),
+        ("打开卧室风扇", None, "打开{area}风扇"),
+    ],
+)
+def test_a_room_before_a_device_word_is_the_area(
+    joint_parser: JointParser, text: str, said: str | None, template: str
+) -> None:
+    parsed = joint_parser.parse(text, "zh")
+    if said is not None:
+        assert [(s.type, s.value) for s in parsed.slots] == [("name", said)]
+    completed = complete_slots(parsed, ROOMS, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in completed.slots] == [("area", "卧室")]
+    assert strip_slots(completed).text == template
+
+
+def test_an_english_room_before_a_device_word_is_the_area_and_the_word_the_domain() -> None:
+    request = ParsedRequest(
+        text="turn on the bedroom lamp",
+        language="en",
+        label_space="ha",
+        intent="HassTurnOn",
+        confidence=1.0,
+        slots=(Slot("name", "bedroom lamp", 12, 24),),
+    )
+    completed = complete_slots(request, ROOMS, ["area", "name", "domain"])
+    assert [(s.type, s.value, s.start, s.end) for s in completed.slots] == [
+        ("area", "bedroom", 12, 19),
+        ("domain", "lamp", 20, 24),
+    ]
+    # Without a domain slot type in the label space the word stays in the template.
+    only_area = complete_slots(request, ROOMS, ["area", "name"])
+    assert [(s.type, s.value) for s in only_area.slots] == [("area", "bedroom")]
+
+
+def test_a_room_alone_a_device_called_so_or_a_longer_word_keeps_the_name() -> None:
+    def named(text: str, start: int, end: int) -> ParsedRequest:
+        slot = Slot("name", text[start:end], start, end)
+        return ParsedRequest(text, "", "ha", "HassTurnOn", 1.0, (slot,))
+
+    for request in (
+        named("打开卧室", 2, 4),  # the whole room: never every device in it
+        named("打开卧室台灯", 2, 6),  # a device aliased 卧室台灯 (the gazetteer's own match)
+        named("turn on the bedroom fan", 12, 23),  # a device called "Bedroom Fan"
+        named("turn on the denver lamp", 12, 23),  # "den" is not an area inside "denver"
+        named("turn on the bedroom lampshade", 12, 29),  # "lamp" is not the whole word
+        named("打开卧室音乐", 2, 6),  # 音乐 is no device word
+    ):
+        assert complete_slots(request, ROOMS, ["area", "name", "domain"]).slots == request.slots, request.text

@@ -1,7 +1,7 @@
 """Everyday switching commands the parser alone got wrong, in a real Home Assistant (see ``ha_repairs``).
 
-"关闭空调" was read as "cancel all timers", "打开空调" as nothing at all, and "dim the kitchen lights"
-as "turn the kitchen lights off".
+"关闭空调" was read as "cancel all timers", "打开空调" as nothing at all, "dim the kitchen lights"
+as "turn the kitchen lights off", "打开卧室灯" as a device named 卧室灯 and "播放音乐" as "previous track".
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ import pytest
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
+    BED_LIGHT,
     KITCHEN_LIGHT,
     ask,
     demo_home,
@@ -29,6 +32,7 @@ from .conftest import (
 )
 
 AIR_CONDITIONER = "climate.hvac"  # cooling; the demo's other two thermostats stay unexposed
+KITCHEN_CLIMATE = "climate.ecobee"  # exposed only where a test needs a second room's
 
 
 @pytest.fixture
@@ -85,6 +89,56 @@ async def test_dimming_is_planned_not_served_by_a_switching_plan(
     result = await ask(home, entry, "dim the kitchen lights")
     assert speech(result) == "Dimmed."
     assert home.states.get(KITCHEN_LIGHT).state == "on"  # dimmer, not off
+    assert planner.calls() == 1
+    trace = last_trace(entry)
+    assert trace["intent"] is None
+    assert trace["cached"] is False
+
+
+async def test_a_room_said_before_a_device_word_is_its_area(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "打开卧室灯" failed ("没有叫“卧室灯”的设备") and "关闭卧室空调" reused the plan of "关闭{name}" for a
+    device named 卧室; the home's areas settle them (``gazetteer``)."""
+    areas, entities = ar.async_get(home), er.async_get(home)
+    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
+    entities.async_update_entity(KITCHEN_CLIMATE, area_id=areas.async_get_area_by_name("Kitchen").id)
+    async_expose_entity(home, "conversation", KITCHEN_CLIMATE, True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "打开卧室灯", "zh-Hans")
+    assert speech(result) == "已打开卧室的灯。"
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert last_trace(entry)["slots"] == {"area": "卧室"}
+    assert planner.calls() == 0  # the starter plan of "打开{area}的灯"
+
+    planner.queue(
+        plan_json(
+            service_step({"area": "{slot.area}"}, service="turn_off", domain="climate"),
+            respond_step("已关闭{slot.area}的空调。"),
+        )
+    )
+    result = await ask(home, entry, "关闭卧室空调", "zh-Hans")
+    assert speech(result) == "已关闭卧室的空调。"
+    assert home.states.get(AIR_CONDITIONER).state == "off"
+    assert home.states.get(KITCHEN_CLIMATE).state != "off"
+    assert planner.calls() == 1  # no switching plan of another template was reused for it
+
+    # The plan the planner made is reused for another room's air conditioner.
+    result = await ask(home, entry, "关闭厨房空调", "zh-Hans")
+    assert speech(result) == "已关闭厨房的空调。"
+    assert home.states.get(KITCHEN_CLIMATE).state == "off"
+    assert planner.calls() == 1
+    assert last_trace(entry)["slots"] == {"area": "厨房"}
+
+
+async def test_play_music_never_runs_a_media_step(home: HomeAssistant, planner: PlannerServer) -> None:
+    """The parser read "播放音乐" as HassMediaPrevious (1.00): now it is planned and not cached."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    planner.queue(plan_json(respond_step("好的。", depends_on=())))
+    result = await ask(home, entry, "播放音乐", "zh-Hans")
+    assert speech(result) == "好的。"
     assert planner.calls() == 1
     trace = last_trace(entry)
     assert trace["intent"] is None

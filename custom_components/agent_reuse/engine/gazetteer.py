@@ -9,6 +9,13 @@ so a span of the request that is exactly one of them becomes that slot where the
 there, or widens the one slot of the same type it covers (阁楼 → 阁楼风扇). Anything else the parser
 tagged is kept; Latin names must match whole words (an area "den" does not tag "garden"), and one-letter
 names are ignored.
+
+A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
+"打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
+request failed ("没有叫“卧室”的设备"), and worse, the plan of "关闭{name}" was reused for it. When the
+home has that area and no device of that name, the span becomes the area, and the device word stays in the
+template as the parser leaves it in "打开厨房的窗帘" (Chinese) or becomes the ``domain`` slot as in "turn
+off the bedroom ac" (English) — so the request reads like the forms the parser knows.
 """
 
 from __future__ import annotations
@@ -18,8 +25,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
 from .speech import has_cjk
+
+#: The longest device word (扫地机器人, "air conditioner") in characters: how far past a name to look.
+_DEVICE_WORD_MAX = 15
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,18 @@ class Gazetteer:
         for key in sorted(types, key=lambda key: (-len(key), key)):
             index.setdefault(key[0], []).append((key, whole_word[key], tuple(types[key])))
         return index
+
+    @cached_property
+    def _folded(self) -> dict[str, frozenset[str]]:
+        """The casefolded forms per slot type, for exact lookups."""
+        return {
+            slot_type: frozenset(form.strip().casefold() for form in forms)
+            for slot_type, forms in self.names.items()
+        }
+
+    def knows(self, slot_type: str, text: str) -> bool:
+        """Whether ``text`` is exactly one of the forms of ``slot_type`` (case-insensitively)."""
+        return text.strip().casefold() in self._folded.get(slot_type, frozenset())
 
     def find(self, text: str, slot_types: Sequence[str]) -> Iterator[tuple[str, int, int]]:
         """(slot type, start, end) of each known name in ``text``, left to right, longest first, not
@@ -97,6 +120,10 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
         return parsed
     slots = list(parsed.slots)
     changed = False
+    if "area" in slot_types:
+        split = _area_before_device_word(parsed.text, slots, gazetteer, "domain" in slot_types)
+        changed = split != slots
+        slots = split
     for slot_type, start, end in gazetteer.find(parsed.text, slot_types):
         found = Slot(slot_type, parsed.text[start:end], start, end)
         covered = [i for i, slot in enumerate(slots) if start < slot.end and slot.start < end]
@@ -112,3 +139,54 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     if not changed:
         return parsed
     return dataclasses.replace(parsed, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
+
+
+def _area_before_device_word(
+    text: str, slots: list[Slot], gazetteer: Gazetteer, with_domain: bool
+) -> list[Slot]:
+    """``slots`` with each name that is one of the home's areas said straight before a device word made that
+    area (see the module doc): the name 卧室灯 (卧室 + 灯), or the name 卧室 followed by 空调.
+
+    A device actually called so (an alias 卧室灯) keeps its name. In English the device word becomes the
+    ``domain`` slot (when the label space has one and nothing is tagged there yet), as the parser tags
+    "the bedroom ac"; Chinese leaves it in the template.
+    """
+    result: list[Slot] = []
+    for slot in slots:
+        if slot.type != "name" or gazetteer.knows("name", slot.value):
+            result.append(slot)
+            continue
+        split = _split_area(text, slot, gazetteer)
+        if split is None:
+            result.append(slot)
+            continue
+        area_end, word_start, word_end = split
+        result.append(Slot("area", text[slot.start : area_end], slot.start, area_end))
+        word = text[word_start:word_end]
+        taken = any(other.start < word_end and word_start < other.end for other in slots if other is not slot)
+        if with_domain and not has_cjk(word) and not taken:
+            result.append(Slot("domain", word, word_start, word_end))
+    return result
+
+
+def _split_area(text: str, slot: Slot, gazetteer: Gazetteer) -> tuple[int, int, int] | None:
+    """(end of the area, start and end of the device word) when ``slot`` is an area of the home followed
+    by a device word, inside the slot or straight after it; else None."""
+    for area_end in range(slot.end, slot.start, -1):
+        area = text[slot.start : area_end]
+        if area != area.rstrip() or not gazetteer.knows("area", area):
+            continue
+        if _is_word(text, area_end - 1) and not has_cjk(text[area_end - 1]) and _is_word(text, area_end):
+            continue  # a Latin area must end at a word's end ("den" is not the start of "denver")
+        word_start = area_end + 1 if text[area_end : area_end + 1] == " " else area_end
+        for word_end in range(min(len(text), word_start + _DEVICE_WORD_MAX), word_start, -1):
+            if word_end < slot.end:
+                break  # the device word must take in the rest of the name
+            if _is_word(text, word_end - 1) and not has_cjk(text[word_end - 1]) and _is_word(text, word_end):
+                continue  # a Latin word ends at a word's end ("lamp", not "lamps" cut to "lamp")
+            if domain_of_word(text[word_start:word_end]) is not None:
+                if gazetteer.knows("name", text[slot.start : word_end]):
+                    return None  # a device called so ("Attic Fan"): the runner joins name and word
+                return area_end, word_start, word_end
+        return None
+    return None

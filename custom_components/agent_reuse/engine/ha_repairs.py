@@ -19,8 +19,10 @@ are not questions of that form.
 The direction of a media step (:func:`repair_media_step`). "next track", "next song" and "play the next
 song" come out as HassMediaPrevious (0.69–1.00): the player went *back*, and a plan cached under that
 partition for "next track" could later be reused for "previous track". Within the pair HassMediaNext /
-HassMediaPrevious the words decide: next/skip/forward/下一 against previous/back/last/上一; a request with
-both or neither keeps the parser's choice.
+HassMediaPrevious the words decide: next/skip/forward/下一/换一首 against previous/back/last/replay/上一; a
+request with both keeps the parser's choice. One with neither is no step at all: "播放音乐" (play music)
+came out as HassMediaPrevious at 1.00, so it is unknown and planned (Home Assistant 2025.4 has no intent
+for it either), never served by a cached "previous track" plan.
 
 Relative brightness (:func:`repair_relative_brightness`). "dim the kitchen lights" and "turn the bedroom
 light down" come out as HassTurnOff: the light went *off*. Home Assistant has no intent for a relative
@@ -77,8 +79,13 @@ _TURN_ON, _TURN_OFF = "HassTurnOn", "HassTurnOff"
 _ON_OFF = frozenset({_TURN_ON, _TURN_OFF})
 _SWITCHING = _ON_OFF | {_LIGHT_SET}
 _MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
-_NEXT_WORDS = re.compile(r"下一|下首|切歌|跳过|跳過|(?<![a-z])(next|skip|forward)(?![a-z])", re.IGNORECASE)
-_PREVIOUS_WORDS = re.compile(r"上一|前一|(?<![a-z])(previous|back|prior|last)(?![a-z])", re.IGNORECASE)
+_NEXT_WORDS = re.compile(
+    r"下一|下首|切歌|跳过|跳過|[换換]一?[首曲个個]|(?<![a-z])(next|skip|forward|change)(?![a-z])",
+    re.IGNORECASE,
+)
+_PREVIOUS_WORDS = re.compile(
+    r"上一|前一|再播|重播|(?<![a-z])(previous|back|prior|last|replay|again)(?![a-z])", re.IGNORECASE
+)
 _RELATIVE_LIGHT = re.compile(
     r"调暗|調暗|调亮|調亮|[暗亮]一?[点點些]|(?<![a-z])(dim|dimmer|darker|brighten|brighter)(?![a-z])",
     re.IGNORECASE,
@@ -161,7 +168,9 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.label_space != "ha" or parsed.intent not in (_MEDIA_NEXT, _MEDIA_PREVIOUS):
         return parsed
     forward, backward = bool(_NEXT_WORDS.search(parsed.text)), bool(_PREVIOUS_WORDS.search(parsed.text))
-    if forward == backward:
+    if not forward and not backward:
+        return dataclasses.replace(parsed, intent=None)
+    if forward and backward:
         return parsed
     intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
     return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
