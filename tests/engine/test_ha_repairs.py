@@ -363,3 +363,40 @@ def test_a_question_about_the_measured_temperature_stays(joint_parser: JointPars
         raw = joint_parser.parse(text, language)
         assert raw.intent == "HassClimateGetTemperature"
         assert repair(raw) == raw
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        # The parser's readings were the other way round for all but 升起 and 拉开 without 把.
+        ("把窗帘拉上", "HassTurnOff", [("name", "窗帘")]),
+        ("把窗帘拉开", "HassTurnOn", [("name", "窗帘")]),
+        ("放下窗帘", "HassTurnOff", [("name", "窗帘")]),
+        ("收起窗帘", "HassTurnOn", [("name", "窗帘")]),
+        ("合上窗帘", "HassTurnOff", [("name", "窗帘")]),  # the parser's name was 合上窗帘
+        ("把窗簾拉上", "HassTurnOff", [("name", "窗簾")]),
+        ("拉上客厅的窗帘", "HassTurnOff", [("area", "客厅")]),  # the word stays in the template
+        ("把客厅的窗帘拉开", "HassTurnOn", [("area", "客厅")]),
+    ],
+)
+def test_curtains_go_the_way_the_verb_draws_them(
+    joint_parser: JointParser, text: str, intent: str, slots: list[tuple[str, str]]
+) -> None:
+    repaired = repair(joint_parser.parse(text, "zh"))
+    assert repaired.intent == intent
+    assert [(s.type, s.value) for s in repaired.slots] == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("把客厅窗帘开到一半", "HassTurnOn"),  # a target: a position, not a direction
+        ("拉上窗帘再拉开", "HassTurnOff"),  # both directions: left to the parser
+        ("窗帘拉上了吗", "HassGetState"),  # a question about the state, not a command
+        ("把灯拉上", "HassTurnOn"),  # no curtain
+        ("把窗帘拉上", "HassGetWeather"),  # another intent altogether
+    ],
+)
+def test_curtain_verbs_without_one_clear_direction_switch_nothing(text: str, intent: str) -> None:
+    request = parsed(text, "HassTurnOn" if intent == "HassGetState" else intent)
+    assert repair(request).intent == intent

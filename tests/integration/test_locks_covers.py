@@ -286,3 +286,22 @@ async def test_asking_whether_a_light_is_on_never_turns_it_on(
     result = await ask(home, entry, "臥室的燈開著嗎", "zh-TW")
     assert speech(result) == "臥室的燈：關閉。"
     assert planner.calls() == 0
+
+
+async def test_curtains_go_the_way_the_verb_draws_them(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "把窗帘拉上" (draw them closed) was read as "turn on": the curtains opened (``ha_repairs``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    for text, state in (
+        ("把厨房的窗帘拉开", "open"),
+        ("拉上厨房的窗帘", "closed"),
+        ("收起厨房的窗帘", "open"),
+        ("放下厨房的窗帘", "closed"),
+    ):
+        result = await ask(home, entry, text, "zh-Hans")
+        assert home.states.get(KITCHEN_WINDOW).state == state, text
+    # Said without a room, from the kitchen's satellite: the kitchen's one curtain, not the garage door.
+    result = await ask(home, entry, "把窗帘拉开", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "已打开窗帘。"
+    assert home.states.get(KITCHEN_WINDOW).state == "open"
+    assert home.states.get(GARAGE_DOOR).state == "closed"
+    assert planner.calls() == 0

@@ -54,6 +54,15 @@ words, does better than a name that names nothing. X is never a timer, an alarm 
 The English form works the same way for a device word (:func:`_english_switch`): "turn off the ac", where
 the parser tags nothing, and "turn on the thermostat", which it reads as HassClimateGetTemperature.
 
+Drawing curtains (:func:`repair_curtain_verb`). The verbs that draw curtains and blinds are not in Home
+Assistant's sentences, and the parser got them backwards: "把窗帘拉上" (draw them closed), "放下窗帘"
+(lower the blind) and "合上窗帘" came out as HassTurnOn, "把窗帘拉开" (draw them open) and "收起窗帘" (roll
+the blind up) as HassTurnOff. A request about curtains or blinds with a verb of one direction only (拉开,
+升起, 收起, 卷起 open; 拉上, 合上, 放下, 降下, 拉拢 close) and no target (到一半, 50%: a position) is
+HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and the curtain ("合上窗帘") is
+dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
+one), with one it stays in the template as in "打开{area}的窗帘".
+
 Nothing else is changed; other label spaces are left alone.
 """
 
@@ -119,11 +128,17 @@ _END = r"(?:吧|一下)?[。！!]?\s*$"
 _OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
 _VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>{'|'.join(_VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
 _THING_VERB = re.compile(rf"^\s*{_POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
+#: Curtains and blinds, and the verbs that draw them open or closed (see :func:`repair_curtain_verb`).
+_CURTAINS = re.compile(r"窗帘|窗簾|百叶窗|百葉窗|卷帘|捲簾|遮阳帘|遮陽簾|纱帘|紗簾|帘子|簾子")
+_DRAW_OPEN = re.compile(r"拉开|拉開|升起|收起|卷起|捲起")
+_DRAW_CLOSED = re.compile(r"拉上|合上|放下|降下|拉拢|拉攏")
+_TARGET = re.compile(r"[到至成]|\d|一半|%|％")
 _LOCK_WORDS = re.compile(r"[锁鎖]")
 _NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
 _CHINESE_QUESTION = re.compile(
-    r"(开着|關著|关着|開著|亮着|亮著|锁着|鎖著|开了|開了|关了|關了|亮了|锁了|鎖了|锁上了|鎖上了|打开了|打開了|关上了|關上了)"
+    r"(开着|關著|关着|開著|亮着|亮著|锁着|鎖著|开了|開了|关了|關了|亮了|锁了|鎖了|锁上了|鎖上了|打开了|打開了|关上了|關上了"
+    r"|拉上了|拉开了|拉開了|合上了|放下了|收起了)"
     r"(吗|嗎|么|麼|没有|沒有|没|沒)\s*[?？]?\s*$|是(开|開|关|關|亮|锁|鎖)着?的?(吗|嗎)\s*[?？]?\s*$"
 )
 
@@ -240,6 +255,33 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, intent=intent, slots=slots)
 
 
+def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTurnOn/HassTurnOff as a verb that draws curtains says (see the module doc)."""
+    if parsed.label_space != "ha" or (parsed.intent is not None and parsed.intent not in _ON_OFF):
+        return parsed
+    curtain = _CURTAINS.search(parsed.text)
+    if curtain is None or _TARGET.search(parsed.text) or _CHINESE_QUESTION.search(parsed.text):
+        return parsed
+    opening = [match.span() for match in _DRAW_OPEN.finditer(parsed.text)]
+    closing = [match.span() for match in _DRAW_CLOSED.finditer(parsed.text)]
+    if bool(opening) == bool(closing):
+        return parsed
+    intent = _TURN_ON if opening else _TURN_OFF
+    verbs = opening or closing
+    slots = tuple(
+        slot
+        for slot in parsed.slots
+        if not (slot.type == "name" and any(slot.start < end and start < slot.end for start, end in verbs))
+    )
+    start, end = curtain.span()
+    on_curtain = any(slot.start < end and start < slot.end for slot in slots)
+    if not on_curtain and not any(slot.type == "area" for slot in slots):
+        slots = (*slots, Slot("name", curtain.group(), start, end))
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
+
+
 def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedRequest:
     """ "turn off the ac" / "turn on the thermostat": switching of a device word, as in Chinese.
 
@@ -264,6 +306,7 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
 #: The order matters: a switching command or a question is settled before the intent-specific repairs look.
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_switch_command,
+    repair_curtain_verb,
     repair_question,
     repair_brightness,
     repair_media_step,
