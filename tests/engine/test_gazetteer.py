@@ -123,6 +123,13 @@ def test_an_english_room_before_a_device_word_is_the_area_and_the_word_the_domai
         ("area", "bedroom", 12, 19),
         ("domain", "lamp", 20, 24),
     ]
+    # The word ends where the word ends, not with the space after it.
+    text = "set the bedroom thermostat to 21 degrees"
+    thermostat = ParsedRequest(
+        text, "en", "ha", "HassClimateSetTemperature", 1.0, (Slot("name", "bedroom thermostat", 8, 26),)
+    )
+    completed = complete_slots(thermostat, ROOMS, ["area", "name", "domain"])
+    assert [(s.type, s.value) for s in completed.slots] == [("area", "bedroom"), ("domain", "thermostat")]
     # Without a domain slot type in the label space the word stays in the template.
     only_area = complete_slots(request, ROOMS, ["area", "name"])
     assert [(s.type, s.value) for s in only_area.slots] == [("area", "bedroom")]

@@ -185,11 +185,15 @@ def test_a_media_step_with_no_direction_is_planned(
         "turn the bedroom light down",
         "brighten the living room lights",
         "make the kitchen light brighter",
+        "turn up the heat",
+        "turn the heat up",
+        "turn the fan down",
     ],
 )
-def test_a_relative_brightness_is_not_a_switching_command(joint_parser: JointParser, text: str) -> None:
-    """The parser turns "dim the kitchen lights" into HassTurnOff; Home Assistant has no intent for "dimmer",
-    so the request becomes unknown (the planner plans it, nothing is cached) instead of switching off."""
+def test_a_relative_change_is_not_a_switching_command(joint_parser: JointParser, text: str) -> None:
+    """The parser turns "dim the kitchen lights" into HassTurnOff and "turn up the heat" into HassTurnOn;
+    Home Assistant has no intent for "dimmer" or "warmer", so the request becomes unknown (the planner plans
+    it, nothing is cached) instead of switching."""
     raw = joint_parser.parse(text, "en")
     assert raw.intent in {"HassTurnOn", "HassTurnOff"}
     repaired = repair(raw)
@@ -197,7 +201,7 @@ def test_a_relative_brightness_is_not_a_switching_command(joint_parser: JointPar
     assert repaired.slots == raw.slots
 
 
-def test_up_and_down_of_something_that_is_not_a_light_stay_as_they_are() -> None:
+def test_up_and_down_of_a_cover_or_outside_switching_stay_as_they_are() -> None:
     for request in (
         parsed("turn the blinds down", "HassTurnOff", ("name", "blinds")),
         parsed("turn down the volume", "HassSetVolume"),

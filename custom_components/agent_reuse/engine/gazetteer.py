@@ -182,6 +182,8 @@ def _split_area(text: str, slot: Slot, gazetteer: Gazetteer) -> tuple[int, int, 
         for word_end in range(min(len(text), word_start + _DEVICE_WORD_MAX), word_start, -1):
             if word_end < slot.end:
                 break  # the device word must take in the rest of the name
+            if text[word_end - 1].isspace():
+                continue  # the word without the space after it ("thermostat", not "thermostat ")
             if _is_word(text, word_end - 1) and not has_cjk(text[word_end - 1]) and _is_word(text, word_end):
                 continue  # a Latin word ends at a word's end ("lamp", not "lamps" cut to "lamp")
             if domain_of_word(text[word_start:word_end]) is not None:

@@ -24,10 +24,12 @@ request with both keeps the parser's choice. One with neither is no step at all:
 came out as HassMediaPrevious at 1.00, so it is unknown and planned (Home Assistant 2025.4 has no intent
 for it either), never served by a cached "previous track" plan.
 
-Relative brightness (:func:`repair_relative_brightness`). "dim the kitchen lights" and "turn the bedroom
-light down" come out as HassTurnOff: the light went *off*. Home Assistant has no intent for a relative
-change, so such a request becomes unknown: the planner plans it (light.turn_on with brightness_step_pct)
-and nothing is cached, instead of a switching plan running or being reused.
+Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
+light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
+HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
+unknown: the planner plans it (light.turn_on with brightness_step_pct, a thermostat's target a degree
+higher) and nothing is cached, instead of a switching plan running or being reused. Only covers keep
+"turn … up/down" (the blinds go up).
 
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
@@ -209,13 +211,14 @@ def _unknown_when(parsed: ParsedRequest, intents: Set[str], words: re.Pattern[st
     return dataclasses.replace(parsed, intent=None)
 
 
-def repair_relative_brightness(parsed: ParsedRequest) -> ParsedRequest:
-    """``parsed`` as an unknown intent when it asks for a light brighter or dimmer (see the module doc)."""
+def repair_relative_change(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks for a light brighter or dimmer, or for anything but a
+    cover turned up or down (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in _ON_OFF:
         return parsed
     text = parsed.text
     relative = _RELATIVE_LIGHT.search(text) or (
-        _TURN_UP_OR_DOWN.search(text) and _LIGHT_WORDS.search(text) and not _COVER_WORDS.search(text)
+        _TURN_UP_OR_DOWN.search(text) and not _COVER_WORDS.search(text)
     )
     return dataclasses.replace(parsed, intent=None) if relative else parsed
 
@@ -310,7 +313,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_question,
     repair_brightness,
     repair_media_step,
-    repair_relative_brightness,
+    repair_relative_change,
     repair_mute,
     repair_setting_question,
 )
