@@ -204,7 +204,6 @@ def test_a_relative_change_is_not_a_switching_command(joint_parser: JointParser,
 def test_up_and_down_of_a_cover_or_outside_switching_stay_as_they_are() -> None:
     for request in (
         parsed("turn the blinds down", "HassTurnOff", ("name", "blinds")),
-        parsed("turn down the volume", "HassSetVolume"),
         parsed("turn off the kitchen light", "HassTurnOff", ("area", "kitchen")),
         parsed("dim the kitchen lights", "HassTurnOff", ("area", "kitchen"), space="snips"),
     ):
@@ -404,3 +403,56 @@ def test_curtains_go_the_way_the_verb_draws_them(
 def test_curtain_verbs_without_one_clear_direction_switch_nothing(text: str, intent: str) -> None:
     request = parsed(text, "HassTurnOn" if intent == "HassGetState" else intent)
     assert repair(request).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        # Set *to* 3 / 2 degrees, as the parser read them.
+        ("lower the thermostat by 3 degrees", "en", "HassClimateSetTemperature"),
+        ("set the temperature 2 degrees higher", "en", "HassClimateSetTemperature"),
+        ("把温度调高2度", "zh", "HassClimateSetTemperature"),
+        ("把卧室温度降低两度", "zh", "HassClimateSetTemperature"),
+        ("把灯调暗", "zh", "HassLightSet"),
+        ("把风扇调到最大", "zh", "HassLightSet"),  # a fan's speed, not a light's brightness
+    ],
+)
+def test_a_relative_level_is_planned(
+    joint_parser: JointParser, text: str, language: str, intent: str
+) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent == intent
+    repaired = repair(raw)
+    assert repaired.intent is None
+    assert repaired.slots == raw.slots
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("把空调温度调到26度", "zh"),
+        ("set the living room temperature to 22", "en"),
+        ("turn up the volume to 90", "en"),  # Home Assistant's own absolute form
+        ("把灯调暗到30%", "zh"),
+        ("set the bed light to 30%", "en"),
+    ],
+)
+def test_a_level_with_a_target_stays(joint_parser: JointParser, text: str, language: str) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent in {"HassClimateSetTemperature", "HassSetVolume", "HassLightSet"}
+    assert repair(raw).intent == raw.intent
+
+
+def test_a_device_word_cut_short_is_widened_but_not_over_another_slot(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("把空调调到26度", "zh")
+    assert ("name", "空") in [(s.type, s.value) for s in raw.slots]
+    assert [(s.type, s.value) for s in repair(raw).slots] == [("name", "空调"), ("temperature", "26")]
+    # 电 followed by 视 that another slot holds: left alone.
+    request = parsed("打开电视", "HassTurnOn", ("name", "电"), ("area", "视"))
+    assert repair(request).slots == request.slots
+    # A name that is no start of a device word, or Latin: left alone.
+    for request in (
+        parsed("打开床头灯", "HassTurnOn", ("name", "床头")),
+        parsed("tv volume 20", "HassSetVolume", ("name", "t")),
+    ):
+        assert repair(request).slots == request.slots

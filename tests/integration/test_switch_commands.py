@@ -143,3 +143,41 @@ async def test_play_music_never_runs_a_media_step(home: HomeAssistant, planner: 
     trace = last_trace(entry)
     assert trace["intent"] is None
     assert trace["cached"] is False
+
+
+async def test_a_step_up_or_down_is_planned_each_time_never_set_to_the_step(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "lower the thermostat by 3 degrees" was read as "set it to 3 degrees"; a plan cached for it would
+    also have served "raise …". Both are planned, neither is cached, the thermostat is not set to 3."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    target = home.states.get(AIR_CONDITIONER).attributes["temperature"]
+    for text in ("lower the thermostat by 3 degrees", "raise the thermostat by 2 degrees"):
+        planner.queue(plan_json(respond_step("OK.", depends_on=())))
+        result = await ask(home, entry, text)
+        assert speech(result) == "OK."
+        trace = last_trace(entry)
+        assert trace["intent"] is None
+        assert trace["cached"] is False
+    assert planner.calls() == 2
+    assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == target
+
+
+async def test_a_device_word_cut_short_is_the_whole_word(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "把空调调到26度" came out with the name 空: "no device called 空"."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    planner.queue(
+        plan_json(
+            service_step(
+                {"name": "{slot.name}"},
+                service="set_temperature",
+                domain="climate",
+                data={"temperature": "{slot.temperature}"},
+            ),
+            respond_step("已把{slot.name}调到{slot.temperature}度。"),
+        )
+    )
+    result = await ask(home, entry, "把空调调到26度", "zh-Hans")
+    assert speech(result) == "已把空调调到26度。"
+    assert last_trace(entry)["slots"] == {"name": "空调", "temperature": "26"}
+    assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == 26

@@ -31,6 +31,14 @@ unknown: the planner plans it (light.turn_on with brightness_step_pct, a thermos
 higher) and nothing is cached, instead of a switching plan running or being reused. Only covers keep
 "turn … up/down" (the blinds go up).
 
+Relative levels (:func:`repair_relative_level`), the dangerous case: "lower the thermostat by 3 degrees",
+"set the temperature 2 degrees higher" and "把温度调高2度" came out as HassClimateSetTemperature *to* 3 or
+2 degrees, and "把灯调暗" / "电视声音大一点" as HassLightSet / HassSetVolume whose cached plan would then
+serve the opposite direction too ("把灯调亮", 0.9 apart). A temperature, volume or brightness request that
+says a direction (by, higher, lower, warmer, up, down, 调高, 调低, 大一点, 调暗, …) and no target (to, 到,
+至: "turn up the volume to 90" is Home Assistant's own absolute form) is unknown. So is HassLightSet of a
+device word that is no light ("把风扇调到最大": a fan's speed).
+
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
 temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
@@ -65,6 +73,10 @@ HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and 
 dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
 one), with one it stays in the template as in "打开{area}的窗帘".
 
+A device word cut short (:func:`repair_truncated_device_word`). "把空调调到26度" came out with the name
+空 ("no device called 空"). A name that is the start of a device word said right there (空 of 空调, 电 of
+电视) is widened to the word, which the runner resolves.
+
 Nothing else is changed; other label spaces are left alone.
 """
 
@@ -76,6 +88,10 @@ from collections.abc import Callable, Set
 
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
+from .speech import has_cjk
+
+#: The longest Chinese device word (扫地机器人) in characters: how far past a cut-short name to look.
+_DEVICE_WORD_MAX = 6
 
 _LIGHT_SET = "HassLightSet"
 _SET_POSITION = "HassSetPosition"
@@ -103,6 +119,15 @@ _RELATIVE_LIGHT = re.compile(
 )
 _TURN_UP_OR_DOWN = re.compile(r"(?<![a-z])turn(?![a-z]).*(?<![a-z])(up|down)(?![a-z])", re.IGNORECASE)
 _GET_TEMPERATURE = "HassClimateGetTemperature"
+_SET_TEMPERATURE, _SET_VOLUME = "HassClimateSetTemperature", "HassSetVolume"
+#: A direction for a level (see :func:`repair_relative_level`), and a target that makes it absolute.
+_RELATIVE_LEVEL = re.compile(
+    r"[调調][高低大小]|升高|降低|提高|[高低大小][一两兩二三四五几幾\d]?[点點些度]|[加减減][一两兩二三四五\d]"
+    r"|(?<![a-z])(by|higher|lower|warmer|cooler|colder|hotter|raise|increase|decrease|up|down|louder"
+    r"|quieter|softer)(?![a-z])",
+    re.IGNORECASE,
+)
+_ABSOLUTE_TARGET = re.compile(r"[到至]|(?<![a-z])to(?![a-z])", re.IGNORECASE)
 _SETTING_WORDS = re.compile(
     r"设定|設定|设置|設置|设为|設為|设成|設成|调到了|調到了|(?<![a-z])(set\s+(to|at)|target|setpoint)(?![a-z])",
     re.IGNORECASE,
@@ -191,6 +216,20 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
     return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+
+
+def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks for a temperature, volume or brightness a step up or
+    down rather than set to a value, or for a non-light's level (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_SET_TEMPERATURE, _SET_VOLUME, _LIGHT_SET):
+        return parsed
+    text = parsed.text
+    words = _RELATIVE_LIGHT if parsed.intent == _LIGHT_SET else _RELATIVE_LEVEL
+    relative = bool(words.search(text)) and not _ABSOLUTE_TARGET.search(text)
+    if parsed.intent == _LIGHT_SET:
+        named = (domain_of_word(slot.value) for slot in parsed.slots if slot.type == "name")
+        relative = relative or any(domain not in (None, "light") for domain in named)
+    return dataclasses.replace(parsed, intent=None) if relative else parsed
 
 
 def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -285,6 +324,26 @@ def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, intent=intent, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
 
 
+def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a name that is the start of a Chinese device word widened to it (see the module doc)."""
+    if parsed.label_space != "ha":
+        return parsed
+    slots = list(parsed.slots)
+    for index, slot in enumerate(slots):
+        if slot.type != "name" or not has_cjk(slot.value):
+            continue
+        for end in range(min(len(parsed.text), slot.start + _DEVICE_WORD_MAX), slot.end, -1):
+            word = parsed.text[slot.start : end]
+            if domain_of_word(word) is None:
+                continue
+            if not any(other.start < end and slot.end < other.end for other in slots if other is not slot):
+                slots[index] = Slot("name", word, slot.start, end)
+            break
+    if slots == list(parsed.slots):
+        return parsed
+    return dataclasses.replace(parsed, slots=tuple(slots))
+
+
 def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedRequest:
     """ "turn off the ac" / "turn on the thermostat": switching of a device word, as in Chinese.
 
@@ -308,12 +367,14 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
 
 #: The order matters: a switching command or a question is settled before the intent-specific repairs look.
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
+    repair_truncated_device_word,
     repair_switch_command,
     repair_curtain_verb,
     repair_question,
     repair_brightness,
     repair_media_step,
     repair_relative_change,
+    repair_relative_level,
     repair_mute,
     repair_setting_question,
 )
