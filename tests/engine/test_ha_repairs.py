@@ -10,6 +10,7 @@ from benchmarks.bench_hitpath import DEFAULT_DATA
 from benchmarks.corpus import read
 from custom_components.agent_reuse.engine.ha_repairs import repair, repair_brightness
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest, Slot
+from custom_components.agent_reuse.engine.template import strip_slots
 
 
 def parsed(text: str, intent: str, *slots: tuple[str, str], space: str = "ha") -> ParsedRequest:
@@ -397,7 +398,7 @@ def test_curtains_go_the_way_the_verb_draws_them(
         ("拉上窗帘再拉开", "HassTurnOff"),  # both directions: left to the parser
         ("窗帘拉上了吗", "HassGetState"),  # a question about the state, not a command
         ("把灯拉上", "HassTurnOn"),  # no curtain
-        ("把窗帘拉上", "HassGetWeather"),  # another intent altogether
+        ("把窗帘拉上", "HassGetCurrentTime"),  # another intent altogether
     ],
 )
 def test_curtain_verbs_without_one_clear_direction_switch_nothing(text: str, intent: str) -> None:
@@ -456,3 +457,41 @@ def test_a_device_word_cut_short_is_widened_but_not_over_another_slot(joint_pars
         parsed("tv volume 20", "HassSetVolume", ("name", "t")),
     ):
         assert repair(request).slots == request.slots
+
+
+@pytest.mark.parametrize(("text", "intent"), [("晚安", "HassGetWeather"), ("早上好", "HassBroadcast")])
+def test_weather_or_a_broadcast_not_said_is_planned(
+    joint_parser: JointParser, text: str, intent: str
+) -> None:
+    """ "早上好" (good morning) was a broadcast of the message 早 to every satellite."""
+    raw = joint_parser.parse(text, "zh")
+    assert raw.intent == intent
+    assert repair(raw).intent is None
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("add milk to the shopping list", "milk"),
+        ("add eggs and bread to my shopping list", "eggs and bread"),
+    ],
+)
+def test_a_list_item_the_parser_missed_is_the_words_between(
+    joint_parser: JointParser, text: str, item: str
+) -> None:
+    """Else the plan carries "milk" itself and, reused for "add eggs …", adds milk again."""
+    raw = joint_parser.parse(text, "en")
+    assert raw.intent == "HassShoppingListAddItem"
+    assert "item" not in {slot.type for slot in raw.slots}
+    repaired = repair(raw)
+    assert [(s.type, s.value) for s in repaired.slots if s.type == "item"] == [("item", item)]
+    assert strip_slots(repaired).text == text.replace(item, "{item}")
+
+
+def test_list_items_in_chinese_and_tagged_items_stay() -> None:
+    request = parsed("把牛奶加到购物清单", "HassShoppingListAddItem")
+    assert [(s.type, s.value) for s in repair(request).slots] == [("item", "牛奶")]
+    tagged = parsed("add apples to my list", "HassShoppingListAddItem", ("item", "apples"))
+    assert repair(tagged) is tagged
+    unmatched = parsed("milk please", "HassShoppingListAddItem")
+    assert repair(unmatched) is unmatched

@@ -45,6 +45,17 @@ temperature (and whose starter plan, 0.91 away, would answer with it). Home Assi
 the target, so a temperature question that says set to / target / 设定 / 设置 is unknown: the planner reads
 the ``temperature`` attribute.
 
+Weather and broadcasts without their words (:func:`repair_unsaid_intent`). "晚安" (good night) came out
+as HassGetWeather of a place called 晚安, "早上好" (good morning) as HassBroadcast of the message 早 to
+every satellite. A weather request says something about the weather (天气, rain, forecast, …) and a
+broadcast says broadcast/announce/广播/播放; without those words the request is unknown and planned.
+
+A shopping-list item the parser did not tag (:func:`repair_list_item`). Items are open-ended and the parser
+knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
+itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
+and HassListAddItem without an item, the words between "add"/"put" and "to/on the … list" (把/将 X
+加到/放进 …清单, 加 X 到 …) are the item.
+
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
 request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
@@ -84,7 +95,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable, Mapping, Set
 
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
@@ -131,6 +142,28 @@ _ABSOLUTE_TARGET = re.compile(r"[到至]|(?<![a-z])to(?![a-z])", re.IGNORECASE)
 _SETTING_WORDS = re.compile(
     r"设定|設定|设置|設置|设为|設為|设成|設成|调到了|調到了|(?<![a-z])(set\s+(to|at)|target|setpoint)(?![a-z])",
     re.IGNORECASE,
+)
+#: Intents that are only what their own words say (see :func:`repair_unsaid_intent`).
+_SAID_WITH: Mapping[str, re.Pattern[str]] = {
+    "HassGetWeather": re.compile(
+        r"天气|天氣|下雨|下雪|[雨雪风風晴阴陰冷热熱]|气温|氣溫|温度|溫度|预报|預報|雨伞|雨傘|(?<![a-z])(weather|rain\w*"
+        r"|snow\w*|forecast|temperature|sunny|cloudy|hot|cold|warm|wind\w*|umbrella|storm\w*)(?![a-z])",
+        re.IGNORECASE,
+    ),
+    "HassBroadcast": re.compile(
+        r"广播|廣播|播报|播報|播放|通知|(?<![a-z])(broadcast|announce|tell everyone)(?![a-z])", re.IGNORECASE
+    ),
+}
+_ADD_ITEM = frozenset({"HassShoppingListAddItem", "HassListAddItem"})
+_LIST_ITEM = (
+    re.compile(
+        r"^\s*(?:please\s+)?(?:add|put)\s+(?P<item>.+?)\s+(?:to|on|onto|in)\s+(?:the|my)\s+(?:.+\s+)?list\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*(?:请|請)?(?:把|将|將)(?P<item>[^，,。]+?)(?:加到|加入|添加到|放到|放进|放進|记到|記到)"
+    ),
+    re.compile(r"^\s*(?:请|請)?(?:加|添加)\s*(?P<item>[^，,。]+?)\s*(?:到|进|進)"),
 )
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset(
@@ -240,6 +273,32 @@ def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks to mute or unmute (see the module doc)."""
     return _unknown_when(parsed, _MUTE_CONFUSIONS, _MUTE_WORDS)
+
+
+def repair_unsaid_intent(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it is weather or a broadcast without those words (see the
+    module doc)."""
+    words = _SAID_WITH.get(parsed.intent or "")
+    if parsed.label_space != "ha" or words is None or words.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=None)
+
+
+def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with the item of a list request the parser did not tag (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _ADD_ITEM:
+        return parsed
+    if any(slot.type == "item" for slot in parsed.slots):
+        return parsed
+    for pattern in _LIST_ITEM:
+        match = pattern.match(parsed.text)
+        if match is None:
+            continue
+        start, end = match.span("item")
+        kept = tuple(slot for slot in parsed.slots if slot.end <= start or slot.start >= end)
+        item = Slot("item", parsed.text[start:end], start, end)
+        return dataclasses.replace(parsed, slots=tuple(sorted((*kept, item), key=lambda slot: slot.start)))
+    return parsed
 
 
 def _unknown_when(parsed: ParsedRequest, intents: Set[str], words: re.Pattern[str]) -> ParsedRequest:
@@ -377,4 +436,6 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_relative_level,
     repair_mute,
     repair_setting_question,
+    repair_unsaid_intent,
+    repair_list_item,
 )
