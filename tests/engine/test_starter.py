@@ -13,7 +13,7 @@ from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.engine.starter import STARTER_PLANS, seed_cache
-from custom_components.agent_reuse.engine.template import strip_slots
+from custom_components.agent_reuse.engine.template import number_repeated_slots, strip_slots
 
 MY_PLAN = {
     "steps": [
@@ -71,7 +71,7 @@ def lookup(
     cache: PlanCache, parser: JointParser, embedder: SentenceEmbedder, text: str, language: str = ""
 ) -> tuple[CacheLookup, dict[str, str]]:
     """What the pipeline does before binding: parse (and repair), strip, embed, search the intent's partition."""
-    parsed = repair(parser.parse(text, language))
+    parsed = number_repeated_slots(repair(parser.parse(text, language)))
     assert parsed.intent is not None
     stripped = strip_slots(parsed)
     return cache.lookup(parsed.intent, embedder.embed(stripped.text), stripped.signature), parsed.slot_values
@@ -117,6 +117,25 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "zh",
             "把{area}温度调到{temperature}度",
             ("climate", "set_temperature", {"area": "客厅", "domain": "climate"}),
+        ),
+        # Two rooms at once: the second area is numbered, and both are targets.
+        (
+            "turn on the kitchen and bedroom lights",
+            "en",
+            "turn on the {area} and {area_2} {domain}s",
+            ("homeassistant", "turn_on", {"area": ("kitchen", "bedroom"), "domain": "light"}),
+        ),
+        (
+            "打开厨房和卧室的灯",
+            "zh",
+            "打开{area}和{area_2}的灯",
+            ("homeassistant", "turn_on", {"area": ("厨房", "卧室"), "domain": "light"}),
+        ),
+        (
+            "關掉廚房和臥室的燈",
+            "zh-TW",
+            "關閉{area}和{area_2}的燈",
+            ("homeassistant", "turn_off", {"area": ("廚房", "臥室"), "domain": "light"}),
         ),
         # Said otherwise: reused through similarity (≥ γ = 0.75) inside the intent's partition.
         (
@@ -252,7 +271,7 @@ def test_everyday_requests_are_served_by_their_starter_plan(
     text: str,
     language: str,
     template: str,
-    call: tuple[str, str, dict[str, str]],
+    call: tuple[str, str, dict[str, Any]],
 ) -> None:
     found, slots = lookup(seeded, joint_parser, sentence_embedder, text, language)
     assert found.hit

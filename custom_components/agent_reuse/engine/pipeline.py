@@ -42,7 +42,7 @@ from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
 from .speech import Spoken, spoken
-from .template import Template, strip_slots
+from .template import Template, number_repeated_slots, strip_slots
 from .zh_script import needs_conversion, with_replies_in
 
 _LOGGER = logging.getLogger(__name__)
@@ -307,7 +307,7 @@ class ReusePipeline:
         parsed = self.parser.parse(request.text, request.language)
         if known:
             parsed = complete_slots(parsed, known, self.parser.slot_types)
-        parsed = repair(parsed)
+        parsed = number_repeated_slots(repair(parsed))
         clock.lap("parse")
         template = strip_slots(parsed)
         if parsed.intent is None:

@@ -71,7 +71,7 @@ def _service(
     language: str,
     template: str,
     action: str,
-    target: Mapping[str, str],
+    target: Mapping[str, str | list[str]],
     reply: str,
     data: Mapping[str, str] | None = None,
 ) -> StarterPlan:
@@ -84,7 +84,9 @@ def _service(
     return _then_say(intent, language, template, step, reply)
 
 
-def _switch(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+def _switch(
+    intent: str, language: str, template: str, target: Mapping[str, str | list[str]], reply: str
+) -> StarterPlan:
     action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
     return _service(intent, language, template, action, target, reply)
 
@@ -124,6 +126,9 @@ _NAME = {"name": "{slot.name}"}
 _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
 _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
+_TWO_AREAS: list[str] = ["{slot.area}", "{slot.area_2}"]
+_TWO_AREAS_KIND: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "{slot.domain}"}
+_TWO_AREAS_LIGHTS: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "light"}
 _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _ALL_LIGHTS = {"domain": "light"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
@@ -162,6 +167,21 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {area} {domain}s",
         _AREA_KIND,
         "Turned off the {slot.domain}s in the {slot.area}.",
+    ),
+    # Two rooms at once (the second area is numbered: ``template.number_repeated_slots``).
+    _switch(
+        "HassTurnOn",
+        "en",
+        "turn on the {area} and {area_2} {domain}s",
+        _TWO_AREAS_KIND,
+        "Turned on the {slot.domain}s in the {slot.area} and the {slot.area_2}.",
+    ),
+    _switch(
+        "HassTurnOff",
+        "en",
+        "turn off the {area} and {area_2} {domain}s",
+        _TWO_AREAS_KIND,
+        "Turned off the {slot.domain}s in the {slot.area} and the {slot.area_2}.",
     ),
     _set_brightness(
         "en", "set the {name} to {brightness}%", _NAME, "Set the {slot.name} to {slot.brightness}%."
@@ -267,6 +287,20 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     _switch("HassTurnOff", "zh", "把{name}关了", _NAME, "已关闭{slot.name}。"),
     _switch("HassTurnOn", "zh", "打开{area}的灯", _AREA_LIGHTS, "已打开{slot.area}的灯。"),
     _switch("HassTurnOff", "zh", "关闭{area}的灯", _AREA_LIGHTS, "已关闭{slot.area}的灯。"),
+    _switch(
+        "HassTurnOn",
+        "zh",
+        "打开{area}和{area_2}的灯",
+        _TWO_AREAS_LIGHTS,
+        "已打开{slot.area}和{slot.area_2}的灯。",
+    ),
+    _switch(
+        "HassTurnOff",
+        "zh",
+        "关闭{area}和{area_2}的灯",
+        _TWO_AREAS_LIGHTS,
+        "已关闭{slot.area}和{slot.area_2}的灯。",
+    ),
     _set_brightness(
         "zh", "把{name}亮度调到{brightness}", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。"
     ),

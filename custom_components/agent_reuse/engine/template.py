@@ -9,6 +9,7 @@ made for "turn on {name}" cannot serve "turn on {name} at {brightness}".
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from .nlu import ParsedRequest
@@ -34,3 +35,22 @@ def strip_slots(parsed: ParsedRequest) -> Template:
         pos = slot.end
     parts.append(parsed.text[pos:])
     return Template(text="".join(parts).strip(), signature=parsed.slot_types)
+
+
+def number_repeated_slots(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with the second and later slots of a type renamed ``{type}_2``, ``{type}_3``, … in order.
+
+    Why: "turn on the kitchen and bedroom lights" has two areas. With one type for both, the signature was
+    the one-area signature, the one-area plan was reused, only its first value was bound — and the kitchen
+    alone went on while the reply sounded complete. Numbered, the request has its own signature
+    (``{area, area_2, domain}``), its template says which value goes where ("turn on the {area} and
+    {area_2} {domain}s"), and a plan for it can use both (``{slot.area_2}``).
+    """
+    seen: dict[str, int] = {}
+    slots = []
+    for slot in sorted(parsed.slots, key=lambda slot: slot.start):
+        count = seen[slot.type] = seen.get(slot.type, 0) + 1
+        slots.append(slot if count == 1 else dataclasses.replace(slot, type=f"{slot.type}_{count}"))
+    if all(count == 1 for count in seen.values()):
+        return parsed
+    return dataclasses.replace(parsed, slots=tuple(slots))
