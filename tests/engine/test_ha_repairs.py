@@ -495,3 +495,25 @@ def test_list_items_in_chinese_and_tagged_items_stay() -> None:
     assert repair(tagged) is tagged
     unmatched = parsed("milk please", "HassShoppingListAddItem")
     assert repair(unmatched) is unmatched
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("don't turn on the light", "en"),
+        ("do not turn off the kitchen lights", "en"),
+        ("不要开灯", "zh"),
+        ("别关灯", "zh"),
+    ],
+)
+def test_a_negated_command_is_planned(joint_parser: JointParser, text: str, language: str) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent in {"HassTurnOn", "HassTurnOff"}
+    assert repair(raw).intent is None
+
+
+def test_a_villa_is_no_negation_and_questions_stay() -> None:
+    villa = parsed("打开别墅的灯", "HassTurnOn", ("area", "别墅"))
+    assert repair(villa) is villa
+    question = parsed("don't you know the weather", "HassGetWeather")
+    assert repair(question) is question

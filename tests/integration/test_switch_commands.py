@@ -181,3 +181,14 @@ async def test_a_device_word_cut_short_is_the_whole_word(home: HomeAssistant, pl
     assert speech(result) == "已把空调调到26度。"
     assert last_trace(entry)["slots"] == {"name": "空调", "temperature": "26"}
     assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == 26
+
+
+async def test_dont_turn_on_is_not_turn_on(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "don't turn on the kitchen lights" was HassTurnOn, served by the starter plan: the lights went on."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    planner.queue(plan_json(respond_step("OK, I won't.", depends_on=())))
+    result = await ask(home, entry, "don't turn on the kitchen lights")
+    assert speech(result) == "OK, I won't."
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert planner.calls() == 1
+    assert last_trace(entry)["cached"] is False

@@ -56,6 +56,10 @@ itself, and reused for "add eggs to the shopping list" it would add milk again. 
 and HassListAddItem without an item, the words between "add"/"put" and "to/on the … list" (把/将 X
 加到/放进 …清单, 加 X 到 …) are the item.
 
+A negated command (:func:`repair_negation`). "don't turn on the light" came out as HassTurnOn and "不要开灯"
+as HassTurnOff: a command said not to be done, or said in a way no cached plan should guess at. A request
+to act that says don't / do not / never / 不要 / 别 / 不用 is unknown and planned.
+
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
 request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
@@ -165,6 +169,20 @@ _LIST_ITEM = (
     ),
     re.compile(r"^\s*(?:请|請)?(?:加|添加)\s*(?P<item>[^，,。]+?)\s*(?:到|进|進)"),
 )
+#: Intents that act on the home (not questions), and words that negate a request to act.
+_ACTIONS = _SWITCHING | {
+    _SET_POSITION,
+    _SET_TEMPERATURE,
+    _SET_VOLUME,
+    _MEDIA_NEXT,
+    _MEDIA_PREVIOUS,
+    "HassMediaPause",
+    "HassMediaUnpause",
+    "HassVacuumStart",
+    "HassVacuumReturnToBase",
+    "HassBroadcast",
+}
+_NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|do not|never)(?![a-z])", re.IGNORECASE)
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset(
     {"HassMediaPause", "HassMediaUnpause", "HassSetVolume", "HassTurnOn", "HassTurnOff"}
@@ -268,6 +286,11 @@ def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
 def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks what a thermostat is set to (see the module doc)."""
     return _unknown_when(parsed, {_GET_TEMPERATURE}, _SETTING_WORDS)
+
+
+def repair_negation(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it says not to act (see the module doc)."""
+    return _unknown_when(parsed, _ACTIONS, _NEGATION)
 
 
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
@@ -435,6 +458,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_relative_change,
     repair_relative_level,
     repair_mute,
+    repair_negation,
     repair_setting_question,
     repair_unsaid_intent,
     repair_list_item,
