@@ -227,6 +227,13 @@ def test_up_and_down_of_a_cover_or_outside_switching_stay_as_they_are() -> None:
         ("關閉冷氣", "zh-TW", "HassTurnOff", "冷氣"),
         ("关闭电视", "zh", "HassTurnOff", "电视"),
         ("打开灯", "zh", "HassTurnOn", "灯"),
+        # The short forms: a one-character verb, or the thing first without 把 ("打" was a device class).
+        ("开灯", "zh", "HassTurnOn", "灯"),
+        ("关灯", "zh", "HassTurnOff", "灯"),
+        ("開冷氣", "zh-TW", "HassTurnOn", "冷氣"),
+        ("關冷氣", "zh-TW", "HassTurnOff", "冷氣"),  # HassGetWeather from the parser
+        ("电视关掉", "zh", "HassTurnOff", "电视"),
+        ("空调打开", "zh", "HassTurnOn", "空调"),
     ],
 )
 def test_a_bare_chinese_switching_command_switches_the_thing_it_names(
@@ -517,3 +524,12 @@ def test_a_villa_is_no_negation_and_questions_stay() -> None:
     assert repair(villa) is villa
     question = parsed("don't you know the weather", "HassGetWeather")
     assert repair(question) is question
+
+
+def test_short_forms_switch_only_device_words() -> None:
+    for request in (
+        parsed("开会", "HassVacuumStart"),
+        parsed("天气关掉", "HassTurnOff"),
+        parsed("开关", "HassNevermind"),
+    ):
+        assert repair(request) is request

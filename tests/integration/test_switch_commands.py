@@ -26,6 +26,7 @@ from .conftest import (
     last_trace,
     plan_json,
     respond_step,
+    satellite_in,
     service_step,
     setup_agent,
     speech,
@@ -192,3 +193,18 @@ async def test_dont_turn_on_is_not_turn_on(home: HomeAssistant, planner: Planner
     assert home.states.get(KITCHEN_LIGHT).state == "off"
     assert planner.calls() == 1
     assert last_trace(entry)["cached"] is False
+
+
+async def test_the_shortest_chinese_commands(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "关灯" / "開冷氣" / "电视关掉": a one-character verb or no 把; "關冷氣" was read as a weather question."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    result = await ask(home, entry, "关灯", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "已关闭灯。"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    result = await ask(home, entry, "關冷氣", "zh-Hant")
+    assert home.states.get(AIR_CONDITIONER).state == "off"
+    assert last_trace(entry)["slots"] == {"name": "冷氣"}
+    await ask(home, entry, "空调打开", "zh-Hans")
+    assert home.states.get(AIR_CONDITIONER).state != "off"
+    assert planner.calls() == 0  # the starter plans of 打开/关闭{name} served them all

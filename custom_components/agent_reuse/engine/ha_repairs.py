@@ -67,7 +67,8 @@ request that says mute/unmute/静音 is unknown too (media_player.volume_mute, p
 A Chinese switching command with a device the parser does not know (:func:`repair_switch_command`).
 "关闭空调" came out as HassCancelAllTimers, "打开空调" and "把空调关了" as unknown, "打開冷氣" as
 HassGetWeather; "打开电视" had the name "电", "关闭电视" none. A request that is only a switching verb and
-one thing X (打开/关闭/关掉/关上/开启 X, 把 X 打开/关了/关上) is HassTurnOn/HassTurnOff as the verb says,
+one thing X (打开/关闭/关掉/关上/开启 X, 把 X 打开/关了/关上; for a device word also 开/关 X and X 关掉/打开
+without 把: "开灯", "關冷氣", "电视关掉") is HassTurnOn/HassTurnOff as the verb says,
 unless the parser already chose one of the two (打开大门 may unlock a lock: HassTurnOff) or X is a lock.
 With an area before it ("关闭卧室的空调", unknown to the parser) the same holds only when X is a device
 word and the parser chose neither; "打开卧室的灯" keeps the parser's reading and its template. When X is a
@@ -150,7 +151,7 @@ _SETTING_WORDS = re.compile(
 #: Intents that are only what their own words say (see :func:`repair_unsaid_intent`).
 _SAID_WITH: Mapping[str, re.Pattern[str]] = {
     "HassGetWeather": re.compile(
-        r"天气|天氣|下雨|下雪|[雨雪风風晴阴陰冷热熱]|气温|氣溫|温度|溫度|预报|預報|雨伞|雨傘|(?<![a-z])(weather|rain\w*"
+        r"天气|天氣|下雨|下雪|[雨雪风風晴阴陰热熱]|冷(?![气氣])|气温|氣溫|温度|溫度|预报|預報|雨伞|雨傘|(?<![a-z])(weather|rain\w*"
         r"|snow\w*|forecast|temperature|sunny|cloudy|hot|cold|warm|wind\w*|umbrella|storm\w*)(?![a-z])",
         re.IGNORECASE,
     ),
@@ -206,6 +207,18 @@ _END = r"(?:吧|一下)?[。！!]?\s*$"
 _OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
 _VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>{'|'.join(_VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
 _THING_VERB = re.compile(rf"^\s*{_POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
+#: The short forms — 开灯 / 關冷氣 (one-character verb), 电视关掉 (no 把) — only for a device word: 开会 and
+#: 天气关掉 are no switching commands.
+_SHORT_VERBS = {"开": _TURN_ON, "開": _TURN_ON, "关": _TURN_OFF, "關": _TURN_OFF}
+_SHORT_VERB_THING = re.compile(rf"^\s*{_POLITE}(?P<verb>[开開关關]){_OWNER}{_THING}{_END}")
+_BARE_THING_VERB = re.compile(rf"^\s*{_POLITE}{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
+#: Each form, the intent each of its verbs asks for, and whether the thing must be a device word.
+_SWITCH_FORMS: tuple[tuple[re.Pattern[str], Mapping[str, str], bool], ...] = (
+    (_VERB_THING, _VERBS_BEFORE, False),
+    (_THING_VERB, _VERBS_AFTER, False),
+    (_SHORT_VERB_THING, _SHORT_VERBS, True),
+    (_BARE_THING_VERB, _VERBS_AFTER, True),
+)
 #: Curtains and blinds, and the verbs that draw them open or closed (see :func:`repair_curtain_verb`).
 _CURTAINS = re.compile(r"窗帘|窗簾|百叶窗|百葉窗|卷帘|捲簾|遮阳帘|遮陽簾|纱帘|紗簾|帘子|簾子")
 _DRAW_OPEN = re.compile(r"拉开|拉開|升起|收起|卷起|捲起")
@@ -351,11 +364,23 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     english = _ENGLISH_SWITCH.match(parsed.text)
     if english is not None:
         return _english_switch(parsed, english)
-    match = _VERB_THING.match(parsed.text) or _THING_VERB.match(parsed.text)
-    if match is None or _NOT_A_DEVICE.search(match["thing"]):
+    found = next(
+        (
+            (match, verbs, needs_word)
+            for form, verbs, needs_word in _SWITCH_FORMS
+            if (match := form.match(parsed.text))
+        ),
+        None,
+    )
+    if found is None:
+        return parsed
+    match, verbs, needs_word = found
+    if _NOT_A_DEVICE.search(match["thing"]):
         return parsed
     intent = parsed.intent
     device_word = domain_of_word(match["thing"]) is not None
+    if needs_word and not device_word:
+        return parsed
     if match["owner"] is not None and (intent in _ON_OFF or not device_word):
         # "打开卧室的灯": the parser's reading (and the starter plans' template "打开{area}的灯") stays;
         # only a device word after an area the parser could not place ("关闭卧室的空调": unknown) is taken.
@@ -363,17 +388,19 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     if intent not in _ON_OFF:
         if _LOCK_WORDS.search(match["thing"]):
             return parsed  # 打开门锁 unlocks (HassTurnOff): for a lock the verb alone does not say which
-        intent = (_VERBS_BEFORE if match.re is _VERB_THING else _VERBS_AFTER)[match["verb"]]
+        intent = verbs[match["verb"]]
     start, end = match.span("thing")
     inside = [slot for slot in parsed.slots if slot.start >= start and slot.end <= end]
     # The parser's truncations keep the first character only (电 for 电视, 冷 for 冷氣); longer slots
     # inside the thing (卧室 in 卧室空调) are its own reading of an area and a name, and stay.
     truncated = len(inside) == 1 and inside[0].type == "name" and inside[0].start == start
     truncated = truncated and inside[0].end == start + 1 < end
-    slots = parsed.slots
+    # A slot the parser found inside the verb ("打" of 打开 as a device class) is no slot.
+    verb_start, verb_end = match.span("verb")
+    slots = tuple(slot for slot in parsed.slots if slot.end <= verb_start or slot.start >= verb_end)
     if (not inside or truncated) and device_word:
-        kept = tuple(slot for slot in parsed.slots if slot not in inside)
-        slots = (*kept, Slot("name", match["thing"], start, end))
+        kept = tuple(slot for slot in slots if slot not in inside)
+        slots = tuple(sorted((*kept, Slot("name", match["thing"], start, end)), key=lambda slot: slot.start))
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=slots)
