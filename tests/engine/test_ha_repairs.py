@@ -533,3 +533,11 @@ def test_short_forms_switch_only_device_words() -> None:
         parsed("开关", "HassNevermind"),
     ):
         assert repair(request) is request
+
+
+def test_a_vacuum_sent_home_is_not_started(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("send the vacuum home", "en")
+    assert raw.intent == "HassVacuumStart"
+    assert repair(raw).intent == "HassVacuumReturnToBase"
+    start = parsed("start rover", "HassVacuumStart", ("name", "rover"))
+    assert repair(start) is start

@@ -24,6 +24,10 @@ request with both keeps the parser's choice. One with neither is no step at all:
 came out as HassMediaPrevious at 1.00, so it is unknown and planned (Home Assistant 2025.4 has no intent
 for it either), never served by a cached "previous track" plan.
 
+The vacuum's errand (:func:`repair_vacuum_errand`). "send the vacuum home" came out as HassVacuumStart:
+it set off cleaning. Within the pair HassVacuumStart / HassVacuumReturnToBase, words of going back (home,
+dock, base, charge, 返回, 回去, 充电, 回充) make it HassVacuumReturnToBase.
+
 Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
 light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
 HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
@@ -128,6 +132,11 @@ _NEXT_WORDS = re.compile(
 )
 _PREVIOUS_WORDS = re.compile(
     r"上一|前一|再播|重播|(?<![a-z])(previous|back|prior|last|replay|again)(?![a-z])", re.IGNORECASE
+)
+_VACUUM_START, _VACUUM_RETURN = "HassVacuumStart", "HassVacuumReturnToBase"
+_GOING_BACK = re.compile(
+    r"返回|回去|回来|回來|充电|充電|回充|回座|(?<![a-z])(home|dock\w*|base|charg\w*|return\w*)(?![a-z])",
+    re.IGNORECASE,
 )
 _RELATIVE_LIGHT = re.compile(
     r"调暗|調暗|调亮|調亮|[暗亮]一?[点點些]|(?<![a-z])(dim|dimmer|darker|brighten|brighter)(?![a-z])",
@@ -294,6 +303,13 @@ def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
         named = (domain_of_word(slot.value) for slot in parsed.slots if slot.type == "name")
         relative = relative or any(domain not in (None, "light") for domain in named)
     return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+def repair_vacuum_errand(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassVacuumReturnToBase when a vacuum request says it goes back (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != _VACUUM_START or not _GOING_BACK.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=_VACUUM_RETURN)
 
 
 def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
@@ -482,6 +498,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_question,
     repair_brightness,
     repair_media_step,
+    repair_vacuum_errand,
     repair_relative_change,
     repair_relative_level,
     repair_mute,

@@ -1,0 +1,48 @@
+"""A vacuum sent home is not set off cleaning, in a real Home Assistant (``ha_repairs.repair_vacuum_errand``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+
+from tests.planner_fixture import PlannerServer
+
+from .conftest import ask, demo_home, last_trace, plan_json, respond_step, service_step, setup_agent, speech
+
+VACUUM = "vacuum.0_ground_floor"  # docked
+
+
+@pytest.fixture
+async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
+    async with demo_home(hass, [Platform.LIGHT, Platform.VACUUM]) as furnished:
+        async_expose_entity(furnished, "conversation", VACUUM, True)
+        yield furnished
+
+
+# The demo vacuum docks itself 30 s after it is sent home: a timer the test leaves behind on purpose.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_the_vacuum_goes_home_when_sent_home(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await setup_agent(home, planner.url)
+    planner.queue(
+        plan_json(
+            service_step({"entity_id": VACUUM}, service="start", domain="vacuum"), respond_step("Cleaning.")
+        )
+    )
+    await ask(home, entry, "start the vacuum")
+    assert home.states.get(VACUUM).state == "cleaning"
+
+    planner.queue(
+        plan_json(
+            service_step({"entity_id": VACUUM}, service="return_to_base", domain="vacuum"),
+            respond_step("Going home."),
+        )
+    )
+    result = await ask(home, entry, "send the vacuum home")
+    assert speech(result) == "Going home."
+    assert last_trace(entry)["intent"] == "HassVacuumReturnToBase"
+    assert planner.calls() == 2  # the cleaning plan was not reused for it
+    assert home.states.get(VACUUM).state == "returning"
