@@ -38,6 +38,7 @@ from homeassistant.helpers.service import async_extract_referenced_entity_ids
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
+from .engine.colours import css_colour
 from .engine.device_words import domain_of_word
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
@@ -373,6 +374,9 @@ class HaServiceRunner:
         for key in _TARGET_KEYS_IN_DATA:  # a target hidden in the data is still a target
             if key in data:
                 target[key] = _as_list(target.get(key)) + _as_list(data.pop(key))
+        colour = data.get("color_name")
+        if isinstance(colour, str) and (css := css_colour(colour)) is not None:
+            data["color_name"] = css  # "蓝" as said, "blue" for Home Assistant
         if domain == "script" and service not in _SCRIPT_ENTITY_SERVICES:
             # script.<name> runs that script: it is the script entity that must be exposed.
             target["entity_id"] = [*_as_list(target.get("entity_id")), f"script.{service}"]

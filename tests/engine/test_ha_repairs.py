@@ -541,3 +541,28 @@ def test_a_vacuum_sent_home_is_not_started(joint_parser: JointParser) -> None:
     assert repair(raw).intent == "HassVacuumReturnToBase"
     start = parsed("start rover", "HassVacuumStart", ("name", "rover"))
     assert repair(start) is start
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("把灯调成红色", [("name", "灯"), ("color", "红")]),  # the parser tagged no colour
+        ("把灯调成蓝色", [("name", "灯"), ("color", "蓝")]),  # and no light here
+        ("把客厅的灯调成蓝色", [("area", "客厅"), ("color", "蓝")]),
+    ],
+)
+def test_a_chinese_colour_is_the_colour_slot(
+    joint_parser: JointParser, text: str, slots: list[tuple[str, str]]
+) -> None:
+    repaired = repair(joint_parser.parse(text, "zh"))
+    assert repaired.intent == "HassLightSet"
+    assert [(s.type, s.value) for s in repaired.slots] == slots
+
+
+def test_a_colour_over_another_slot_or_outside_light_set_changes_nothing() -> None:
+    for request in (
+        parsed("把红色的灯关掉", "HassTurnOff"),
+        parsed("把红灯调到50%", "HassLightSet", ("name", "红灯"), ("brightness", "50")),
+        parsed("把客厅的灯调成红色", "HassLightSet", ("area", "客厅"), ("color", "红")),
+    ):
+        assert repair(request) is request

@@ -118,6 +118,15 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "把{area}温度调到{temperature}度",
             ("climate", "set_temperature", {"area": "客厅", "domain": "climate"}),
         ),
+        # Chinese colours (tagged by ha_repairs; the runner names them for Home Assistant).
+        ("把灯调成红色", "zh", "把{name}调成{color}色", ("light", "turn_on", {"name": "灯"})),
+        (
+            "把客厅的灯调成蓝色",
+            "zh",
+            "把{area}的灯调成{color}色",
+            ("light", "turn_on", {"area": "客厅", "domain": "light"}),
+        ),
+        ("把燈調成紅色", "zh-TW", "把{name}調成{color}色", ("light", "turn_on", {"name": "燈"})),
         # Two rooms at once: the second area is numbered, and both are targets.
         (
             "turn on the kitchen and bedroom lights",

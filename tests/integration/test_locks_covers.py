@@ -305,3 +305,21 @@ async def test_curtains_go_the_way_the_verb_draws_them(home: HomeAssistant, plan
     assert home.states.get(KITCHEN_WINDOW).state == "open"
     assert home.states.get(GARAGE_DOOR).state == "closed"
     assert planner.calls() == 0
+
+
+async def test_chinese_colours(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "把灯调成红色" had no colour slot (the planner's plan would carry red itself, and turn the light red
+    again for "…蓝色"), and a tagged 蓝 was no colour Home Assistant takes (``colours``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "把厨房的灯调成蓝色", "zh-Hans")
+    assert speech(result) == "已把厨房的灯调成蓝色。"
+    assert home.states.get(KITCHEN_LIGHT).attributes["rgb_color"] == (0, 0, 255)
+
+    result = await ask(home, entry, "把灯调成红色", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "已把灯调成红色。"
+    assert last_trace(entry)["slots"] == {"name": "灯", "color": "红"}
+    assert home.states.get(KITCHEN_LIGHT).attributes["rgb_color"] == (255, 0, 0)
+    result = await ask(home, entry, "把燈調成綠色", "zh-Hant", satellite_in(home, "Kitchen"))
+    assert speech(result) == "已把燈調成綠色。"
+    assert home.states.get(KITCHEN_LIGHT).attributes["rgb_color"] == (0, 255, 0)
+    assert planner.calls() == 0

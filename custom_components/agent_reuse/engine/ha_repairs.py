@@ -64,6 +64,10 @@ A negated command (:func:`repair_negation`). "don't turn on the light" came out 
 as HassTurnOff: a command said not to be done, or said in a way no cached plan should guess at. A request
 to act that says don't / do not / never / 不要 / 别 / 不用 is unknown and planned.
 
+Chinese colours (:func:`repair_chinese_colour`). For HassLightSet a colour word said as a colour (红色,
+蓝色, 紫) is the ``color`` slot, widened over the parser's shorter one, and "把灯…" without a name is the
+light (灯); the runner hands Home Assistant the colour's name (``colours``).
+
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
 request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
@@ -106,6 +110,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Set
 
+from .colours import colour_words
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
 from .speech import has_cjk
@@ -233,6 +238,7 @@ _CURTAINS = re.compile(r"窗帘|窗簾|百叶窗|百葉窗|卷帘|捲簾|遮阳�
 _DRAW_OPEN = re.compile(r"拉开|拉開|升起|收起|卷起|捲起")
 _DRAW_CLOSED = re.compile(r"拉上|合上|放下|降下|拉拢|拉攏")
 _TARGET = re.compile(r"[到至成]|\d|一半|%|％")
+_THE_LAMP = re.compile(rf"^\s*{_POLITE}把(?P<lamp>[灯燈])")
 _LOCK_WORDS = re.compile(r"[锁鎖]")
 _NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
@@ -320,6 +326,26 @@ def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
 def repair_negation(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it says not to act (see the module doc)."""
     return _unknown_when(parsed, _ACTIONS, _NEGATION)
+
+
+def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a Chinese colour word of HassLightSet as its ``color`` slot (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != _LIGHT_SET:
+        return parsed
+    found = colour_words().search(parsed.text)
+    if found is None:
+        return parsed
+    start, end = found.span()
+    overlapping = [slot for slot in parsed.slots if slot.start < end and start < slot.end]
+    if any(slot.type != "color" for slot in overlapping):
+        return parsed
+    slots = [slot for slot in parsed.slots if slot not in overlapping]
+    slots.append(Slot("color", found.group(), start, end))
+    lamp = _THE_LAMP.match(parsed.text)
+    if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
+        slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
+    slots.sort(key=lambda slot: slot.start)
+    return parsed if tuple(slots) == parsed.slots else dataclasses.replace(parsed, slots=tuple(slots))
 
 
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
@@ -501,6 +527,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_vacuum_errand,
     repair_relative_change,
     repair_relative_level,
+    repair_chinese_colour,
     repair_mute,
     repair_negation,
     repair_setting_question,
