@@ -566,3 +566,37 @@ def test_a_colour_over_another_slot_or_outside_light_set_changes_nothing() -> No
         parsed("把客厅的灯调成红色", "HassLightSet", ("area", "客厅"), ("color", "红")),
     ):
         assert repair(request) is request
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("turn up the heat to 22", "HassSetVolume"), ("set the heat to 21", "HassClimateSetTemperature")],
+)
+def test_a_number_about_heat_is_the_thermostats_temperature(
+    joint_parser: JointParser, text: str, intent: str
+) -> None:
+    """A TV's volume set to 22 %, or a "position" 21 that no thermostat plan takes."""
+    raw = joint_parser.parse(text, "en")
+    assert raw.intent == intent
+    assert "temperature" not in raw.slot_types
+    repaired = repair(raw)
+    assert repaired.intent == "HassClimateSetTemperature"
+    assert repaired.slot_types == {"temperature"}
+
+
+def test_a_volume_stays_a_volume() -> None:
+    for request in (
+        parsed("turn up the volume to 90", "HassSetVolume", ("volume_level", "90")),
+        parsed("set the tv volume to 20 degrees", "HassSetVolume", ("volume_level", "20")),
+    ):
+        assert repair(request) is request
+
+
+@pytest.mark.parametrize("text", ["will it rain today", "is it going to snow tomorrow"])
+def test_a_weather_word_is_no_place(joint_parser: JointParser, text: str) -> None:
+    raw = joint_parser.parse(text, "en")
+    assert raw.intent == "HassGetWeather"
+    assert "name" in raw.slot_types
+    repaired = repair(raw)
+    assert repaired.intent == "HassGetWeather"
+    assert repaired.slots == ()

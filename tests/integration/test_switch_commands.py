@@ -208,3 +208,25 @@ async def test_the_shortest_chinese_commands(home: HomeAssistant, planner: Plann
     await ask(home, entry, "空调打开", "zh-Hans")
     assert home.states.get(AIR_CONDITIONER).state != "off"
     assert planner.calls() == 0  # the starter plans of 打开/关闭{name} served them all
+
+
+async def test_turning_up_the_heat_to_a_number_sets_the_thermostat(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "turn up the heat to 22" was HassSetVolume 22: a player's volume, not the thermostat."""
+    entry = await setup_agent(home, planner.url)
+    planner.queue(
+        plan_json(
+            service_step(
+                {"entity_id": AIR_CONDITIONER},
+                service="set_temperature",
+                domain="climate",
+                data={"temperature": "{slot.temperature}"},
+            ),
+            respond_step("Set to {slot.temperature}."),
+        )
+    )
+    result = await ask(home, entry, "turn up the heat to 22")
+    assert speech(result) == "Set to 22."
+    assert last_trace(entry)["intent"] == "HassClimateSetTemperature"
+    assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == 22

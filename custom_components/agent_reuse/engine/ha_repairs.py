@@ -54,6 +54,15 @@ as HassGetWeather of a place called 晚安, "早上好" (good morning) as HassBr
 every satellite. A weather request says something about the weather (天气, rain, forecast, …) and a
 broadcast says broadcast/announce/广播/播放; without those words the request is unknown and planned.
 
+A weather word is no place (:func:`repair_weather_name`): "will it rain today" had the name "rain",
+and the weather plan looked for a weather entity called so. A name that is itself a weather word is
+dropped.
+
+A thermostat's number (:func:`repair_thermostat_number`). "turn up the heat to 22" came out as
+HassSetVolume 22 (a player's volume set to 22 %), "set the heat to 21" as HassClimateSetTemperature with
+a *position* 21. A number in a request about heat, heating, the thermostat or a temperature (暖气, 温度)
+that says nothing of volume is the thermostat's ``temperature``, under HassClimateSetTemperature.
+
 A shopping-list item the parser did not tag (:func:`repair_list_item`). Items are open-ended and the parser
 knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
 itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
@@ -173,6 +182,16 @@ _SAID_WITH: Mapping[str, re.Pattern[str]] = {
         r"广播|廣播|播报|播報|播放|通知|(?<![a-z])(broadcast|announce|tell everyone)(?![a-z])", re.IGNORECASE
     ),
 }
+_WEATHER_NAME = re.compile(
+    r"^(下雨|下雪|雨|雪|晴|(?:rain|snow|sun|sunny|cloudy|storm|wind|windy|hot|cold)(?:y|ing)?)$",
+    re.IGNORECASE,
+)
+_HEAT_WORDS = re.compile(
+    r"暖气|暖氣|温度|溫度|空调|空調|冷气|冷氣|(?<![a-z])(heat\w*|thermostat|temperature|degrees?|ac)(?![a-z])",
+    re.IGNORECASE,
+)
+_VOLUME_WORDS = re.compile(r"音量|声音|聲音|(?<![a-z])(volume|loud\w*|quiet\w*)(?![a-z])", re.IGNORECASE)
+_NUMBER_SLOTS = frozenset({"volume_level", "position", "brightness"})
 _ADD_ITEM = frozenset({"HassShoppingListAddItem", "HassListAddItem"})
 _LIST_ITEM = (
     re.compile(
@@ -362,6 +381,31 @@ def repair_unsaid_intent(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, intent=None)
 
 
+def repair_weather_name(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` without a name that is a weather word (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != "HassGetWeather":
+        return parsed
+    slots = tuple(s for s in parsed.slots if not (s.type == "name" and _WEATHER_NAME.match(s.value.strip())))
+    return parsed if slots == parsed.slots else dataclasses.replace(parsed, slots=slots)
+
+
+def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as a thermostat's temperature when it sets a number about heat (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_SET_VOLUME, _SET_TEMPERATURE):
+        return parsed
+    if not _HEAT_WORDS.search(parsed.text) or _VOLUME_WORDS.search(parsed.text):
+        return parsed
+    if any(slot.type == "temperature" for slot in parsed.slots):
+        return parsed
+    slots = tuple(
+        dataclasses.replace(slot, type="temperature") if slot.type in _NUMBER_SLOTS else slot
+        for slot in parsed.slots
+    )
+    if parsed.intent == _SET_TEMPERATURE and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=_SET_TEMPERATURE, slots=slots)
+
+
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with the item of a list request the parser did not tag (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in _ADD_ITEM:
@@ -532,5 +576,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_negation,
     repair_setting_question,
     repair_unsaid_intent,
+    repair_weather_name,
+    repair_thermostat_number,
     repair_list_item,
 )
