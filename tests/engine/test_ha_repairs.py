@@ -1,4 +1,4 @@
-"""Repairs of the parser in Home Assistant's label space (``engine/ha_repairs.py``), with the real parser."""
+"""Repairs of the parser in Home Assistant's label space (``engine/ha_repairs.py`` and ``repairs_*``), real parser."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 
 from benchmarks.bench_hitpath import DEFAULT_DATA
 from benchmarks.corpus import read
-from custom_components.agent_reuse.engine.ha_repairs import repair, repair_brightness
+from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest, Slot
+from custom_components.agent_reuse.engine.repairs_levels import repair_brightness
 from custom_components.agent_reuse.engine.template import strip_slots
 
 

@@ -1,4 +1,4 @@
-"""A shopping-list item the parser did not tag, in a real Home Assistant (``ha_repairs.repair_list_item``).
+"""A shopping-list item the parser did not tag, in a real Home Assistant (``repairs_intents.repair_list_item``).
 
 Items are open-ended and the parser knows few: "add milk to the shopping list" came without an ``item``,
 the planner's plan carried "milk" itself, and reused for "add eggs to the shopping list" it added milk

@@ -1,4 +1,4 @@
-"""A vacuum sent home is not set off cleaning, in a real Home Assistant (``ha_repairs.repair_vacuum_errand``)."""
+"""A vacuum sent home is not set off cleaning, in a real Home Assistant (``repairs_intents.repair_vacuum_errand``)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Why: the parser tags Chinese colours unevenly ("把灯调成红色": nothing; "�
 ``light.turn_on`` takes CSS colour names ("red"), not "红". Untagged, the colour stayed in the template,
 the planner's plan for "把{name}调成红色" carried red itself and, reused for "…蓝色", turned the light red
 again; tagged but passed on as said, Home Assistant rejected "蓝". One table serves both: the repair finds
-the words (``ha_repairs.repair_chinese_colour``), the runner turns them into names (:func:`css_colour`).
+the words (``repairs_levels.repair_chinese_colour``), the runner turns them into names (:func:`css_colour`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,208 @@
+"""Intent repairs: what the words of a request rule in or out (questions, directions, negations, …).
+
+A yes/no question read as a command (:func:`repair_question`). "is the porch light on" and
+"卧室的灯开着吗" come out as HassTurnOn: a miss then asks the planner for a *turn-on* plan of that
+template, and a lowered γ could reuse "打开{area}的灯" (0.70 apart) for the question. A request that
+asks — English starting with "is"/"are", Chinese ending in a state and a question particle (开着吗,
+关了没有) — is HassGetState, whatever the parser said; polite commands ("能打开灯吗", "帮我开一下灯好吗")
+are not questions of that form.
+
+The direction of a media step (:func:`repair_media_step`). "next track", "next song" and "play the next
+song" come out as HassMediaPrevious (0.69–1.00): the player went *back*, and a plan cached under that
+partition for "next track" could later be reused for "previous track". Within the pair HassMediaNext /
+HassMediaPrevious the words decide: next/skip/forward/下一/换一首 against previous/back/last/replay/上一; a
+request with both keeps the parser's choice. One with neither is no step at all: "播放音乐" (play music)
+came out as HassMediaPrevious at 1.00, so it is unknown and planned (Home Assistant 2025.4 has no intent
+for it either), never served by a cached "previous track" plan.
+
+The vacuum's errand (:func:`repair_vacuum_errand`). "send the vacuum home" came out as HassVacuumStart:
+it set off cleaning. Within the pair HassVacuumStart / HassVacuumReturnToBase, words of going back (home,
+dock, base, charge, 返回, 回去, 充电, 回充) make it HassVacuumReturnToBase.
+
+A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
+and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
+temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
+the target, so a temperature question that says set to / target / 设定 / 设置 is unknown: the planner reads
+the ``temperature`` attribute.
+
+Weather and broadcasts without their words (:func:`repair_unsaid_intent`). "晚安" (good night) came out
+as HassGetWeather of a place called 晚安, "早上好" (good morning) as HassBroadcast of the message 早 to
+every satellite. A weather request says something about the weather (天气, rain, forecast, …) and a
+broadcast says broadcast/announce/广播/播放; without those words the request is unknown and planned.
+
+A weather word is no place (:func:`repair_weather_name`): "will it rain today" had the name "rain",
+and the weather plan looked for a weather entity called so. A name that is itself a weather word is
+dropped.
+
+A shopping-list item the parser did not tag (:func:`repair_list_item`). Items are open-ended and the parser
+knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
+itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
+and HassListAddItem without an item, the words between "add"/"put" and "to/on the … list" (把/将 X
+加到/放进 …清单, 加 X 到 …) are the item.
+
+A negated command (:func:`repair_negation`). "don't turn on the light" came out as HassTurnOn and "不要开灯"
+as HassTurnOff: a command said not to be done, or said in a way no cached plan should guess at. A request
+to act that says don't / do not / never / 不要 / 别 / 不用 is unknown and planned.
+
+Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
+named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
+request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Set
+
+from .nlu import ParsedRequest, Slot
+from .repairs_words import CHINESE_QUESTION, LIGHT_SET, ON_OFF, SET_POSITION, SET_TEMPERATURE, SET_VOLUME
+
+_SWITCHING = ON_OFF | {LIGHT_SET}
+_MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
+_NEXT_WORDS = re.compile(
+    r"下一|下首|切歌|跳过|跳過|[换換]一?[首曲个個]|(?<![a-z])(next|skip|forward|change)(?![a-z])",
+    re.IGNORECASE,
+)
+_PREVIOUS_WORDS = re.compile(
+    r"上一|前一|再播|重播|(?<![a-z])(previous|back|prior|last|replay|again)(?![a-z])", re.IGNORECASE
+)
+_VACUUM_START, _VACUUM_RETURN = "HassVacuumStart", "HassVacuumReturnToBase"
+_GOING_BACK = re.compile(
+    r"返回|回去|回来|回來|充电|充電|回充|回座|(?<![a-z])(home|dock\w*|base|charg\w*|return\w*)(?![a-z])",
+    re.IGNORECASE,
+)
+_GET_TEMPERATURE = "HassClimateGetTemperature"
+_SETTING_WORDS = re.compile(
+    r"设定|設定|设置|設置|设为|設為|设成|設成|调到了|調到了|(?<![a-z])(set\s+(to|at)|target|setpoint)(?![a-z])",
+    re.IGNORECASE,
+)
+#: Intents that are only what their own words say (see :func:`repair_unsaid_intent`).
+_SAID_WITH: Mapping[str, re.Pattern[str]] = {
+    "HassGetWeather": re.compile(
+        r"天气|天氣|下雨|下雪|[雨雪风風晴阴陰热熱]|冷(?![气氣])|气温|氣溫|温度|溫度|预报|預報|雨伞|雨傘|(?<![a-z])(weather|rain\w*"
+        r"|snow\w*|forecast|temperature|sunny|cloudy|hot|cold|warm|wind\w*|umbrella|storm\w*)(?![a-z])",
+        re.IGNORECASE,
+    ),
+    "HassBroadcast": re.compile(
+        r"广播|廣播|播报|播報|播放|通知|(?<![a-z])(broadcast|announce|tell everyone)(?![a-z])", re.IGNORECASE
+    ),
+}
+_WEATHER_NAME = re.compile(
+    r"^(下雨|下雪|雨|雪|晴|(?:rain|snow|sun|sunny|cloudy|storm|wind|windy|hot|cold)(?:y|ing)?)$",
+    re.IGNORECASE,
+)
+_ADD_ITEM = frozenset({"HassShoppingListAddItem", "HassListAddItem"})
+_LIST_ITEM = (
+    re.compile(
+        r"^\s*(?:please\s+)?(?:add|put)\s+(?P<item>.+?)\s+(?:to|on|onto|in)\s+(?:the|my)\s+(?:.+\s+)?list\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*(?:请|請)?(?:把|将|將)(?P<item>[^，,。]+?)(?:加到|加入|添加到|放到|放进|放進|记到|記到)"
+    ),
+    re.compile(r"^\s*(?:请|請)?(?:加|添加)\s*(?P<item>[^，,。]+?)\s*(?:到|进|進)"),
+)
+#: Intents that act on the home (not questions), and words that negate a request to act.
+_ACTIONS = _SWITCHING | {
+    SET_POSITION,
+    SET_TEMPERATURE,
+    SET_VOLUME,
+    _MEDIA_NEXT,
+    _MEDIA_PREVIOUS,
+    "HassMediaPause",
+    "HassMediaUnpause",
+    _VACUUM_START,
+    _VACUUM_RETURN,
+    "HassBroadcast",
+}
+_NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|do not|never)(?![a-z])", re.IGNORECASE)
+_MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
+_MUTE_CONFUSIONS = frozenset({"HassMediaPause", "HassMediaUnpause", SET_VOLUME, *ON_OFF})
+_ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
+
+
+def repair_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassGetState when it is a yes/no question about a device's state (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _SWITCHING:
+        return parsed
+    if _ENGLISH_QUESTION.match(parsed.text) or CHINESE_QUESTION.search(parsed.text):
+        return dataclasses.replace(parsed, intent="HassGetState")
+    return parsed
+
+
+def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassMediaNext or HassMediaPrevious as its words say (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_MEDIA_NEXT, _MEDIA_PREVIOUS):
+        return parsed
+    forward, backward = bool(_NEXT_WORDS.search(parsed.text)), bool(_PREVIOUS_WORDS.search(parsed.text))
+    if not forward and not backward:
+        return dataclasses.replace(parsed, intent=None)
+    if forward and backward:
+        return parsed
+    intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
+    return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+
+
+def repair_vacuum_errand(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassVacuumReturnToBase when a vacuum request says it goes back (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != _VACUUM_START or not _GOING_BACK.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=_VACUUM_RETURN)
+
+
+def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks what a thermostat is set to (see the module doc)."""
+    return _unknown_when(parsed, {_GET_TEMPERATURE}, _SETTING_WORDS)
+
+
+def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks to mute or unmute (see the module doc)."""
+    return _unknown_when(parsed, _MUTE_CONFUSIONS, _MUTE_WORDS)
+
+
+def repair_negation(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it says not to act (see the module doc)."""
+    return _unknown_when(parsed, _ACTIONS, _NEGATION)
+
+
+def _unknown_when(parsed: ParsedRequest, intents: Set[str], words: re.Pattern[str]) -> ParsedRequest:
+    """``parsed`` with no intent when the parser chose one of ``intents`` and the request says ``words``:
+    what Home Assistant has no intent for goes to the planner, and is not cached."""
+    if parsed.label_space != "ha" or parsed.intent not in intents or not words.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=None)
+
+
+def repair_unsaid_intent(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it is weather or a broadcast without those words (see the
+    module doc)."""
+    words = _SAID_WITH.get(parsed.intent or "")
+    if parsed.label_space != "ha" or words is None or words.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=None)
+
+
+def repair_weather_name(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` without a name that is a weather word (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != "HassGetWeather":
+        return parsed
+    slots = tuple(s for s in parsed.slots if not (s.type == "name" and _WEATHER_NAME.match(s.value.strip())))
+    return parsed if slots == parsed.slots else dataclasses.replace(parsed, slots=slots)
+
+
+def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with the item of a list request the parser did not tag (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _ADD_ITEM:
+        return parsed
+    if any(slot.type == "item" for slot in parsed.slots):
+        return parsed
+    for pattern in _LIST_ITEM:
+        match = pattern.match(parsed.text)
+        if match is None:
+            continue
+        start, end = match.span("item")
+        kept = tuple(slot for slot in parsed.slots if slot.end <= start or slot.start >= end)
+        item = Slot("item", parsed.text[start:end], start, end)
+        return dataclasses.replace(parsed, slots=tuple(sorted((*kept, item), key=lambda slot: slot.start)))
+    return parsed

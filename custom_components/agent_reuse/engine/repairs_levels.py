@@ -1,0 +1,153 @@
+"""Level repairs: brightness, temperature, volume and colour — set to a value, or stepped (planned).
+
+A light's brightness read as a cover's position (:func:`repair_brightness`). Chinese dimming is usually
+said without 亮度 ("把卧室的灯调到百分之三十", "把床头灯调到百分之三十"), and the parser then tags the
+percentage as a ``position`` — inside HassLightSet, or with the intent HassSetPosition itself. No plan for
+lights takes a position, so the commonest Chinese dimming commands went to the planner (the offline demo's
+small model fails them), and a position plan could be reused for them. Home Assistant's intents settle
+what is meant: HassLightSet has no position (its percentage is a brightness), and a position in a request
+that speaks of a light (灯/燈, "light", "lamp") and of nothing a cover could be (窗帘, window, door, blind,
+…) is a brightness.
+
+Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
+light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
+HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
+unknown: the planner plans it (light.turn_on with brightness_step_pct, a thermostat's target a degree
+higher) and nothing is cached, instead of a switching plan running or being reused. Only covers keep
+"turn … up/down" (the blinds go up).
+
+Relative levels (:func:`repair_relative_level`), the dangerous case: "lower the thermostat by 3 degrees",
+"set the temperature 2 degrees higher" and "把温度调高2度" came out as HassClimateSetTemperature *to* 3 or
+2 degrees, and "把灯调暗" / "电视声音大一点" as HassLightSet / HassSetVolume whose cached plan would then
+serve the opposite direction too ("把灯调亮", 0.9 apart). A temperature, volume or brightness request that
+says a direction (by, higher, lower, warmer, up, down, 调高, 调低, 大一点, 调暗, …) and no target (to, 到,
+至: "turn up the volume to 90" is Home Assistant's own absolute form) is unknown. So is HassLightSet of a
+device word that is no light ("把风扇调到最大": a fan's speed).
+
+A thermostat's number (:func:`repair_thermostat_number`). "turn up the heat to 22" came out as
+HassSetVolume 22 (a player's volume set to 22 %), "set the heat to 21" as HassClimateSetTemperature with
+a *position* 21. A number in a request about heat, heating, the thermostat or a temperature (暖气, 温度)
+that says nothing of volume is the thermostat's ``temperature``, under HassClimateSetTemperature.
+
+Chinese colours (:func:`repair_chinese_colour`). For HassLightSet a colour word said as a colour (红色,
+蓝色, 紫) is the ``color`` slot, widened over the parser's shorter one, and "把灯…" without a name is the
+light (灯); the runner hands Home Assistant the colour's name (``colours``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .colours import colour_words
+from .device_words import domain_of_word
+from .nlu import ParsedRequest, Slot
+from .repairs_words import LIGHT_SET, ON_OFF, POLITE, SET_POSITION, SET_TEMPERATURE, SET_VOLUME
+
+_LIGHT_WORDS = re.compile(r"[灯燈]|(?<![a-z])(lights?|lamps?)(?![a-z])", re.IGNORECASE)
+_COVER_WORDS = re.compile(
+    r"[窗门門帘簾]|(?<![a-z])(windows?|doors?|blinds?|curtains?|shades?|shutters?|covers?|gates?|awnings?)(?![a-z])",
+    re.IGNORECASE,
+)
+_RELATIVE_LIGHT = re.compile(
+    r"调暗|調暗|调亮|調亮|[暗亮]一?[点點些]|(?<![a-z])(dim|dimmer|darker|brighten|brighter)(?![a-z])",
+    re.IGNORECASE,
+)
+_TURN_UP_OR_DOWN = re.compile(r"(?<![a-z])turn(?![a-z]).*(?<![a-z])(up|down)(?![a-z])", re.IGNORECASE)
+#: A direction for a level (see :func:`repair_relative_level`), and a target that makes it absolute.
+_RELATIVE_LEVEL = re.compile(
+    r"[调調][高低大小]|升高|降低|提高|[高低大小][一两兩二三四五几幾\d]?[点點些度]|[加减減][一两兩二三四五\d]"
+    r"|(?<![a-z])(by|higher|lower|warmer|cooler|colder|hotter|raise|increase|decrease|up|down|louder"
+    r"|quieter|softer)(?![a-z])",
+    re.IGNORECASE,
+)
+_ABSOLUTE_TARGET = re.compile(r"[到至]|(?<![a-z])to(?![a-z])", re.IGNORECASE)
+_HEAT_WORDS = re.compile(
+    r"暖气|暖氣|温度|溫度|空调|空調|冷气|冷氣|(?<![a-z])(heat\w*|thermostat|temperature|degrees?|ac)(?![a-z])",
+    re.IGNORECASE,
+)
+_VOLUME_WORDS = re.compile(r"音量|声音|聲音|(?<![a-z])(volume|loud\w*|quiet\w*)(?![a-z])", re.IGNORECASE)
+_NUMBER_SLOTS = frozenset({"volume_level", "position", "brightness"})
+_THE_LAMP = re.compile(rf"^\s*{POLITE}把(?P<lamp>[灯燈])")
+
+
+def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a light's percentage as ``brightness`` under HassLightSet (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (LIGHT_SET, SET_POSITION):
+        return parsed
+    if not any(slot.type == "position" for slot in parsed.slots):
+        return parsed
+    if parsed.intent == SET_POSITION and (
+        not _LIGHT_WORDS.search(parsed.text) or _COVER_WORDS.search(parsed.text)
+    ):
+        return parsed
+    if any(slot.type == "brightness" for slot in parsed.slots):
+        return parsed  # both said: leave it to the planner rather than guess which is which
+    slots = tuple(
+        dataclasses.replace(slot, type="brightness") if slot.type == "position" else slot
+        for slot in parsed.slots
+    )
+    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
+
+
+def repair_relative_change(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks for a light brighter or dimmer, or for anything but a
+    cover turned up or down (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in ON_OFF:
+        return parsed
+    text = parsed.text
+    relative = _RELATIVE_LIGHT.search(text) or (
+        _TURN_UP_OR_DOWN.search(text) and not _COVER_WORDS.search(text)
+    )
+    return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it asks for a temperature, volume or brightness a step up or
+    down rather than set to a value, or for a non-light's level (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (SET_TEMPERATURE, SET_VOLUME, LIGHT_SET):
+        return parsed
+    text = parsed.text
+    words = _RELATIVE_LIGHT if parsed.intent == LIGHT_SET else _RELATIVE_LEVEL
+    relative = bool(words.search(text)) and not _ABSOLUTE_TARGET.search(text)
+    if parsed.intent == LIGHT_SET:
+        named = (domain_of_word(slot.value) for slot in parsed.slots if slot.type == "name")
+        relative = relative or any(domain not in (None, "light") for domain in named)
+    return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as a thermostat's temperature when it sets a number about heat (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (SET_VOLUME, SET_TEMPERATURE):
+        return parsed
+    if not _HEAT_WORDS.search(parsed.text) or _VOLUME_WORDS.search(parsed.text):
+        return parsed
+    if any(slot.type == "temperature" for slot in parsed.slots):
+        return parsed
+    slots = tuple(
+        dataclasses.replace(slot, type="temperature") if slot.type in _NUMBER_SLOTS else slot
+        for slot in parsed.slots
+    )
+    if parsed.intent == SET_TEMPERATURE and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
+
+
+def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a Chinese colour word of HassLightSet as its ``color`` slot (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != LIGHT_SET:
+        return parsed
+    found = colour_words().search(parsed.text)
+    if found is None:
+        return parsed
+    start, end = found.span()
+    overlapping = [slot for slot in parsed.slots if slot.start < end and start < slot.end]
+    if any(slot.type != "color" for slot in overlapping):
+        return parsed
+    slots = [slot for slot in parsed.slots if slot not in overlapping]
+    slots.append(Slot("color", found.group(), start, end))
+    lamp = _THE_LAMP.match(parsed.text)
+    if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
+        slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
+    slots.sort(key=lambda slot: slot.start)
+    return parsed if tuple(slots) == parsed.slots else dataclasses.replace(parsed, slots=tuple(slots))

@@ -1,0 +1,205 @@
+"""Switching repairs: which thing a command switches, and which way.
+
+A Chinese switching command with a device the parser does not know (:func:`repair_switch_command`).
+"关闭空调" came out as HassCancelAllTimers, "打开空调" and "把空调关了" as unknown, "打開冷氣" as
+HassGetWeather; "打开电视" had the name "电", "关闭电视" none. A request that is only a switching verb and
+one thing X (打开/关闭/关掉/关上/开启 X, 把 X 打开/关了/关上; for a device word also 开/关 X and X 关掉/打开
+without 把: "开灯", "關冷氣", "电视关掉") is HassTurnOn/HassTurnOff as the verb says,
+unless the parser already chose one of the two (打开大门 may unlock a lock: HassTurnOff) or X is a lock.
+With an area before it ("关闭卧室的空调", unknown to the parser) the same holds only when X is a device
+word and the parser chose neither; "打开卧室的灯" keeps the parser's reading and its template. When X is a
+device word the runner resolves (空调, 电视, 灯, 窗帘: ``device_words``) and the parser found no slot in
+it, or only its first character as a name, the name is X. Other things keep the parser's slots: a device's
+own name or alias is already tagged by the gazetteer, and for anything else the planner, which sees the
+words, does better than a name that names nothing. X is never a timer, an alarm or music, a target
+("到50%"), or "all …" (所有电扇 is a domain).
+The English form works the same way for a device word (:func:`_english_switch`): "turn off the ac", where
+the parser tags nothing, and "turn on the thermostat", which it reads as HassClimateGetTemperature.
+
+Drawing curtains (:func:`repair_curtain_verb`). The verbs that draw curtains and blinds are not in Home
+Assistant's sentences, and the parser got them backwards: "把窗帘拉上" (draw them closed), "放下窗帘"
+(lower the blind) and "合上窗帘" came out as HassTurnOn, "把窗帘拉开" (draw them open) and "收起窗帘" (roll
+the blind up) as HassTurnOff. A request about curtains or blinds with a verb of one direction only (拉开,
+升起, 收起, 卷起 open; 拉上, 合上, 放下, 降下, 拉拢 close) and no target (到一半, 50%: a position) is
+HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and the curtain ("合上窗帘") is
+dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
+one), with one it stays in the template as in "打开{area}的窗帘".
+
+A device word cut short (:func:`repair_truncated_device_word`). "把空调调到26度" came out with the name
+空 ("no device called 空"). A name that is the start of a device word said right there (空 of 空调, 电 of
+电视) is widened to the word, which the runner resolves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from .device_words import domain_of_word
+from .nlu import ParsedRequest, Slot
+from .repairs_words import CHINESE_QUESTION, ON_OFF, POLITE, TURN_OFF, TURN_ON
+from .speech import has_cjk
+
+#: The longest Chinese device word (扫地机器人) in characters: how far past a cut-short name to look.
+_DEVICE_WORD_MAX = 6
+_ENGLISH_SWITCH = re.compile(
+    r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
+    r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: The switching verbs before the thing (打开 X) and after it (把 X 关了), and what each one asks for.
+_VERBS_BEFORE = {v: TURN_ON for v in ("打开", "打開", "开启", "開啟", "开一下", "開一下")}
+
+
+_VERBS_BEFORE |= {v: TURN_OFF for v in ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")}
+_VERBS_AFTER = {v: TURN_ON for v in ("打开", "打開", "开开", "開開")}
+
+
+_VERBS_AFTER |= {v: TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
+
+
+# One thing: no 的/嘅/之 (an area and a name, which the parser reads well), no number or target (到 50%: a
+# position), not "all …" (所有电扇 is a domain, not a name).
+_THING = r"(?!所有|全部|全屋|一切|每)(?P<thing>[^\s的嘅之，,。？?！!吧吗嗎呢把到成为為\d%％]{1,12}?)"
+_END = r"(?:吧|一下)?[。！!]?\s*$"
+#: "卧室的" before the thing: an area (or a name) the parser tags well.
+_OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
+_VERB_THING = re.compile(rf"^\s*{POLITE}(?P<verb>{'|'.join(_VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
+_THING_VERB = re.compile(rf"^\s*{POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
+#: The short forms — 开灯 / 關冷氣 (one-character verb), 电视关掉 (no 把) — only for a device word: 开会 and
+#: 天气关掉 are no switching commands.
+_SHORT_VERBS = {"开": TURN_ON, "開": TURN_ON, "关": TURN_OFF, "關": TURN_OFF}
+_SHORT_VERB_THING = re.compile(rf"^\s*{POLITE}(?P<verb>[开開关關]){_OWNER}{_THING}{_END}")
+_BARE_THING_VERB = re.compile(rf"^\s*{POLITE}{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
+#: Each form, the intent each of its verbs asks for, and whether the thing must be a device word.
+_SWITCH_FORMS: tuple[tuple[re.Pattern[str], Mapping[str, str], bool], ...] = (
+    (_VERB_THING, _VERBS_BEFORE, False),
+    (_THING_VERB, _VERBS_AFTER, False),
+    (_SHORT_VERB_THING, _SHORT_VERBS, True),
+    (_BARE_THING_VERB, _VERBS_AFTER, True),
+)
+#: Curtains and blinds, and the verbs that draw them open or closed (see :func:`repair_curtain_verb`).
+_CURTAINS = re.compile(r"窗帘|窗簾|百叶窗|百葉窗|卷帘|捲簾|遮阳帘|遮陽簾|纱帘|紗簾|帘子|簾子")
+_DRAW_OPEN = re.compile(r"拉开|拉開|升起|收起|卷起|捲起")
+_DRAW_CLOSED = re.compile(r"拉上|合上|放下|降下|拉拢|拉攏")
+_TARGET = re.compile(r"[到至成]|\d|一半|%|％")
+_LOCK_WORDS = re.compile(r"[锁鎖]")
+_NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
+
+
+def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a name that is the start of a Chinese device word widened to it (see the module doc)."""
+    if parsed.label_space != "ha":
+        return parsed
+    slots = list(parsed.slots)
+    for index, slot in enumerate(slots):
+        if slot.type != "name" or not has_cjk(slot.value):
+            continue
+        for end in range(min(len(parsed.text), slot.start + _DEVICE_WORD_MAX), slot.end, -1):
+            word = parsed.text[slot.start : end]
+            if domain_of_word(word) is None:
+                continue
+            if not any(other.start < end and slot.end < other.end for other in slots if other is not slot):
+                slots[index] = Slot("name", word, slot.start, end)
+            break
+    if slots == list(parsed.slots):
+        return parsed
+    return dataclasses.replace(parsed, slots=tuple(slots))
+
+
+def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTurnOn/HassTurnOff of the thing a bare Chinese switching command names."""
+    if parsed.label_space != "ha":
+        return parsed
+    english = _ENGLISH_SWITCH.match(parsed.text)
+    if english is not None:
+        return _english_switch(parsed, english)
+    found = next(
+        (
+            (match, verbs, needs_word)
+            for form, verbs, needs_word in _SWITCH_FORMS
+            if (match := form.match(parsed.text))
+        ),
+        None,
+    )
+    if found is None:
+        return parsed
+    match, verbs, needs_word = found
+    if _NOT_A_DEVICE.search(match["thing"]):
+        return parsed
+    intent = parsed.intent
+    device_word = domain_of_word(match["thing"]) is not None
+    if needs_word and not device_word:
+        return parsed
+    if match["owner"] is not None and (intent in ON_OFF or not device_word):
+        # "打开卧室的灯": the parser's reading (and the starter plans' template "打开{area}的灯") stays;
+        # only a device word after an area the parser could not place ("关闭卧室的空调": unknown) is taken.
+        return parsed
+    if intent not in ON_OFF:
+        if _LOCK_WORDS.search(match["thing"]):
+            return parsed  # 打开门锁 unlocks (HassTurnOff): for a lock the verb alone does not say which
+        intent = verbs[match["verb"]]
+    start, end = match.span("thing")
+    inside = [slot for slot in parsed.slots if slot.start >= start and slot.end <= end]
+    # The parser's truncations keep the first character only (电 for 电视, 冷 for 冷氣); longer slots
+    # inside the thing (卧室 in 卧室空调) are its own reading of an area and a name, and stay.
+    truncated = len(inside) == 1 and inside[0].type == "name" and inside[0].start == start
+    truncated = truncated and inside[0].end == start + 1 < end
+    # A slot the parser found inside the verb ("打" of 打开 as a device class) is no slot.
+    verb_start, verb_end = match.span("verb")
+    slots = tuple(slot for slot in parsed.slots if slot.end <= verb_start or slot.start >= verb_end)
+    if (not inside or truncated) and device_word:
+        kept = tuple(slot for slot in slots if slot not in inside)
+        slots = tuple(sorted((*kept, Slot("name", match["thing"], start, end)), key=lambda slot: slot.start))
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=slots)
+
+
+def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedRequest:
+    """ "turn off the ac" / "turn on the thermostat": switching of a device word, as in Chinese.
+
+    The parser tags nothing in the first and reads the second as HassClimateGetTemperature of a device
+    class. When it chose HassTurnOn/HassTurnOff and tagged the word, its reading stays."""
+    group = "thing" if match["thing"] is not None else "thing2"
+    thing = match[group]
+    if domain_of_word(thing) is None:
+        return parsed
+    start, end = match.span(group)
+    overlapping = [slot for slot in parsed.slots if slot.start < end and slot.end > start]
+    if parsed.intent in ON_OFF:
+        if overlapping:
+            return parsed
+        intent: str | None = parsed.intent
+    else:
+        intent = TURN_ON if (match["on"] or match["on2"]).casefold() == "on" else TURN_OFF
+    kept = tuple(slot for slot in parsed.slots if slot not in overlapping)
+    return dataclasses.replace(parsed, intent=intent, slots=(*kept, Slot("name", thing, start, end)))
+
+
+def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTurnOn/HassTurnOff as a verb that draws curtains says (see the module doc)."""
+    if parsed.label_space != "ha" or (parsed.intent is not None and parsed.intent not in ON_OFF):
+        return parsed
+    curtain = _CURTAINS.search(parsed.text)
+    if curtain is None or _TARGET.search(parsed.text) or CHINESE_QUESTION.search(parsed.text):
+        return parsed
+    opening = [match.span() for match in _DRAW_OPEN.finditer(parsed.text)]
+    closing = [match.span() for match in _DRAW_CLOSED.finditer(parsed.text)]
+    if bool(opening) == bool(closing):
+        return parsed
+    intent = TURN_ON if opening else TURN_OFF
+    verbs = opening or closing
+    slots = tuple(
+        slot
+        for slot in parsed.slots
+        if not (slot.type == "name" and any(slot.start < end and start < slot.end for start, end in verbs))
+    )
+    start, end = curtain.span()
+    on_curtain = any(slot.start < end and start < slot.end for slot in slots)
+    if not on_curtain and not any(slot.type == "area" for slot in slots):
+        slots = (*slots, Slot("name", curtain.group(), start, end))
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
