@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.agent_reuse.engine.device_words import domain_of_word
+from custom_components.agent_reuse.engine.device_words import device_word_end, domain_of_word
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,18 @@ from custom_components.agent_reuse.engine.device_words import domain_of_word
 )
 def test_domain_of_a_device_word(word: str, domain: str | None) -> None:
     assert domain_of_word(word) == domain
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "min_end", "end"),
+    [
+        ("打开扫地机器人", 2, 3, 7),  # the longest word, not 扫地机
+        ("把空调调到26度", 1, 2, 3),  # 空调 from its first character
+        ("set the thermostat to 21", 8, 9, 18),  # without the space after it
+        ("turn on the lampshade", 12, 13, None),  # "lamp" is not the whole word
+        ("turn on the bedroom lamps", 20, 21, 25),
+        ("打开灯", 2, 4, None),  # nothing reaches min_end
+    ],
+)
+def test_device_word_end(text: str, start: int, min_end: int, end: int | None) -> None:
+    assert device_word_end(text, start, min_end) == end

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .speech import has_cjk
 from .zh_script import to_script
 
 #: Words the NLU reports as a ``domain`` slot (or a lone name), mapped to Home Assistant domains.
@@ -76,3 +77,27 @@ _WORDS: Mapping[str, str] = {
 def domain_of_word(word: str) -> str | None:
     """The Home Assistant domain a device word means ("Lights", "灯", "燈", "空調" → light / climate), else None."""
     return _WORDS.get(to_script(word.strip().casefold(), "zh-Hans"))
+
+
+#: The longest device word in characters ("air conditioner"): how far a scan for one has to look.
+_LONGEST = max(len(word) for word in _WORDS)
+
+
+def device_word_end(text: str, start: int, min_end: int) -> int | None:
+    """The end of the longest device word said at ``text[start]`` that reaches at least ``min_end``, else
+    None. Latin words end at a word's end ("lamp" is not read out of "lampshade") and without the space
+    after them ("thermostat", not "thermostat ")."""
+    for end in range(min(len(text), start + _LONGEST), max(min_end, start + 1) - 1, -1):
+        last = text[end - 1]
+        if last.isspace():
+            continue
+        if (
+            last.isalnum()
+            and not has_cjk(last)
+            and end < len(text)
+            and (text[end].isalnum() or text[end] == "_")
+        ):
+            continue
+        if domain_of_word(text[start:end]) is not None:
+            return end
+    return None

@@ -25,12 +25,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .device_words import domain_of_word
+from .device_words import device_word_end
 from .nlu import ParsedRequest, Slot
 from .speech import has_cjk
-
-#: The longest device word (扫地机器人, "air conditioner") in characters: how far past a name to look.
-_DEVICE_WORD_MAX = 15
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
         slots = split
     for slot_type, start, end in gazetteer.find(parsed.text, slot_types):
         found = Slot(slot_type, parsed.text[start:end], start, end)
-        covered = [i for i, slot in enumerate(slots) if start < slot.end and slot.start < end]
+        covered = [i for i, slot in enumerate(slots) if slot.overlaps(start, end)]
         if not covered:
             slots.append(found)
             changed = True
@@ -163,7 +160,7 @@ def _area_before_device_word(
         area_end, word_start, word_end = split
         result.append(Slot("area", text[slot.start : area_end], slot.start, area_end))
         word = text[word_start:word_end]
-        taken = any(other.start < word_end and word_start < other.end for other in slots if other is not slot)
+        taken = any(other.overlaps(word_start, word_end) for other in slots if other is not slot)
         if with_domain and not has_cjk(word) and not taken:
             result.append(Slot("domain", word, word_start, word_end))
     return result
@@ -179,16 +176,11 @@ def _split_area(text: str, slot: Slot, gazetteer: Gazetteer) -> tuple[int, int, 
         if _is_word(text, area_end - 1) and not has_cjk(text[area_end - 1]) and _is_word(text, area_end):
             continue  # a Latin area must end at a word's end ("den" is not the start of "denver")
         word_start = area_end + 1 if text[area_end : area_end + 1] == " " else area_end
-        for word_end in range(min(len(text), word_start + _DEVICE_WORD_MAX), word_start, -1):
-            if word_end < slot.end:
-                break  # the device word must take in the rest of the name
-            if text[word_end - 1].isspace():
-                continue  # the word without the space after it ("thermostat", not "thermostat ")
-            if _is_word(text, word_end - 1) and not has_cjk(text[word_end - 1]) and _is_word(text, word_end):
-                continue  # a Latin word ends at a word's end ("lamp", not "lamps" cut to "lamp")
-            if domain_of_word(text[word_start:word_end]) is not None:
-                if gazetteer.knows("name", text[slot.start : word_end]):
-                    return None  # a device called so ("Attic Fan"): the runner joins name and word
-                return area_end, word_start, word_end
-        return None
+        # The device word must take in the rest of the name.
+        word_end = device_word_end(text, word_start, slot.end)
+        if word_end is None:
+            return None
+        if gazetteer.knows("name", text[slot.start : word_end]):
+            return None  # a device called so ("Attic Fan"): the runner joins name and word
+        return area_end, word_start, word_end
     return None

@@ -45,6 +45,10 @@ class Slot:
     start: int
     end: int
 
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether this slot shares a character with ``text[start:end]``."""
+        return self.start < end and start < self.end
+
 
 @dataclass(frozen=True)
 class ParsedRequest:

@@ -202,7 +202,7 @@ def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
         if match is None:
             continue
         start, end = match.span("item")
-        kept = tuple(slot for slot in parsed.slots if slot.end <= start or slot.start >= end)
+        kept = tuple(slot for slot in parsed.slots if not slot.overlaps(start, end))
         item = Slot("item", parsed.text[start:end], start, end)
         return dataclasses.replace(parsed, slots=tuple(sorted((*kept, item), key=lambda slot: slot.start)))
     return parsed

@@ -141,7 +141,7 @@ def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
     if found is None:
         return parsed
     start, end = found.span()
-    overlapping = [slot for slot in parsed.slots if slot.start < end and start < slot.end]
+    overlapping = [slot for slot in parsed.slots if slot.overlaps(start, end)]
     if any(slot.type != "color" for slot in overlapping):
         return parsed
     slots = [slot for slot in parsed.slots if slot not in overlapping]

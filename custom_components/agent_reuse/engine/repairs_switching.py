@@ -36,13 +36,11 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
-from .device_words import domain_of_word
+from .device_words import device_word_end, domain_of_word
 from .nlu import ParsedRequest, Slot
 from .repairs_words import CHINESE_QUESTION, ON_OFF, POLITE, TURN_OFF, TURN_ON
 from .speech import has_cjk
 
-#: The longest Chinese device word (扫地机器人) in characters: how far past a cut-short name to look.
-_DEVICE_WORD_MAX = 6
 _ENGLISH_SWITCH = re.compile(
     r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
     r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
@@ -50,15 +48,9 @@ _ENGLISH_SWITCH = re.compile(
 )
 #: The switching verbs before the thing (打开 X) and after it (把 X 关了), and what each one asks for.
 _VERBS_BEFORE = {v: TURN_ON for v in ("打开", "打開", "开启", "開啟", "开一下", "開一下")}
-
-
 _VERBS_BEFORE |= {v: TURN_OFF for v in ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")}
 _VERBS_AFTER = {v: TURN_ON for v in ("打开", "打開", "开开", "開開")}
-
-
 _VERBS_AFTER |= {v: TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
-
-
 # One thing: no 的/嘅/之 (an area and a name, which the parser reads well), no number or target (到 50%: a
 # position), not "all …" (所有电扇 is a domain, not a name).
 _THING = r"(?!所有|全部|全屋|一切|每)(?P<thing>[^\s的嘅之，,。？?！!吧吗嗎呢把到成为為\d%％]{1,12}?)"
@@ -96,13 +88,9 @@ def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
     for index, slot in enumerate(slots):
         if slot.type != "name" or not has_cjk(slot.value):
             continue
-        for end in range(min(len(parsed.text), slot.start + _DEVICE_WORD_MAX), slot.end, -1):
-            word = parsed.text[slot.start : end]
-            if domain_of_word(word) is None:
-                continue
-            if not any(other.start < end and slot.end < other.end for other in slots if other is not slot):
-                slots[index] = Slot("name", word, slot.start, end)
-            break
+        end = device_word_end(parsed.text, slot.start, slot.end + 1)
+        if end is not None and not any(other.overlaps(slot.end, end) for other in slots if other is not slot):
+            slots[index] = Slot("name", parsed.text[slot.start : end], slot.start, end)
     if slots == list(parsed.slots):
         return parsed
     return dataclasses.replace(parsed, slots=tuple(slots))
@@ -141,17 +129,13 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
             return parsed  # 打开门锁 unlocks (HassTurnOff): for a lock the verb alone does not say which
         intent = verbs[match["verb"]]
     start, end = match.span("thing")
-    inside = [slot for slot in parsed.slots if slot.start >= start and slot.end <= end]
-    # The parser's truncations keep the first character only (电 for 电视, 冷 for 冷氣); longer slots
-    # inside the thing (卧室 in 卧室空调) are its own reading of an area and a name, and stay.
-    truncated = len(inside) == 1 and inside[0].type == "name" and inside[0].start == start
-    truncated = truncated and inside[0].end == start + 1 < end
+    # Slots inside the thing (卧室 in 卧室空调) are the parser's own reading and stay; a name it cut to the
+    # first character (电 for 电视) was widened by repair_truncated_device_word, which runs first.
+    inside = any(slot.start >= start and slot.end <= end for slot in parsed.slots)
     # A slot the parser found inside the verb ("打" of 打开 as a device class) is no slot.
-    verb_start, verb_end = match.span("verb")
-    slots = tuple(slot for slot in parsed.slots if slot.end <= verb_start or slot.start >= verb_end)
-    if (not inside or truncated) and device_word:
-        kept = tuple(slot for slot in slots if slot not in inside)
-        slots = tuple(sorted((*kept, Slot("name", match["thing"], start, end)), key=lambda slot: slot.start))
+    slots = tuple(slot for slot in parsed.slots if not slot.overlaps(*match.span("verb")))
+    if not inside and device_word:
+        slots = tuple(sorted((*slots, Slot("name", match["thing"], start, end)), key=lambda slot: slot.start))
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=slots)
@@ -167,7 +151,7 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
     if domain_of_word(thing) is None:
         return parsed
     start, end = match.span(group)
-    overlapping = [slot for slot in parsed.slots if slot.start < end and slot.end > start]
+    overlapping = [slot for slot in parsed.slots if slot.overlaps(start, end)]
     if parsed.intent in ON_OFF:
         if overlapping:
             return parsed
@@ -194,10 +178,10 @@ def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:
     slots = tuple(
         slot
         for slot in parsed.slots
-        if not (slot.type == "name" and any(slot.start < end and start < slot.end for start, end in verbs))
+        if not (slot.type == "name" and any(slot.overlaps(*verb) for verb in verbs))
     )
     start, end = curtain.span()
-    on_curtain = any(slot.start < end and start < slot.end for slot in slots)
+    on_curtain = any(slot.overlaps(start, end) for slot in slots)
     if not on_curtain and not any(slot.type == "area" for slot in slots):
         slots = (*slots, Slot("name", curtain.group(), start, end))
     if intent == parsed.intent and slots == parsed.slots:
