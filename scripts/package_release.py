@@ -21,6 +21,7 @@ INTEGRATION = ROOT / "custom_components" / "agent_reuse"
 MODELS = ROOT / "models"
 #: The files the engine loads (engine/model_files.ModelPaths), relative to models/.
 MODEL_FILES = (
+    "nlu/joint.lean.onnx",
     "nlu/joint.int8.onnx",
     "nlu/tokenizer.json",
     "nlu/labels.json",

@@ -169,6 +169,7 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path: Path) -> None:
     copy.parser.parent.mkdir(parents=True)
     shutil.copy(source.labels, copy.labels)
     shutil.copy(source.tokenizer, copy.tokenizer)
+    shutil.copy(source.parser_weights, copy.parser_weights)
     copy.parser.write_bytes(source.parser.read_bytes()[:4096])  # a truncated download
     with pytest.raises(ModelFileError, match="damaged or incomplete"):
         JointParser.load(tmp_path)

@@ -40,6 +40,12 @@ class ModelPaths:
 
     @property
     def parser(self) -> Path:
+        """The lean graph (``training/lean_joint.py``): the original's outputs, one kernel per attention."""
+        return self.root / "nlu" / "joint.lean.onnx"
+
+    @property
+    def parser_weights(self) -> Path:
+        """The exported int8 parser graph, whose bytes hold the lean graph's weights (ONNX external data)."""
         return self.root / "nlu" / "joint.int8.onnx"
 
     @property

@@ -153,7 +153,9 @@ class JointParser:
             raise ModelFileError(
                 f"NLU tokenizer {paths.tokenizer} is damaged ({err}). Reinstall the integration."
             ) from err
-        session = open_session(paths.parser, "NLU model")
+        require_file(paths.parser, "NLU model")
+        weights = require_file(paths.parser_weights, "NLU model's weight file")
+        session = open_session(paths.parser, f"NLU model (weights in {weights.name})")
         return cls(session, tokenizer, labels, label_space, min_confidence)
 
     def for_space(self, label_space: str, min_confidence: float | None = None) -> JointParser:
