@@ -149,3 +149,64 @@ def test_a_room_alone_a_device_called_so_or_a_longer_word_keeps_the_name() -> No
         named("打开卧室音乐", 2, 6),  # 音乐 is no device word
     ):
         assert complete_slots(request, ROOMS, ["area", "name", "domain"]).slots == request.slots, request.text
+
+
+LISTED = Gazetteer(
+    {
+        "name": ("Kitchen Light", "Bed Light", "Ceiling Lights", "吊灯", "台灯", "扫地机器人"),
+        "area": ("Kitchen", "Bedroom", "厨房", "卧室"),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "names", "template"),
+    [
+        # The parser: the area kitchen and "light" twice; only the kitchen's lights would have gone off.
+        (
+            "turn off the kitchen light and the bed light",
+            "en",
+            ["kitchen light", "bed light"],
+            "turn off the {name} and the {name}",
+        ),
+        (
+            "turn on kitchen light and bed light",
+            "en",
+            ["kitchen light", "bed light"],
+            "turn on {name} and {name}",
+        ),
+        (
+            "turn on the ceiling lights, the kitchen light and the bed light",
+            "en",
+            ["ceiling lights", "kitchen light", "bed light"],
+            "turn on the {name}, the {name} and the {name}",
+        ),
+        # The parser: one name 吊灯和台灯, which names nothing.
+        ("关掉吊灯和台灯", "zh", ["吊灯", "台灯"], "关掉{name}和{name}"),
+        ("打开吊灯、台灯和扫地机器人", "zh", ["吊灯", "台灯", "扫地机器人"], "打开{name}、{name}和{name}"),
+    ],
+)
+def test_device_names_joined_by_and_are_one_name_each(
+    joint_parser: JointParser, text: str, language: str, names: list[str], template: str
+) -> None:
+    parsed = joint_parser.parse(text, language)
+    assert [s.value for s in parsed.slots if s.type == "name"] != names
+    completed = complete_slots(parsed, LISTED, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in completed.slots] == [("name", name) for name in names]
+    assert all(completed.text[s.start : s.end] == s.value for s in completed.slots)
+    assert strip_slots(completed).text == template
+
+
+def test_rooms_one_name_or_names_not_listed_are_left_alone(joint_parser: JointParser) -> None:
+    for text, language in (
+        ("turn off the kitchen and bedroom lights", "en"),  # two areas: the two-room plans serve them
+        ("打开厨房和卧室的灯", "zh"),
+        ("turn on the bed light", "en"),  # one name: the parser's name + domain stay
+        ("turn on the bed light or the kitchen light", "en"),  # not a list
+    ):
+        parsed = joint_parser.parse(text, language)
+        completed = complete_slots(parsed, LISTED, joint_parser.slot_types)
+        assert [s.type for s in completed.slots].count("name") <= 1, text
+    # One of the two is not a device of this home: nothing is split.
+    parsed = joint_parser.parse("关掉吊灯和壁灯", "zh")
+    assert complete_slots(parsed, LISTED, joint_parser.slot_types).slots == parsed.slots

@@ -10,6 +10,12 @@ there, or widens the one slot of the same type it covers (阁楼 → 阁楼风�
 tagged is kept; Latin names must match whole words (an area "den" does not tag "garden"), and one-letter
 names are ignored.
 
+Two or more of the home's device names joined by "and" / 和 are that many names (:func:`_joined_names`).
+"turn off the kitchen light and the bed light" came out as the area kitchen and the device word light
+twice, so only the kitchen's lights went off and the reply sounded complete; "关掉吊灯和台灯" came out as
+one name 吊灯和台灯, which names nothing. The names become ``name`` slots in order (the pipeline numbers
+them ``{name}``, ``{name_2}``), replacing whatever the parser tagged over them.
+
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
 request failed ("没有叫“卧室”的设备"), and worse, the plan of "关闭{name}" was reused for it. When the
@@ -117,9 +123,13 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
         return parsed
     slots = list(parsed.slots)
     changed = False
+    if "name" in slot_types:
+        joined = _joined_names(parsed.text, slots, gazetteer)
+        changed = joined != slots
+        slots = joined
     if "area" in slot_types:
         split = _area_before_device_word(parsed.text, slots, gazetteer, "domain" in slot_types)
-        changed = split != slots
+        changed = changed or split != slots
         slots = split
     for slot_type, start, end in gazetteer.find(parsed.text, slot_types):
         found = Slot(slot_type, parsed.text[start:end], start, end)
@@ -136,6 +146,34 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     if not changed:
         return parsed
     return dataclasses.replace(parsed, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
+
+
+#: What may stand between two names listed in one request, casefolded, after an English "the " is dropped.
+_JOINERS = frozenset({" and ", ", ", ", and ", " & ", "和", "跟", "与", "與", "以及", "还有", "還有", "、"})
+
+
+def _joins(between: str) -> bool:
+    """Whether the text between two names lists them ("and the", "、", "和")."""
+    between = between.casefold()
+    return (between[:-4] if between.endswith(" the ") else between) in _JOINERS
+
+
+def _joined_names(text: str, slots: list[Slot], gazetteer: Gazetteer) -> list[Slot]:
+    """``slots`` with each run of two or more of the home's device names joined by "and" / 和 (see the
+    module doc) made one ``name`` slot per name, replacing the slots the parser had over them."""
+    spans = list((start, end) for _, start, end in gazetteer.find(text, ("name",)))
+    runs: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if runs and _joins(text[runs[-1][-1][1] : span[0]]):
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    names = [span for run in runs if len(run) > 1 for span in run]
+    if not names:
+        return slots
+    kept = [slot for slot in slots if not any(slot.overlaps(start, end) for start, end in names)]
+    found = [Slot("name", text[start:end], start, end) for start, end in names]
+    return sorted([*kept, *found], key=lambda slot: slot.start)
 
 
 def _area_before_device_word(

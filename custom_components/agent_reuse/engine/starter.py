@@ -129,6 +129,7 @@ _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
 _TWO_AREAS: list[str] = ["{slot.area}", "{slot.area_2}"]
 _TWO_AREAS_KIND: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "{slot.domain}"}
 _TWO_AREAS_LIGHTS: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "light"}
+_TWO_NAMES: dict[str, str | list[str]] = {"name": ["{slot.name}", "{slot.name_2}"]}
 _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _ALL_LIGHTS = {"domain": "light"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
@@ -182,6 +183,21 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {area} and {area_2} {domain}s",
         _TWO_AREAS_KIND,
         "Turned off the {slot.domain}s in the {slot.area} and the {slot.area_2}.",
+    ),
+    # Two devices by name ("the kitchen light and the bed light": gazetteer.py splits them).
+    _switch(
+        "HassTurnOn",
+        "en",
+        "turn on the {name} and the {name_2}",
+        _TWO_NAMES,
+        "Turned on the {slot.name} and the {slot.name_2}.",
+    ),
+    _switch(
+        "HassTurnOff",
+        "en",
+        "turn off the {name} and the {name_2}",
+        _TWO_NAMES,
+        "Turned off the {slot.name} and the {slot.name_2}.",
     ),
     _set_brightness(
         "en", "set the {name} to {brightness}%", _NAME, "Set the {slot.name} to {slot.brightness}%."
@@ -319,6 +335,8 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         _TWO_AREAS_LIGHTS,
         "已关闭{slot.area}和{slot.area_2}的灯。",
     ),
+    _switch("HassTurnOn", "zh", "打开{name}和{name_2}", _TWO_NAMES, "已打开{slot.name}和{slot.name_2}。"),
+    _switch("HassTurnOff", "zh", "关闭{name}和{name_2}", _TWO_NAMES, "已关闭{slot.name}和{slot.name_2}。"),
     _set_brightness(
         "zh", "把{name}亮度调到{brightness}", _NAME, "已把{slot.name}的亮度调到{slot.brightness}%。"
     ),
