@@ -545,6 +545,44 @@ def test_a_vacuum_sent_home_is_not_started(joint_parser: JointParser) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("开始扫地", "HassVacuumStart"),  # with a device named 扫地
+        ("开始拖地", "HassVacuumStart"),  # with a device named 拖地
+        ("去扫地", "HassTurnOff"),
+        ("开始吸尘", "HassTurnOff"),
+        ("扫地", "HassNevermind"),
+    ],
+)
+def test_cleaning_said_in_chinese_starts_the_vacuum(
+    joint_parser: JointParser, text: str, read_as: str
+) -> None:
+    raw = joint_parser.parse(text, "zh")
+    assert raw.intent == read_as
+    repaired = repair(raw)
+    assert repaired.intent == "HassVacuumStart"
+    assert repaired.slots == ()  # no device called after the activity
+
+
+def test_cleaning_words_inside_a_name_or_with_stop_are_not_a_start(joint_parser: JointParser) -> None:
+    stop = joint_parser.parse("停止扫地", "zh")
+    assert stop.intent == "HassCancelTimer"  # of a timer named 扫地
+    assert repair(stop).intent is None  # Home Assistant has no intent to stop a vacuum: planned
+    robot = repair(joint_parser.parse("让扫地机器人开始扫地", "zh"))
+    assert (robot.intent, [(s.type, s.value) for s in robot.slots]) == (
+        "HassVacuumStart",
+        [("name", "扫地机器人")],
+    )
+    # 扫地 only inside the device's name: what the parser read stands.
+    for request in (
+        parsed("关闭扫地机器人", "HassTurnOff", ("name", "扫地机器人")),
+        parsed("扫地机器人回去充电", "HassVacuumReturnToBase", ("name", "扫地机器人")),
+    ):
+        assert repair(request) is request
+    assert repair(joint_parser.parse("扫地机器人回去充电", "zh")).intent == "HassVacuumReturnToBase"
+
+
+@pytest.mark.parametrize(
     ("text", "slots"),
     [
         ("把灯调成红色", [("name", "灯"), ("color", "红")]),  # the parser tagged no colour

@@ -1,4 +1,5 @@
-"""A vacuum sent home is not set off cleaning, in a real Home Assistant (``repairs_intents.repair_vacuum_errand``)."""
+"""A vacuum sent home is not set off cleaning, and sweeping said in Chinese starts it, in a real Home Assistant
+(``repairs_intents.repair_vacuum_errand``, ``repair_vacuum_activity``)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,34 @@ async def test_the_vacuum_goes_home_when_sent_home(home: HomeAssistant, planner:
     assert last_trace(entry)["intent"] == "HassVacuumReturnToBase"
     assert planner.calls() == 2  # the cleaning plan was not reused for it
     assert home.states.get(VACUUM).state == "returning"
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])  # sent home between the two requests
+async def test_sweeping_said_in_chinese_starts_the_vacuum(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    # "开始扫地" (start sweeping) was HassVacuumStart of a device called 扫地; "去扫地" was HassTurnOff.
+    entry = await setup_agent(home, planner.url)
+    planner.queue(
+        plan_json(
+            service_step({"domain": "vacuum"}, service="start", domain="vacuum"), respond_step("开始清扫。")
+        )
+    )
+    result = await ask(home, entry, "开始扫地", "zh-Hans")
+    assert speech(result) == "开始清扫。"
+    trace = last_trace(entry)
+    assert (trace["intent"], trace["slots"]) == ("HassVacuumStart", {})
+    prompt = str(planner.requests()[-1])
+    assert "扫地" in prompt
+    assert "{name}" not in prompt  # the planner was not told of a device named 扫地
+    assert home.states.get(VACUUM).state == "cleaning"
+
+    await home.services.async_call("vacuum", "return_to_base", {"entity_id": VACUUM}, blocking=True)
+    planner.queue(
+        plan_json(
+            service_step({"domain": "vacuum"}, service="start", domain="vacuum"), respond_step("好的。")
+        )
+    )
+    await ask(home, entry, "去扫地", "zh-Hans")
+    assert last_trace(entry)["intent"] == "HassVacuumStart"
+    assert home.states.get(VACUUM).state == "cleaning"

@@ -24,6 +24,7 @@ from .repairs_intents import (
     repair_question,
     repair_setting_question,
     repair_unsaid_intent,
+    repair_vacuum_activity,
     repair_vacuum_errand,
     repair_weather_name,
 )
@@ -52,6 +53,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_question,
     repair_brightness,
     repair_media_step,
+    repair_vacuum_activity,
     repair_vacuum_errand,
     repair_relative_change,
     repair_relative_level,
