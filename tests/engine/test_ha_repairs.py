@@ -402,7 +402,7 @@ def test_curtains_go_the_way_the_verb_draws_them(
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("把客厅窗帘开到一半", "HassTurnOn"),  # a target: a position, not a direction
+        ("把客厅窗帘开到一半", "HassSetPosition"),  # a target: a position (50), not a direction
         ("拉上窗帘再拉开", "HassTurnOff"),  # both directions: left to the parser
         ("窗帘拉上了吗", "HassGetState"),  # a question about the state, not a command
         ("把灯拉上", "HassTurnOn"),  # no curtain
@@ -639,3 +639,53 @@ def test_a_weather_word_is_no_place(joint_parser: JointParser, text: str) -> Non
     repaired = repair(raw)
     assert repaired.intent == "HassGetWeather"
     assert repaired.slots == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read_as"),
+    [
+        ("close the garage door halfway", "en", "HassTurnOff"),
+        ("open the living room curtains halfway", "en", "HassTurnOn"),
+        ("open the curtains half way", "en", "HassTurnOn"),
+        ("把车库门关到一半", "zh", "HassTurnOff"),
+        ("窗帘关一半", "zh", "HassTurnOff"),
+        ("半开窗帘", "zh", "HassTurnOn"),
+    ],
+)
+def test_halfway_said_of_a_cover_is_the_position_50(
+    joint_parser: JointParser, text: str, language: str, read_as: str
+) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent == read_as
+    repaired = repair(raw)
+    assert repaired.intent == "HassSetPosition"
+    position = next(s for s in repaired.slots if s.type == "position")
+    assert position.value == "50"
+    assert "{position}" in strip_slots(repaired).text
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("close the garage door to 50%", "HassTurnOff"), ("set the garage door to 50%", "HassLightSet")],
+)
+def test_a_percentage_said_of_a_cover_is_its_position(
+    joint_parser: JointParser, text: str, read_as: str
+) -> None:
+    raw = joint_parser.parse(text, "en")
+    assert (raw.intent, ("brightness", "50") in {(s.type, s.value) for s in raw.slots}) == (read_as, True)
+    repaired = repair(raw)
+    assert repaired.intent == "HassSetPosition"
+    assert [(s.type, s.value) for s in repaired.slots] == [("device_class", "garage"), ("position", "50")]
+
+
+def test_halfway_of_a_light_or_without_a_cover_is_left_alone(joint_parser: JointParser) -> None:
+    for text in (
+        "turn on the kitchen lights halfway",
+        "broadcast I am halfway home",
+        "set the bedroom light to 50%",
+    ):
+        raw = joint_parser.parse(text, "en")
+        assert repair(raw).intent == raw.intent, text
+    # Both a light and a cover said: not guessed.
+    both = parsed("close the curtains and set the lamp to 40%", "HassTurnOff", ("brightness", "40"))
+    assert repair(both) is both

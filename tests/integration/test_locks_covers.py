@@ -323,3 +323,33 @@ async def test_chinese_colours(home: HomeAssistant, planner: PlannerServer) -> N
     assert speech(result) == "已把燈調成綠色。"
     assert home.states.get(KITCHEN_LIGHT).attributes["rgb_color"] == (0, 255, 0)
     assert planner.calls() == 0
+
+
+async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "close the garage door halfway" was read as "close": the cached close plan shut the door (``ha_repairs``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await ask(home, entry, "open the garage door")
+    assert home.states.get(GARAGE_DOOR).state == "open"
+
+    # The demo's garage door has no positions: a plan that only says what it would do shows the binding.
+    saying = plan_json(
+        respond_step("Setting the {slot.device_class} door to {slot.position}%.", depends_on=())
+    )
+    planner.queue(saying)
+    result = await ask(home, entry, "close the garage door halfway")
+    trace = last_trace(entry)
+    assert (trace["intent"], trace["slots"]) == (
+        "HassSetPosition",
+        {"device_class": "garage", "position": "50"},
+    )
+    assert planner.calls() == 1  # the starter plan for closing is not reused for it
+    assert "{position}" in str(planner.requests()[-1])
+    assert speech(result) == "Setting the garage door to 50%."
+    assert home.states.get(GARAGE_DOOR).state == "open"
+
+    # A percentage said of a cover is its position, not a brightness.
+    planner.queue(saying)
+    result = await ask(home, entry, "set the garage door to 30%")
+    assert speech(result) == "Setting the garage door to 30%."
+    assert last_trace(entry)["intent"] == "HassSetPosition"
+    assert home.states.get(GARAGE_DOOR).state == "open"

@@ -31,6 +31,7 @@ from .repairs_intents import (
 from .repairs_levels import (
     repair_brightness,
     repair_chinese_colour,
+    repair_cover_position,
     repair_relative_change,
     repair_relative_level,
     repair_thermostat_number,
@@ -52,6 +53,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_curtain_verb,
     repair_question,
     repair_brightness,
+    repair_cover_position,
     repair_media_step,
     repair_vacuum_activity,
     repair_vacuum_errand,

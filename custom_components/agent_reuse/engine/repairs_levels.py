@@ -9,6 +9,14 @@ what is meant: HassLightSet has no position (its percentage is a brightness), an
 that speaks of a light (灯/燈, "light", "lamp") and of nothing a cover could be (窗帘, window, door, blind,
 …) is a brightness.
 
+A cover's position read as a brightness, or said in words (:func:`repair_cover_position`). "close the
+garage door to 50%" came out as HassTurnOff with a brightness (the door closed all the way) and "set the
+garage door to 50%" as HassLightSet; "close the garage door halfway", "open the curtains halfway" and
+"把车库门关到一半" as HassTurnOff / HassTurnOn with no level at all, so the cached "close the
+{device_class} door" plan (0.92 away) closed it fully. A percentage said of a cover (a window, door,
+curtain, blind, … and no light) is its ``position`` under HassSetPosition, and halfway / 一半 / 半开 is
+the position 50 (the slot's value; its span is the word that was said).
+
 Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
 light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
 HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
@@ -68,6 +76,13 @@ _HEAT_WORDS = re.compile(
 )
 _VOLUME_WORDS = re.compile(r"音量|声音|聲音|(?<![a-z])(volume|loud\w*|quiet\w*)(?![a-z])", re.IGNORECASE)
 _NUMBER_SLOTS = frozenset({"volume_level", "position", "brightness"})
+_HALFWAY = re.compile(
+    r"(?<![a-z])half[\s-]?way(?![a-z])|(?<=[开開关關到拉升降])一半|半[开開关關]", re.IGNORECASE
+)
+#: Home Assistant's cover device classes, as the parser tags them (see :func:`repair_cover_position`).
+_COVER_CLASSES = frozenset(
+    {"awning", "blind", "curtain", "damper", "door", "garage", "gate", "shade", "shutter", "window"}
+)
 _THE_LAMP = re.compile(rf"^\s*{POLITE}把(?P<lamp>[灯燈])")
 
 
@@ -88,6 +103,31 @@ def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
         for slot in parsed.slots
     )
     return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
+
+
+def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassSetPosition when it sets a cover to a percentage or halfway (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET, SET_POSITION):
+        return parsed
+    covers = any(
+        s.type == "device_class" and s.value.casefold().rstrip("s") in _COVER_CLASSES for s in parsed.slots
+    )
+    if _LIGHT_WORDS.search(parsed.text) or not (covers or _COVER_WORDS.search(parsed.text)):
+        return parsed
+    types = {slot.type for slot in parsed.slots}
+    if "brightness" in types and "position" not in types:
+        slots = tuple(
+            dataclasses.replace(slot, type="position") if slot.type == "brightness" else slot
+            for slot in parsed.slots
+        )
+    elif not types & _NUMBER_SLOTS and (half := _HALFWAY.search(parsed.text)):
+        if any(slot.overlaps(half.start(), half.end()) for slot in parsed.slots):
+            return parsed
+        position = Slot("position", "50", half.start(), half.end())
+        slots = tuple(sorted((*parsed.slots, position), key=lambda slot: slot.start))
+    else:
+        return parsed
+    return dataclasses.replace(parsed, intent=SET_POSITION, slots=slots)
 
 
 def repair_relative_change(parsed: ParsedRequest) -> ParsedRequest:
