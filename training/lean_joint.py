@@ -30,8 +30,6 @@ Run with the training venv (needs the ``onnx`` package, which the runtime does n
 from __future__ import annotations
 
 import argparse
-import collections
-import os
 import sys
 from pathlib import Path
 
@@ -42,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from training.lean_use import externalize, topological  # noqa: E402
+from training.lean_use import require_beside, save_lean, topological  # noqa: E402
 
 HEADS = 12
 MASK = "lean/key_padding_mask"
@@ -108,8 +106,7 @@ def main() -> None:
     )
     ap.add_argument("target", type=Path, help="the lean graph to write, in the same directory")
     args = ap.parse_args()
-    if args.source.resolve().parent != args.target.resolve().parent:
-        raise SystemExit("the lean graph must sit beside the original: its weights are read from that file")
+    require_beside(args.source, args.target)
     model = onnx.load(str(args.source))
     graph = model.graph
     attention, replaced = attention_nodes(graph)
@@ -140,13 +137,7 @@ def main() -> None:
     )
     out.ir_version = model.ir_version
     onnx.checker.check_model(out)
-    moved = externalize(out, args.source)
-    onnx.save(out, str(args.target))
-    kinds = collections.Counter(n.op_type for n in nodes)
-    print(
-        f"{len(nodes)} nodes (was {len(graph.node)}), {moved / 1e6:.1f} MB of weights read from "
-        f"{args.source.name}, {os.path.getsize(args.target) / 1e6:.2f} MB written; {dict(kinds.most_common(6))}"
-    )
+    save_lean(out, args.source, args.target, nodes, len(graph.node))
 
 
 if __name__ == "__main__":

@@ -253,13 +253,32 @@ def externalize(model: onnx.ModelProto, source: Path) -> int:
     return moved
 
 
+def require_beside(source: Path, target: Path) -> None:
+    """A lean graph reads its weights from the original file by name, so both must share a directory."""
+    if source.resolve().parent != target.resolve().parent:
+        raise SystemExit("the lean graph must sit beside the original: its weights are read from that file")
+
+
+def save_lean(
+    out: onnx.ModelProto, source: Path, target: Path, nodes: list[onnx.NodeProto], was: int
+) -> None:
+    """Point ``out``'s large weights into ``source`` (:func:`externalize`), write it to ``target``, and say
+    what was written."""
+    moved = externalize(out, source)
+    onnx.save(out, str(target))
+    kinds = collections.Counter(n.op_type for n in nodes)
+    print(
+        f"{len(nodes)} nodes (was {was}), {moved / 1e6:.1f} MB of weights read from {source.name}, "
+        f"{os.path.getsize(target) / 1e6:.2f} MB written; {dict(kinds.most_common(6))}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("source", type=Path, help="the original USE graph (stays in place: it holds the weights)")
     ap.add_argument("target", type=Path, help="the lean graph to write, in the same directory")
     args = ap.parse_args()
-    if args.source.resolve().parent != args.target.resolve().parent:
-        raise SystemExit("the lean graph must sit beside the original: its weights are read from that file")
+    require_beside(args.source, args.target)
     model = onnx.load(str(args.source))
     graph = model.graph
     lean = LeanGraph()
@@ -277,13 +296,7 @@ def main() -> None:
         producer_name="agent_reuse training/lean_use.py",
     )
     out.ir_version = model.ir_version
-    moved = externalize(out, args.source)
-    onnx.save(out, str(args.target))
-    kinds = collections.Counter(n.op_type for n in nodes)
-    print(
-        f"{len(nodes)} nodes (was {len(graph.node)}), {moved / 1e6:.1f} MB of weights read from "
-        f"{args.source.name}, {os.path.getsize(args.target) / 1e6:.1f} MB written; {dict(kinds.most_common(6))}"
-    )
+    save_lean(out, args.source, args.target, nodes, len(graph.node))
 
 
 if __name__ == "__main__":
