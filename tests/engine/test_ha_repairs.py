@@ -292,6 +292,11 @@ def test_no_home_assistant_test_sentence_is_made_worse(joint_parser: JointParser
         raw = joint_parser.parse(utterance.text, utterance.language)
         repaired = repair(raw)
         if raw.intent == utterance.intent:
+            if "conversation_command" in raw.slot_types and repaired.intent in ("HassTurnOn", "HassTurnOff"):
+                # Deliberate: Assist files a delayed command ("12分钟后开灯") under HassStartTimer and runs it
+                # only from a satellite with timers; this agent runs the command itself after a delay step.
+                assert "minutes" in repaired.slot_types, utterance.text
+                continue
             assert repaired.intent == raw.intent, utterance.text
         changed += int(repaired != raw)
     assert changed < 20  # the repairs are for what the test sentences do not say
@@ -689,3 +694,62 @@ def test_halfway_of_a_light_or_without_a_cover_is_left_alone(joint_parser: Joint
     # Both a light and a cover said: not guessed.
     both = parsed("close the curtains and set the lamp to 40%", "HassTurnOff", ("brightness", "40"))
     assert repair(both) is both
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("五分钟后关灯", "HassTurnOff", [("minutes", "5"), ("name", "灯")]),  # a timer named 关灯
+        (
+            "10分钟后打开客厅的灯",
+            "HassTurnOn",
+            [("minutes", "10"), ("area", "客厅")],
+        ),  # a timer in the living room
+        ("12分钟后开灯", "HassTurnOn", [("minutes", "12"), ("name", "灯")]),  # Assist's delayed command
+    ],
+)
+def test_a_command_for_later_is_that_command_with_its_minutes(
+    joint_parser: JointParser, text: str, intent: str, slots: list[tuple[str, str]]
+) -> None:
+    raw = joint_parser.parse(text, "zh")
+    assert raw.intent == "HassStartTimer"
+    repaired = repair(raw)
+    assert (repaired.intent, [(s.type, s.value) for s in repaired.slots]) == (intent, slots)
+
+
+def test_timers_and_reminders_stay_timers(joint_parser: JointParser) -> None:
+    for text in ("5分钟后提醒我", "十分钟后提醒我关灯", "设一个10分钟的计时器"):
+        raw = joint_parser.parse(text, "zh")
+        assert repair(raw).intent == raw.intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # The parser: seconds 10, no slot at all, and a floor.
+        (
+            "turn off the bedroom lights in 10 minutes",
+            [("area", "bedroom"), ("domain", "light"), ("minutes", "10")],
+        ),
+        (
+            "turn off the bedroom lights in 2 minutes",
+            [("area", "bedroom"), ("domain", "light"), ("minutes", "2")],
+        ),
+        (
+            "turn off the kitchen lights in 1 second",
+            [("area", "kitchen"), ("domain", "light"), ("seconds", "1")],
+        ),
+    ],
+)
+def test_a_number_with_a_unit_of_time_is_that_units_slot(
+    joint_parser: JointParser, text: str, slots: list[tuple[str, str]]
+) -> None:
+    raw = joint_parser.parse(text, "en")
+    assert [(s.type, s.value) for s in raw.slots] != slots
+    assert [(s.type, s.value) for s in repair(raw).slots] == slots
+
+
+def test_a_timers_own_length_and_fractions_keep_the_parsers_reading(joint_parser: JointParser) -> None:
+    for text in ("pause 1 hour timer", "set a timer for 1 and a 1/2 hours", "turn on living room 2"):
+        raw = joint_parser.parse(text, "en")
+        assert repair(raw).slots == raw.slots, text

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from .nlu import ParsedRequest
 from .repairs_intents import (
+    repair_delayed_command,
     repair_list_item,
     repair_media_step,
     repair_mute,
@@ -32,6 +33,7 @@ from .repairs_levels import (
     repair_brightness,
     repair_chinese_colour,
     repair_cover_position,
+    repair_duration,
     repair_relative_change,
     repair_relative_level,
     repair_thermostat_number,
@@ -48,12 +50,14 @@ def repair(parsed: ParsedRequest) -> ParsedRequest:
 
 #: The order matters: a switching command or a question is settled before the intent-specific repairs look.
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
+    repair_delayed_command,
     repair_truncated_device_word,
     repair_switch_command,
     repair_curtain_verb,
     repair_question,
     repair_brightness,
     repair_cover_position,
+    repair_duration,
     repair_media_step,
     repair_vacuum_activity,
     repair_vacuum_errand,

@@ -27,6 +27,12 @@ that says sweeping, mopping or vacuuming (扫地, 拖地, 吸尘, 打扫, 清扫
 is dropped; one that says stop (停, 暂停) is unknown and planned, since Home Assistant 2025.4 has no
 intent to stop a vacuum.
 
+A command for later is not a timer (:func:`repair_delayed_command`). "五分钟后关灯" (turn the light off in
+five minutes) came out as HassStartTimer of a timer named 关灯, "10分钟后打开客厅的灯" as a timer in the
+living room: a timer rang and the light stayed as it was. A timer request that says, after 后, to switch
+something (打开, 关闭, 关掉, 开, 关, …) and is no reminder (提醒) is that switching command, with its
+minutes; the plan waits them (a ``delay`` step, which the executor runs after the reply).
+
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
 temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
@@ -63,8 +69,18 @@ import dataclasses
 import re
 from collections.abc import Mapping, Set
 
+from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
-from .repairs_words import CHINESE_QUESTION, LIGHT_SET, ON_OFF, SET_POSITION, SET_TEMPERATURE, SET_VOLUME
+from .repairs_words import (
+    CHINESE_QUESTION,
+    LIGHT_SET,
+    ON_OFF,
+    SET_POSITION,
+    SET_TEMPERATURE,
+    SET_VOLUME,
+    TURN_OFF,
+    TURN_ON,
+)
 
 _SWITCHING = ON_OFF | {LIGHT_SET}
 _MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
@@ -79,6 +95,12 @@ _VACUUM_START, _VACUUM_RETURN = "HassVacuumStart", "HassVacuumReturnToBase"
 _GOING_BACK = re.compile(
     r"返回|回去|回来|回來|充电|充電|回充|回座|(?<![a-z])(home|dock\w*|base|charg\w*|return\w*)(?![a-z])",
     re.IGNORECASE,
+)
+_START_TIMER = "HassStartTimer"
+_COMMAND_SLOTS = frozenset({"name", "conversation_command"})
+_ON_VERBS = frozenset({"打开", "打開", "开启", "開啟", "开", "開"})
+_LATER_COMMAND = re.compile(
+    r"[后後]\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>打开|打開|开启|開啟|关闭|關閉|关掉|關掉|关上|關上|开|開|关|關)"
 )
 #: Cleaning words, and the intents the parser reads them as (see :func:`repair_vacuum_activity`).
 _CLEANING = re.compile(r"扫地|掃地|拖地|吸尘|吸塵|打扫|打掃|清扫|清掃")
@@ -156,6 +178,34 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
     return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+
+
+def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTurnOn/HassTurnOff when a timer request says to switch something afterwards
+    (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent != _START_TIMER or "提醒" in parsed.text:
+        return parsed
+    command = _LATER_COMMAND.search(parsed.text)
+    if command is None:
+        return parsed
+    verb = command.group("verb")
+    slots: list[Slot] = []
+    for slot in parsed.slots:
+        if (
+            slot.type in _COMMAND_SLOTS
+            and slot.start == command.start("verb")
+            and slot.value.startswith(verb)
+        ):
+            # The timer's "name" or command 关灯: the device word after the verb is what to switch.
+            rest = slot.value[len(verb) :]
+            if rest and domain_of_word(rest) is None:
+                return parsed  # a longer command ("打开客厅的灯"): not taken apart here
+            if rest:
+                slots.append(Slot("name", rest, slot.start + len(verb), slot.end))
+            continue
+        slots.append(slot)
+    intent = TURN_ON if verb in _ON_VERBS else TURN_OFF
+    return dataclasses.replace(parsed, intent=intent, slots=tuple(slots))
 
 
 def repair_vacuum_activity(parsed: ParsedRequest) -> ParsedRequest:

@@ -17,6 +17,13 @@ garage door to 50%" as HassLightSet; "close the garage door halfway", "open the 
 curtain, blind, … and no light) is its ``position`` under HassSetPosition, and halfway / 一半 / 半开 is
 the position 50 (the slot's value; its span is the word that was said).
 
+A length of time is the slot of its unit (:func:`repair_duration`). The parser's duration slots are
+unreliable: "in 10 minutes" came out as ``seconds`` 10, "in 2 minutes" with no slot at all, "in 1 second" as
+a ``floor``. A plan that waits "{slot.minutes}" then could not serve "in 10 minutes", and one made for the
+untagged "in 2 minutes" kept the 2 in its template, so a reuse for "in 3 minutes" would wait 2. A number
+followed by a unit word (minutes, min, seconds, hours; 分钟, 秒, 小时) is that unit's slot, whatever the
+parser tagged over the number.
+
 Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
 light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
 HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
@@ -76,6 +83,17 @@ _HEAT_WORDS = re.compile(
 )
 _VOLUME_WORDS = re.compile(r"音量|声音|聲音|(?<![a-z])(volume|loud\w*|quiet\w*)(?![a-z])", re.IGNORECASE)
 _NUMBER_SLOTS = frozenset({"volume_level", "position", "brightness"})
+_DURATION_UNITS = {
+    **dict.fromkeys(("minute", "minutes", "min", "mins", "分钟", "分鐘"), "minutes"),
+    **dict.fromkeys(("second", "seconds", "sec", "secs", "秒", "秒钟", "秒鐘"), "seconds"),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs", "小时", "小時", "个小时", "個小時"), "hours"),
+}
+_DURATION = re.compile(
+    r"(?<![\d./])(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>"
+    + "|".join(sorted(map(re.escape, _DURATION_UNITS), key=len, reverse=True))
+    + r")(?![a-z])",
+    re.IGNORECASE,
+)
 _HALFWAY = re.compile(
     r"(?<![a-z])half[\s-]?way(?![a-z])|(?<=[开開关關到拉升降])一半|半[开開关關]", re.IGNORECASE
 )
@@ -103,6 +121,28 @@ def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
         for slot in parsed.slots
     )
     return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
+
+
+def repair_duration(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with each number said with a unit of time as that unit's slot (see the module doc).
+
+    A timer's own length ("pause the 1 hour timer": ``start_hours``) keeps its kind, in the unit said."""
+    if parsed.label_space != "ha" or parsed.intent is None:
+        return parsed
+    slots = list(parsed.slots)
+    for match in _DURATION.finditer(parsed.text):
+        start, end = match.span("n")
+        unit = _DURATION_UNITS[match.group("unit").casefold()]
+        over = [slot for slot in slots if slot.overlaps(start, end)]
+        if any((slot.start, slot.end) != (start, end) for slot in over):
+            continue  # the number is part of a longer slot ("Living Room 2"): the parser's reading stands
+        kind = f"start_{unit}" if over and over[0].type.startswith("start_") else unit
+        if over and over[0].type == kind:
+            continue
+        slots = [slot for slot in slots if slot not in over]
+        slots.append(Slot(kind, match.group("n"), start, end))
+    slots.sort(key=lambda slot: slot.start)
+    return parsed if tuple(slots) == parsed.slots else dataclasses.replace(parsed, slots=tuple(slots))
 
 
 def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
