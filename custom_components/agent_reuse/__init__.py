@@ -32,6 +32,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from . import const  # DEFER_AFTER_S read at setup, so tests can shorten it
 from .cache_store import CacheStore, async_load_cache, async_load_learner, cache_path, policy_path
 from .const import (
     CONF_API_KEY,
@@ -140,7 +141,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         embedder=models.embedder,
         cache=cache,
         planner=planner,
-        executor=Executor(ha_runners(hass), step_timeout_s=STEP_TIMEOUT_S),
+        executor=Executor(
+            ha_runners(hass),
+            step_timeout_s=STEP_TIMEOUT_S,
+            defer_after_s=const.DEFER_AFTER_S,
+            # Steps after a long delay ("in 5 minutes") run as entry tasks: an unload cancels them.
+            spawn=lambda steps: entry.async_create_background_task(
+                hass, steps, f"agent_reuse deferred steps {entry.entry_id}", eager_start=True
+            ),
+        ),
         planner_context=planner_context_provider(hass),
         policy=policy,
         # Parse + embed + search are milliseconds of CPU: in the executor, not on the event loop.

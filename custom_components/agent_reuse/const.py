@@ -59,6 +59,8 @@ MAX_PLANNER_TIMEOUT: Final = 600.0
 ASSISTANT: Final = "conversation"
 #: Per-step timeout of the executor (a service call or MQTT publish that hangs longer is reported).
 STEP_TIMEOUT_S: Final = 15.0
+#: A ``delay`` step longer than this, and the steps after it, run after the reply ("in 5 minutes").
+DEFER_AFTER_S = 10.0
 #: Upper bound on the planner's answer (a plan is a few hundred tokens).
 PLANNER_MAX_TOKENS: Final = 1024
 #: Cache writes are coalesced: a burst of requests costs one disk write.

@@ -12,6 +12,7 @@ the reuse policy and drops the plan (in the fixed-threshold mode) so the next su
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .const import (
 from .engine.cache import PlanCache
 from .engine.corrections import is_correction
 from .engine.errors import is_auth_error
+from .engine.executor import ExecutionReport
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
 from .engine.speech import spoken
@@ -103,6 +105,9 @@ class AgentReuseData:
         )
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
+        if reply.report is not None and reply.report.later is not None:
+            # "in 5 minutes": the plan is cached (or its reuse counted) when the deferred steps have run.
+            reply.report.later.add_done_callback(self._async_deferred_done)
         if is_auth_error(reply.error) and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
             # The key was revoked or rotated: ask for a new one (once; Home Assistant keeps one flow per
             # entry). Cached plans keep working meanwhile.
@@ -123,6 +128,12 @@ class AgentReuseData:
                 eager_start=False,
             )
         return reply
+
+    def _async_deferred_done(self, task: asyncio.Task[ExecutionReport]) -> None:
+        """Deferred steps have run: save what the pipeline cached or counted for them."""
+        if not task.cancelled():
+            self.store.async_schedule_save()
+            self.async_notify_changed()
 
     def async_report_wrong_reuse(self, plan_id: str) -> Candidate | None:
         """The latest reuse of this plan was wrong: tell the reuse policy and save what it learned (None if no

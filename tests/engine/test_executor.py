@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -345,13 +346,31 @@ async def test_delay_runner_waits_and_is_not_cut_by_the_step_timeout() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "message"), [("soon", "not a number"), ("7200", "out of range"), ("nan", "out of range")]
+    ("seconds", "message"),
+    [("soon", "not a length of time"), ("7200", "out of range"), ("nan", "out of range")],
 )
 async def test_delay_runner_rejects_bad_slot_values(seconds: str, message: str) -> None:
     plan = bound({"id": "wait", "action": "delay", "inputs": {"seconds": "{slot.s}"}}, slots={"s": seconds})
     report = await Executor({}).execute(plan)
     assert report.results[0].status is StepStatus.FAILED
     assert message in (report.results[0].error or "")
+
+
+async def test_delay_in_minutes_or_hours_waits_that_long() -> None:
+    # "in {minutes} minutes": the plan cannot multiply a placeholder, so the step says its unit.
+    plan = bound(
+        {"id": "wait", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}}, slots={"minutes": "0.001"}
+    )
+    report = await Executor({}, step_timeout_s=0.02).execute(plan)
+    assert report.success, report
+    assert report.results[0].output == pytest.approx(0.06)
+    hours = bound({"id": "wait", "action": "delay", "inputs": {"hours": "{slot.h}"}}, slots={"h": "2"})
+    report = await Executor({}).execute(hours)
+    assert report.results[0].status is StepStatus.FAILED
+    assert "7200 seconds is out of range" in (report.results[0].error or "")
+    words = bound({"id": "wait", "action": "delay", "inputs": {"minutes": "{slot.m}"}}, slots={"m": "five"})
+    report = await Executor({}).execute(words)
+    assert "'five' is not a length of time" in (report.results[0].error or "")
 
 
 async def test_cancelling_execute_cancels_running_steps() -> None:
@@ -390,3 +409,95 @@ async def test_custom_failure_speech() -> None:
 def test_step_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError, match="step_timeout_s"):
         Executor({}, step_timeout_s=0)
+
+
+# -- long waits: the reply does not wait for them ------------------------------------------------------------
+
+
+def later_plan(wait: dict[str, Any], *, confirm: bool = True, minutes: str = "5") -> BoundPlan:
+    """ "turn off the kitchen light in N minutes": an optional confirmation, the wait, then the switch."""
+    steps = [
+        {"id": "wait", "action": "delay", "inputs": wait},
+        service("off", "turn off {slot.name}", depends_on=("wait",)),
+        respond("done", "Turned off {slot.name}.", depends_on=("off",)),
+    ]
+    if confirm:
+        steps.insert(0, respond("ok", "Okay, I will turn off {slot.name} later."))
+    return bound(*steps, slots={"name": "kitchen light", "minutes": minutes})
+
+
+async def test_steps_after_a_long_delay_run_after_the_reply() -> None:
+    runner = FakeRunner()
+    executor = Executor({"ha_service": runner}, defer_after_s=0.1)
+    began = time.monotonic()
+    report = await executor.execute(later_plan({"seconds": 0.3}))
+    assert time.monotonic() - began < 0.25  # not after the wait
+    assert report.speech == "Okay, I will turn off kitchen light later."
+    assert report.deferred == ("wait", "off", "done")
+    assert [r.step_id for r in report.results] == ["ok"]
+    assert report.success
+    assert "off" not in runner.calls
+    assert report.later is not None
+    final = await report.later
+    assert time.monotonic() - began >= 0.3
+    assert final.success
+    assert [r.step_id for r in final.results] == ["ok", "wait", "off", "done"]
+    assert final.deferred == ()
+    assert final.speech == "Okay, I will turn off kitchen light later. Turned off kitchen light."
+    assert runner.calls["off"]["target"] == {"name": "kitchen light"}
+
+
+async def test_a_short_delay_is_waited_for_and_independent_steps_finish_before_the_reply() -> None:
+    report = await Executor({"ha_service": FakeRunner()}, defer_after_s=1.0).execute(
+        later_plan({"seconds": 0.05})
+    )
+    assert (report.deferred, report.later, report.success) == ((), None, True)
+    # A step that does not wait for the delay has run when the reply comes.
+    plan = bound(
+        {"id": "wait", "action": "delay", "inputs": {"seconds": 0.3}},
+        service("now"),
+        service("after", depends_on=("wait",)),
+    )
+    runner = FakeRunner()
+    report = await Executor({"ha_service": runner}, defer_after_s=0.1).execute(plan)
+    assert [r.step_id for r in report.results] == ["now"]
+    assert set(runner.calls) == {"now"}
+    assert report.later is not None
+    await report.later
+    assert set(runner.calls) == {"now", "after"}
+
+
+@pytest.mark.parametrize(
+    ("wait", "language", "speech"),
+    [
+        ({"minutes": "{slot.minutes}"}, "en", "Okay, in 5 minutes."),
+        ({"minutes": 1}, "en", "Okay, in one minute."),
+        ({"seconds": 90}, "zh-Hans", "好的，90秒后执行。"),
+        ({"minutes": 10}, "zh-Hant", "好的，10分鐘後執行。"),
+    ],
+)
+async def test_without_a_confirmation_the_reply_says_when_and_unload_cancels_the_rest(
+    wait: dict[str, Any], language: str, speech: str
+) -> None:
+    runner = FakeRunner()
+    executor = Executor({"ha_service": runner})
+    report = await executor.execute(later_plan(wait, confirm=False), language=language)
+    assert report.speech == speech
+    assert report.later is not None
+    await executor.cancel_later()
+    assert report.later.cancelled()
+    assert runner.calls == {}
+
+
+async def test_a_deferred_step_that_fails_fails_the_final_report(caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> Any:
+        raise StepError("the kitchen light is unavailable")
+
+    executor = Executor({"ha_service": FakeRunner({"off": broken})}, defer_after_s=0.01)
+    report = await executor.execute(later_plan({"seconds": 0.05}))
+    assert report.success
+    assert report.later is not None
+    final = await report.later
+    assert not final.success
+    assert by_id(final)["done"].status is StepStatus.SKIPPED
+    assert "Deferred steps of a plan did not all succeed: off=failed, done=skipped" in caplog.text

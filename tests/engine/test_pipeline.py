@@ -9,8 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Mapping
+from typing import Any
 
+from custom_components.agent_reuse.engine.executor import DelayRunner, ExecutionContext, Executor
 from custom_components.agent_reuse.engine.pipeline import Request
+from custom_components.agent_reuse.engine.plan import BoundStep
 from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
 
@@ -331,3 +335,62 @@ async def test_the_last_caller_to_give_up_cancels_the_planner_call(
     assert not reply.trace.shared_plan
     assert planner_server.calls() == 2
     assert [call["target"] for call in runner.calls] == [{"area": "bedroom"}]
+
+
+class QuickDelay(DelayRunner):
+    """A delay that says how long it is (so the executor defers it) but waits a thousandth of that."""
+
+    async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> float:
+        seconds = self.extra_time_s(inputs)
+        await asyncio.sleep(seconds / 1000)
+        return seconds
+
+
+TURN_OFF_LATER = {
+    "steps": [
+        {"id": "s1", "action": "respond", "inputs": {"template": "Okay, in {slot.minutes} minutes."}},
+        {"id": "s2", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}},
+        {
+            "id": "s3",
+            "action": "ha_service",
+            "inputs": {"domain": "light", "service": "turn_off", "target": {"area": "{slot.area}"}},
+            "depends_on": ["s2"],
+        },
+    ]
+}
+
+
+async def test_a_plan_that_waits_minutes_replies_at_once_and_is_cached_when_it_has_run(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    pipeline, runner = build_pipeline()
+    pipeline.executor = Executor({"ha_service": runner, "delay": QuickDelay()})
+    planner_server.queue(json.dumps(TURN_OFF_LATER))
+
+    first = await pipeline.handle(Request("turn off the kitchen lights in 5 minutes", "en"))
+    assert (first.speech, first.success, first.trace.outcome) == ("Okay, in 5 minutes.", True, "miss")
+    assert first.trace.deferred == ["s2", "s3"]
+    assert runner.calls == []  # the lights are still on
+    assert not first.trace.cached
+    assert len(pipeline.cache) == 0  # not before the plan has run to the end
+    assert first.report is not None
+    assert first.report.later is not None
+    assert (await first.report.later).success
+    assert runner.calls[-1]["target"] == {"area": "kitchen"}
+    assert first.trace.cached
+    assert len(pipeline.cache) == 1
+
+    # Reused for another room and another wait; a failure after the wait counts against the plan.
+    runner.fail_area = "bedroom"
+    second = await pipeline.handle(Request("turn off the bedroom lights in 10 minutes", "en"))
+    assert (second.speech, second.trace.outcome) == ("Okay, in 10 minutes.", "hit")
+    assert second.report is not None
+    assert second.report.later is not None
+    entry_id = second.trace.matched_entry_id or ""
+    before = pipeline.cache.get(entry_id)
+    assert before is not None
+    assert not (await second.report.later).success
+    after = pipeline.cache.get(entry_id)
+    assert after is not None
+    assert after.failures == before.failures + 1
+    assert planner_server.calls() == 1

@@ -142,6 +142,12 @@ def test_steps_can_be_built_directly_and_are_validated() -> None:
     assert plan.to_dict()["steps"][1]["depends_on"] == ["s1"]
     with pytest.raises(PlanValidationError, match=r"step 's1' inputs\.seconds: .*out of range"):
         Step(id="s1", action="delay", inputs={"seconds": 7200})
+    # "in {minutes} minutes": a delay may be written in the unit its slot says.
+    later = Plan.from_dict(
+        {"steps": [{"id": "s1", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}}]}
+    )
+    assert later.parameters == {"minutes"}
+    assert Step(id="s1", action="delay", inputs={"hours": 1}).inputs == {"hours": 1}
     with pytest.raises(PlanValidationError, match="unknown action 'teleport'"):
         Step(id="s1", action="teleport", inputs={})
     with pytest.raises(PlanValidationError, match="steps form a cycle"):
@@ -256,6 +262,21 @@ INVALID_PLANS: list[tuple[str, Any, list[str]]] = [
         "delay text",
         plan_of(step("s1", "delay", {"seconds": "{slot.seconds} s"})),
         ["inputs.seconds", "exactly one placeholder"],
+    ),
+    (
+        "delay too many minutes",
+        plan_of(step("s1", "delay", {"minutes": 61})),
+        ["inputs.minutes", "out of range"],
+    ),
+    (
+        "delay in two units",
+        plan_of(step("s1", "delay", {"minutes": 1, "seconds": 30})),
+        ["s1", "exactly one of seconds, minutes, hours"],
+    ),
+    (
+        "delay without a length",
+        plan_of(step("s1", "delay", {})),
+        ["s1", "exactly one of seconds, minutes, hours"],
     ),
     (
         "unknown placeholder",

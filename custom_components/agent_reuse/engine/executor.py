@@ -10,6 +10,13 @@ Why dependency-driven scheduling: a voice request waits for the whole plan, so i
 the kitchen light and close the blinds") run at the same time, and each step starts as soon as *its own*
 dependencies are done, not when a whole level of the graph is.
 
+Why a long wait is not waited for: "turn off the lights in 5 minutes" is a ``delay`` step before the switch,
+and a voice satellite cannot hold a conversation open for minutes. A delay longer than ``defer_after_s``
+(:data:`DEFAULT_DEFER_AFTER_S`) and every step after it run in the background: the report comes back once
+the rest is done, says which steps are deferred, and carries the task that finishes them
+(:attr:`ExecutionReport.later`, whose result is the whole plan's report). The reply is what the steps done
+so far say ("Okay, in 5 minutes." from a respond step that does not wait), or a sentence saying when.
+
 Why nothing escapes: one broken device must not cost the user the rest of the plan or an answer. A step that
 fails or times out is reported, its transitive dependents are skipped, independent steps carry on, and the
 spoken reply says what failed. :class:`~.errors.StepError` messages are written for the user and are spoken
@@ -20,22 +27,25 @@ traceback and reported generically.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
 from .errors import StepError
 from .plan import BoundPlan, BoundStep, SlotValue, format_value
-from .plan_schema import ACTION_DELAY, ACTION_RESPOND, MAX_DELAY_S
+from .plan_schema import ACTION_DELAY, ACTION_RESPOND, DELAY_UNITS, MAX_DELAY_S
 from .speech import EnglishOnly, Renderable, failure_sentence, spoken
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_STEP_TIMEOUT_S = 10.0
+#: A delay longer than this is not waited for before the reply (see the module doc).
+DEFAULT_DEFER_AFTER_S = 10.0
 _GENERIC_ERROR = spoken("step_unexpected")
 
 
@@ -84,10 +94,14 @@ class ExecutionReport:
     results: tuple[StepResult, ...]
     speech: str
     duration_ms: float
+    #: Steps still to run in the background, after a long delay (see the module doc); not in ``results``.
+    deferred: tuple[str, ...] = ()
+    #: The task that runs them; its result is the report of the whole plan. None when nothing is deferred.
+    later: asyncio.Task[ExecutionReport] | None = field(default=None, compare=False, repr=False)
 
     @property
     def success(self) -> bool:
-        """Whether every step succeeded."""
+        """Whether every step that ran succeeded (deferred steps have not run yet: see ``later``)."""
         return all(result.ok for result in self.results)
 
     @property
@@ -161,7 +175,8 @@ class RespondRunner:
 
 
 class DelayRunner:
-    """``delay``: waits ``seconds`` (a number, or a numeric string from a slot), at most one hour."""
+    """``delay``: waits ``seconds``, ``minutes`` or ``hours`` (a number, or a numeric string from a slot),
+    at most one hour."""
 
     async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> float:
         """Sleep, then return the seconds waited."""
@@ -178,15 +193,17 @@ class DelayRunner:
 
     @staticmethod
     def _seconds(inputs: Mapping[str, Any]) -> float:
-        raw: Any = inputs.get("seconds")
+        unit = next((unit for unit in DELAY_UNITS if unit in inputs), "seconds")
+        raw: Any = inputs.get(unit)
         if isinstance(raw, bool):
             raise StepError.said("delay_not_number", value=repr(raw))
         try:
-            seconds = float(raw.strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
+            amount = float(raw.strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
             raise StepError.said("delay_not_number", value=repr(format_value(raw))) from None
+        seconds = amount * DELAY_UNITS[unit]
         if not 0 < seconds <= MAX_DELAY_S:  # also false for NaN
-            raise StepError.said("delay_out_of_range", value=format_value(raw))
+            raise StepError.said("delay_out_of_range", value=f"{seconds:g}")
         return seconds
 
 
@@ -201,13 +218,24 @@ def default_failure_speech(step: BoundStep, result: StepResult, language: str = 
     return failure_sentence(step.description, step.id, step.action, reason, language)
 
 
+def _later_sentence(seconds: float, language: str) -> str:
+    """ "Okay, in 5 minutes." in ``language``: the reply when the deferred steps are all a plan does."""
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = seconds / 60
+        key = "deferred_one_minute" if minutes == 1 else "deferred_minutes"
+        return spoken(key, n=f"{minutes:g}").render(language)
+    return spoken("deferred_seconds", n=f"{seconds:g}").render(language)
+
+
 class Executor:
     """Runs bound plans through per-action runners.
 
     ``runners`` maps an action to its runner; unless ``include_builtins`` is false, :func:`builtin_runners`
     fill in ``respond`` and ``delay`` where ``runners`` has none. ``step_timeout_s`` bounds each step (an
     :class:`ExtraTimeRunner` may extend it for its step). ``failure_speech`` words a failed step for the
-    reply, given the step, its result and the request's language.
+    reply, given the step, its result and the request's language. A ``delay`` longer than ``defer_after_s``
+    and the steps after it run in the background (see the module doc), as tasks made by ``spawn`` (default:
+    tasks this executor holds and :meth:`cancel_later` cancels).
     """
 
     def __init__(
@@ -217,14 +245,38 @@ class Executor:
         *,
         include_builtins: bool = True,
         failure_speech: Callable[[BoundStep, StepResult, str], str] = default_failure_speech,
+        defer_after_s: float = DEFAULT_DEFER_AFTER_S,
+        spawn: Callable[[Coroutine[Any, Any, ExecutionReport]], asyncio.Task[ExecutionReport]] | None = None,
     ) -> None:
         if not step_timeout_s > 0:
             raise ValueError(f"step_timeout_s must be positive, got {step_timeout_s!r}")
+        self._defer_after_s = float(defer_after_s)
+        self._spawn = spawn or self._keep_task
+        self._later: set[asyncio.Task[ExecutionReport]] = set()
         merged: dict[str, StepRunner] = builtin_runners() if include_builtins else {}
         merged.update(runners)
         self._runners: Mapping[str, StepRunner] = MappingProxyType(merged)
         self._step_timeout_s = float(step_timeout_s)
         self._failure_speech = failure_speech
+
+    def _keep_task(self, coro: Coroutine[Any, Any, ExecutionReport]) -> asyncio.Task[ExecutionReport]:
+        """The default ``spawn``: a task this executor holds on to until it ends (and can cancel)."""
+        # Eager: the task is inside its steps' wait at once, so cancelling it at any time cancels them.
+        task = asyncio.Task(
+            coro, loop=asyncio.get_running_loop(), name="agent_reuse deferred steps", eager_start=True
+        )
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+        return task
+
+    async def cancel_later(self) -> None:
+        """Cancel the deferred steps still waiting (the default ``spawn`` only; a host's own ``spawn``
+        cancels its tasks itself, as Home Assistant does when the entry unloads)."""
+        tasks = list(self._later)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
     @property
     def runners(self) -> Mapping[str, StepRunner]:
@@ -266,54 +318,111 @@ class Executor:
             for dep in step.depends_on:
                 direct_dependents[dep].append(step)
         running: dict[asyncio.Task[StepResult], BoundStep] = {}
+        later: set[str] = set()
 
         def start(step: BoundStep) -> None:
             task = asyncio.create_task(self._run_step(step, context), name=f"agent_reuse step {step.id}")
             running[task] = step
+            if self._defers(step, outputs):
+                later.add(step.id)
+                later.update(plan.dependents_of(step.id))
+
+        async def drive(until_deferred: bool) -> None:
+            """Run steps as their dependencies finish; with ``until_deferred``, stop once only deferred
+            steps are left running (steps that are not deferred never wait for deferred ones)."""
+            try:
+                while running and not (until_deferred and all(s.id in later for s in running.values())):
+                    done, _pending = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        step = running.pop(task)
+                        result = task.result()
+                        results[step.id] = result
+                        if result.ok:
+                            outputs[step.id] = result.output
+                            for dependent in direct_dependents[step.id]:
+                                waiting_on[dependent.id].discard(step.id)
+                                if not waiting_on[dependent.id] and dependent.id not in results:
+                                    start(dependent)
+                        else:
+                            for dependent_id in plan.dependents_of(step.id):
+                                if dependent_id not in results:
+                                    results[dependent_id] = StepResult(
+                                        step_id=dependent_id,
+                                        action=plan.step(dependent_id).action,
+                                        status=StepStatus.SKIPPED,
+                                        error=f"not run because step {step.id} did not succeed",
+                                    )
+            except BaseException:  # only cancellation: take the running steps down with it
+                for task in running:
+                    task.cancel()
+                if running:
+                    await asyncio.wait(running)
+                raise
+
+        def report(steps: tuple[BoundStep, ...], deferred: tuple[str, ...] = ()) -> ExecutionReport:
+            ordered = tuple(results[step.id] for step in steps)
+            speech = self._speech(steps, ordered, language)
+            if deferred and not speech:
+                speech = _later_sentence(self._deferred_seconds(plan, deferred, outputs), language)
+            return ExecutionReport(
+                results=ordered,
+                speech=speech,
+                duration_ms=(time.monotonic() - began) * 1000.0,
+                deferred=deferred,
+            )
+
+        async def finish_later() -> ExecutionReport:
+            await drive(until_deferred=False)
+            final = report(order)
+            if not final.success:
+                _LOGGER.warning(
+                    "Deferred steps of a plan did not all succeed: %s",
+                    ", ".join(f"{r.step_id}={r.status}" for r in final.results if not r.ok),
+                )
+            return final
 
         for step in order:
             if not step.depends_on:
                 start(step)
-        try:
-            while running:
-                done, _pending = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    step = running.pop(task)
-                    result = task.result()
-                    results[step.id] = result
-                    if result.ok:
-                        outputs[step.id] = result.output
-                        for dependent in direct_dependents[step.id]:
-                            waiting_on[dependent.id].discard(step.id)
-                            if not waiting_on[dependent.id] and dependent.id not in results:
-                                start(dependent)
-                    else:
-                        for dependent_id in plan.dependents_of(step.id):
-                            if dependent_id not in results:
-                                results[dependent_id] = StepResult(
-                                    step_id=dependent_id,
-                                    action=plan.step(dependent_id).action,
-                                    status=StepStatus.SKIPPED,
-                                    error=f"not run because step {step.id} did not succeed",
-                                )
-        finally:
-            if running:  # only when this coroutine is cancelled: take the steps down with it
-                for task in running:
-                    task.cancel()
-                await asyncio.wait(running)
-        ordered = tuple(results[step.id] for step in order)
-        report = ExecutionReport(
-            results=ordered,
-            speech=self._speech(order, ordered, language),
-            duration_ms=(time.monotonic() - began) * 1000.0,
-        )
+        await drive(until_deferred=True)
+        if running:
+            deferred = tuple(step.id for step in order if step.id not in results)
+            now = report(tuple(step for step in order if step.id in results), deferred)
+            later_task = self._spawn(finish_later())
+            # A task cancelled before it ever ran never reaches drive()'s clean-up: cancel the steps here.
+            later_task.add_done_callback(
+                lambda task: [step.cancel() for step in running] if task.cancelled() else None
+            )
+            now = dataclasses.replace(now, later=later_task)
+            _LOGGER.debug("Replying after %.1f ms; deferred: %s", now.duration_ms, ", ".join(deferred))
+            return now
+        done_report = report(order)
         _LOGGER.debug(
             "Executed %d steps in %.1f ms: %s",
-            len(ordered),
-            report.duration_ms,
-            ", ".join(f"{r.step_id}={r.status}" for r in ordered),
+            len(done_report.results),
+            done_report.duration_ms,
+            ", ".join(f"{r.step_id}={r.status}" for r in done_report.results),
         )
-        return report
+        return done_report
+
+    def _defers(self, step: BoundStep, outputs: Mapping[str, Any]) -> bool:
+        """Whether ``step`` is a wait longer than ``defer_after_s`` (see the module doc)."""
+        return self._wait_s(step, outputs) > self._defer_after_s
+
+    def _wait_s(self, step: BoundStep, outputs: Mapping[str, Any]) -> float:
+        runner = self._runners.get(step.action)
+        if step.action != ACTION_DELAY or not isinstance(runner, ExtraTimeRunner):
+            return 0.0
+        try:
+            return runner.extra_time_s(step.resolve_inputs(outputs))
+        except Exception:  # an input that does not resolve fails when the step runs, not here
+            return 0.0
+
+    def _deferred_seconds(
+        self, plan: BoundPlan, deferred: tuple[str, ...], outputs: Mapping[str, Any]
+    ) -> float:
+        """The longest wait among the deferred steps (what the reply says when nothing else does)."""
+        return max((self._wait_s(plan.step(step_id), outputs) for step_id in deferred), default=0.0)
 
     def _speech(self, order: tuple[BoundStep, ...], results: tuple[StepResult, ...], language: str) -> str:
         """What failed, and what the respond steps say. A respond step that depends on nothing confirms the

@@ -103,6 +103,9 @@ class Trace:
     #: This reuse will be re-planned in the background and compared (sampled audit).
     audit: bool = False
     cached: bool = False
+    #: Steps still running in the background after a long delay ("in 5 minutes"): a new plan is cached,
+    #: and a reused one counted as a hit or a failure, only once they have run.
+    deferred: list[str] = field(default_factory=list)
     planner_calls: int = 0
     #: The plan came from a planner call another request of the same template had already started.
     shared_plan: bool = False
@@ -167,6 +170,28 @@ class _PlannerCall:
 
     call: asyncio.Future[PlannerResult[Plan]]
     waiters: int = 0
+
+
+def _when_done(report: ExecutionReport, then: Callable[[ExecutionReport], None]) -> None:
+    """Call ``then`` with the whole plan's report: now, or when its deferred steps have run (a wait of
+    minutes must not keep a new plan out of the cache or a failing one in it). Not at all when the
+    deferred steps are cancelled (the entry unloads): they neither succeeded nor failed."""
+    if report.later is None:
+        then(report)
+        return
+    if not report.success:  # a step before the wait failed: the deferred ones will not change that
+        then(report)
+        return
+
+    def finished(task: asyncio.Task[ExecutionReport]) -> None:
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
+            _LOGGER.error("Deferred steps ended with an error", exc_info=error)
+            return
+        then(task.result())
+
+    report.later.add_done_callback(finished)
 
 
 async def run_inline[T](func: Callable[[], T]) -> T:
@@ -342,11 +367,16 @@ class ReusePipeline:
         self.policy.record_reuse(candidate)
         report = await self.executor.execute(bound, extra=extra, language=request.language)
         clock.lap("execute")
-        if report.success:
-            self.cache.record_hit(candidate.entry_id)
-        elif self.cache.record_failure(candidate.entry_id):
-            # Dropped from the cache: forget its parsed plan in every script it was converted to.
-            self._plans = {k: v for k, v in self._plans.items() if k[0] != candidate.entry_id}
+        trace.deferred = list(report.deferred)
+
+        def count(outcome: ExecutionReport) -> None:
+            if outcome.success:
+                self.cache.record_hit(candidate.entry_id)
+            elif self.cache.record_failure(candidate.entry_id):
+                # Dropped from the cache: forget its parsed plan in every script it was converted to.
+                self._plans = {k: v for k, v in self._plans.items() if k[0] != candidate.entry_id}
+
+        _when_done(report, count)
         audit = None
         if self.planner is not None and self.policy.wants_audit():
             trace.audit = True
@@ -432,19 +462,27 @@ class ReusePipeline:
             reused = self._bind_cached(candidate[1], parsed, request.language)
             if reused is not None:
                 trace.candidate_equivalent = self.policy.observe(candidate[0], bound, reused)
-        if parsed.intent is not None and embedding is not None and report.success:
-            self.cache.add(
-                intent=parsed.intent,
-                template_text=template.text,
-                embedding=embedding,
-                plan=result.plan.to_dict(),
-                # The plan was made for this request's signature: it takes these slot types even where
-                # it does not reference them all (so the same request hits next time).
-                parameters=result.plan.parameters | template.signature,
-                entities=result.plan.referenced_entities(),
-                language=request.language,
-            )
-            trace.cached = True
+        trace.deferred = list(report.deferred)
+        if parsed.intent is not None and embedding is not None:
+            intent = parsed.intent
+
+            def cache(outcome: ExecutionReport) -> None:
+                if not outcome.success:
+                    return
+                self.cache.add(
+                    intent=intent,
+                    template_text=template.text,
+                    embedding=embedding,
+                    plan=result.plan.to_dict(),
+                    # The plan was made for this request's signature: it takes these slot types even where
+                    # it does not reference them all (so the same request hits next time).
+                    parameters=result.plan.parameters | template.signature,
+                    entities=result.plan.referenced_entities(),
+                    language=request.language,
+                )
+                trace.cached = True
+
+            _when_done(report, cache)
         return Reply(report.speech, report.success, trace, report)
 
     async def _plan_once(

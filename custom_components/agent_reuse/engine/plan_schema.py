@@ -383,21 +383,39 @@ def _boolean(value: Any) -> bool:
     return value
 
 
-def _delay_seconds(value: Any) -> float | int | str:
-    if isinstance(value, str):
-        try:
-            parts = parse_template(value)
-        except PlanValidationError as err:
-            raise vol.Invalid(str(err)) from None
-        if len(parts) == 1 and isinstance(parts[0], SlotRef | StepOutputRef):
-            return value
-        raise vol.Invalid(f"{value!r}: expected a number of seconds or exactly one placeholder")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise vol.Invalid(f"expected a number of seconds, got {type(value).__name__}")
-    if not 0 < value <= MAX_DELAY_S:
-        raise vol.Invalid(f"{value} is out of range (more than 0, at most {MAX_DELAY_S:g} seconds)")
-    seconds: float | int = value
-    return seconds
+#: The units a ``delay`` step may be written in, as seconds per unit: "in {minutes} minutes" needs minutes,
+#: since a plan cannot multiply a placeholder (a plan that wrote 300 seconds for "in 5 minutes" would wait
+#: 300 seconds when reused for "in 10 minutes").
+DELAY_UNITS: Final[Mapping[str, float]] = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+
+
+def _delay_amount(unit: str) -> Callable[[Any], float | int | str]:
+    def validate(value: Any) -> float | int | str:
+        if isinstance(value, str):
+            try:
+                parts = parse_template(value)
+            except PlanValidationError as err:
+                raise vol.Invalid(str(err)) from None
+            if len(parts) == 1 and isinstance(parts[0], SlotRef | StepOutputRef):
+                return value
+            raise vol.Invalid(f"{value!r}: expected a number of {unit} or exactly one placeholder")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise vol.Invalid(f"expected a number of {unit}, got {type(value).__name__}")
+        if not 0 < value * DELAY_UNITS[unit] <= MAX_DELAY_S:
+            raise vol.Invalid(f"{value} {unit} is out of range (more than 0, at most one hour)")
+        amount: float | int = value
+        return amount
+
+    return validate
+
+
+def _exactly_one(keys: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def validate(value: dict[str, Any]) -> dict[str, Any]:
+        if sum(key in value for key in keys) != 1:
+            raise vol.Invalid(f"needs exactly one of {', '.join(keys)}")
+        return value
+
+    return validate
 
 
 def _at_least_one(keys: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -452,7 +470,10 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
     ACTION_RESPOND: vol.Schema(
         {vol.Required("template"): _non_empty_string("template", MAX_TEMPLATE_LENGTH)}
     ),
-    ACTION_DELAY: vol.Schema({vol.Required("seconds"): _delay_seconds}),
+    ACTION_DELAY: vol.All(
+        vol.Schema({vol.Optional(unit): _delay_amount(unit) for unit in DELAY_UNITS}),
+        _exactly_one(list(DELAY_UNITS)),
+    ),
 }
 
 #: The keys each action's ``inputs`` may have (for error messages and documentation).
@@ -461,7 +482,7 @@ INPUT_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
     ACTION_MQTT_PUBLISH: ("topic", "payload", "qos", "retain"),
     ACTION_HA_STATE: (*STATE_SELECTOR_KEYS, STATE_ATTRIBUTE_KEY),
     ACTION_RESPOND: ("template",),
-    ACTION_DELAY: ("seconds",),
+    ACTION_DELAY: tuple(DELAY_UNITS),
 }
 _TOP_LEVEL_KEYS: Final = ("id", "description", "action", "inputs", "depends_on", "output")
 
@@ -841,8 +862,11 @@ PLAN_JSON_SCHEMA: Final[dict[str, Any]] = {
                         ACTION_DELAY,
                         {
                             "type": "object",
-                            "properties": {"seconds": {"anyOf": [{"type": "number"}, {"type": "string"}]}},
-                            "required": ["seconds"],
+                            "properties": {
+                                unit: {"anyOf": [{"type": "number"}, {"type": "string"}]}
+                                for unit in DELAY_UNITS
+                            },
+                            "minProperties": 1,
                             "additionalProperties": False,
                         },
                     ),
@@ -911,6 +935,41 @@ PLAN_EXAMPLES: Final[tuple[PlanExample, ...]] = (
                     "action": ACTION_RESPOND,
                     "inputs": {"template": "The {slot.area} lights are at {slot.brightness} percent."},
                     "depends_on": ["s1"],
+                },
+            ]
+        },
+    },
+    {
+        "request": "turn off the kitchen lights in 10 minutes",
+        "slots": {"area": "kitchen", "domain": "light", "minutes": "10"},
+        "plan": {
+            "steps": [
+                {
+                    "id": "s1",
+                    "description": "confirm now (the steps after a long wait run after the reply)",
+                    "action": ACTION_RESPOND,
+                    "inputs": {
+                        "template": "Okay, the {slot.area} {slot.domain}s go off in {slot.minutes} minutes."
+                    },
+                    "depends_on": [],
+                },
+                {
+                    "id": "s2",
+                    "description": "wait {slot.minutes} minutes",
+                    "action": ACTION_DELAY,
+                    "inputs": {"minutes": "{slot.minutes}"},
+                    "depends_on": [],
+                },
+                {
+                    "id": "s3",
+                    "description": "turn off the {slot.domain}s in {slot.area}",
+                    "action": ACTION_HA_SERVICE,
+                    "inputs": {
+                        "domain": "{slot.domain}",
+                        "service": "turn_off",
+                        "target": {"area": "{slot.area}"},
+                    },
+                    "depends_on": ["s2"],
                 },
             ]
         },

@@ -213,7 +213,12 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "无法执行“{action}”类的步骤",
             "無法執行「{action}」類的步驟",
         ),
-        "delay_not_number": _m("{value} is not a number of seconds", "{value}不是秒数", "{value}不是秒數"),
+        "deferred_one_minute": _m("Okay, in one minute.", "好的，一分钟后执行。", "好的，一分鐘後執行。"),
+        "deferred_minutes": _m("Okay, in {n} minutes.", "好的，{n}分钟后执行。", "好的，{n}分鐘後執行。"),
+        "deferred_seconds": _m("Okay, in {n} seconds.", "好的，{n}秒后执行。", "好的，{n}秒後執行。"),
+        "delay_not_number": _m(
+            "{value} is not a length of time", "{value}不是有效的时长", "{value}不是有效的時長"
+        ),
         "delay_out_of_range": _m(
             "a delay of {value} seconds is out of range (at most one hour)",
             "{value}秒的等待超出范围（最多一小时）",

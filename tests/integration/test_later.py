@@ -1,0 +1,102 @@
+"""A command for later ("turn off the kitchen lights in 5 minutes", "五分钟后关灯"), in a real Home Assistant.
+
+The plan waits with a ``delay`` step before it switches. A voice satellite cannot hold a conversation open
+for minutes, so the reply comes at once and the steps after a long delay run as a background task of the
+entry (``executor``: ``defer_after_s``); the plan is cached once they have run, and unloading the entry
+cancels them.
+"""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+
+from tests.planner_fixture import PlannerServer
+
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    ask,
+    last_trace,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+    speech,
+)
+
+
+def later_plan(seconds: float) -> str:
+    """Confirm now; wait; switch the area's lights off."""
+    return plan_json(
+        respond_step(
+            "Okay, the {slot.area} lights go off in {slot.minutes} minutes.", depends_on=(), step_id="s0"
+        ),
+        {"id": "s1", "description": "wait", "action": "delay", "inputs": {"seconds": seconds}},
+        {
+            **service_step({"area": "{slot.area}", "domain": "light"}, service="turn_off"),
+            "id": "s2",
+            "depends_on": ["s1"],
+        },
+    )
+
+
+async def test_the_reply_comes_first_and_the_lights_go_off_after_the_wait(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    await home.services.async_call(
+        "light", "turn_on", {"entity_id": [KITCHEN_LIGHT, BED_LIGHT]}, blocking=True
+    )
+    with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
+        entry = await setup_agent(home, planner.url)
+    planner.queue(later_plan(0.3))
+
+    result = await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+    assert speech(result) == "Okay, the kitchen lights go off in 5 minutes."
+    trace = last_trace(entry)
+    assert (trace["deferred"], trace["slots"]["minutes"], trace["cached"]) == (["s1", "s2"], "5", False)
+    assert home.states.get(KITCHEN_LIGHT).state == "on"  # not yet
+    assert len(entry.runtime_data.cache) == 0
+
+    await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert len(entry.runtime_data.cache) == 1  # cached once it had run
+
+    # Reused for the bedroom, then the entry is unloaded during the wait: the light stays on.
+    result = await ask(home, entry, "turn off the bedroom lights in 10 minutes")
+    assert speech(result) == "Okay, the bedroom lights go off in 10 minutes."
+    assert last_trace(entry)["outcome"] == "hit"
+    assert await home.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert planner.calls() == 1
+
+
+async def test_five_minutes_later_said_in_chinese_is_the_command_not_a_timer(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    # "五分钟后关灯" was a timer named 关灯; "10分钟后打开卧室的灯" a timer in the bedroom.
+    entry = await setup_agent(home, planner.url)
+    planner.queue(
+        plan_json(
+            respond_step("好的，{slot.minutes}分钟后打开{slot.area}的灯。", depends_on=(), step_id="s0"),
+            {"id": "s1", "description": "wait", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}},
+            {**service_step({"area": "{slot.area}", "domain": "light"}), "id": "s2", "depends_on": ["s1"]},
+        )
+    )
+    await home.services.async_call("light", "turn_off", {"entity_id": BED_LIGHT}, blocking=True)
+    result = await ask(home, entry, "10分钟后打开卧室的灯", "zh-Hans")
+    assert speech(result) == "好的，10分钟后打开卧室的灯。"
+    trace = last_trace(entry)
+    assert (trace["intent"], trace["slots"], trace["deferred"]) == (
+        "HassTurnOn",
+        {"minutes": "10", "area": "卧室"},
+        ["s1", "s2"],
+    )
+    assert home.states.get(BED_LIGHT).state == "off"
+    assert await home.config_entries.async_unload(entry.entry_id)  # cancels the ten-minute wait
+    await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(BED_LIGHT).state == "off"
