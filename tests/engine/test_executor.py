@@ -501,3 +501,15 @@ async def test_a_deferred_step_that_fails_fails_the_final_report(caplog: pytest.
     assert not final.success
     assert by_id(final)["done"].status is StepStatus.SKIPPED
     assert "Deferred steps of a plan did not all succeed: off=failed, done=skipped" in caplog.text
+
+
+async def test_a_deferred_task_cancelled_before_it_ever_ran_cancels_its_steps() -> None:
+    # A host's spawn need not start the task eagerly; cancelled at once, it never reaches its own clean-up.
+    runner = FakeRunner()
+    executor = Executor({"ha_service": runner}, defer_after_s=0.01, spawn=asyncio.create_task)
+    report = await executor.execute(later_plan({"seconds": 5}))
+    assert report.later is not None
+    report.later.cancel()
+    await asyncio.sleep(0.01)  # the wait step ends cancelled, well before its 5 s: no lingering task
+    assert report.later.cancelled()
+    assert runner.calls == {}

@@ -389,10 +389,14 @@ class Executor:
             deferred = tuple(step.id for step in order if step.id not in results)
             now = report(tuple(step for step in order if step.id in results), deferred)
             later_task = self._spawn(finish_later())
-            # A task cancelled before it ever ran never reaches drive()'s clean-up: cancel the steps here.
-            later_task.add_done_callback(
-                lambda task: [step.cancel() for step in running] if task.cancelled() else None
-            )
+
+            def cancel_steps(task: asyncio.Task[ExecutionReport]) -> None:
+                # A task cancelled before it ever ran never reaches drive()'s clean-up: cancel the steps here.
+                if task.cancelled():
+                    for step_task in running:
+                        step_task.cancel()
+
+            later_task.add_done_callback(cancel_steps)
             now = dataclasses.replace(now, later=later_task)
             _LOGGER.debug("Replying after %.1f ms; deferred: %s", now.duration_ms, ", ".join(deferred))
             return now
