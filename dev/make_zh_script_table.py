@@ -21,6 +21,9 @@ import json
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "custom_components/agent_reuse/engine/zh_script.json"
+#: Where OpenCC's first candidate is wrong for what a smart-home reply says: 钟 is 鐘 in 分鐘 (minutes) and
+#: 鬧鐘 (alarm clock); OpenCC lists the surname 鍾 first.
+REPLY_FORMS = {"钟": "鐘"}
 
 
 def read_map(path: Path) -> dict[str, str]:
@@ -42,7 +45,7 @@ def main() -> None:
     args = ap.parse_args()
     table = {
         "source": "OpenCC dictionaries (Apache-2.0) from opencc-python-reimplemented 0.1.7; see dev/make_zh_script_table.py",
-        "to_traditional": read_map(args.dictionary / "STCharacters.txt"),
+        "to_traditional": read_map(args.dictionary / "STCharacters.txt") | REPLY_FORMS,
         "to_simplified": read_map(args.dictionary / "TSCharacters.txt"),
         "taiwan": read_map(args.dictionary / "TWVariants.txt"),
         "hong_kong": read_map(args.dictionary / "HKVariants.txt"),

@@ -80,3 +80,10 @@ async def test_a_plan_cached_in_simplified_answers_traditional_in_traditional(
     simplified = await pipeline.handle(Request("打开卧室的灯", "zh-CN"))
     assert simplified.speech == "已打开卧室的灯。"
     assert planner_server.calls() == 1
+
+
+def test_minutes_and_alarm_clocks_take_the_clock_character() -> None:
+    # OpenCC's first candidate for 钟 is the surname 鍾; replies say minutes ("5分钟后") and alarm clocks.
+    assert to_script("好的，5分钟后关灯。", "zh-TW") == "好的，5分鐘後關燈。"
+    assert to_script("闹钟", "zh-HK") == "鬧鐘"
+    assert to_script("好的，5分鐘後關燈。", "zh-CN") == "好的，5分钟后关灯。"

@@ -13,6 +13,7 @@ from unittest.mock import patch
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
@@ -22,6 +23,7 @@ from .conftest import (
     last_trace,
     plan_json,
     respond_step,
+    satellite_in,
     service_step,
     setup_agent,
     speech,
@@ -100,3 +102,22 @@ async def test_five_minutes_later_said_in_chinese_is_the_command_not_a_timer(
     assert await home.config_entries.async_unload(entry.entry_id)  # cancels the ten-minute wait
     await home.async_block_till_done(wait_background_tasks=True)
     assert home.states.get(BED_LIGHT).state == "off"
+
+
+async def test_starter_plans_serve_commands_for_later_offline(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+    assert speech(result) == "Okay, the lights in the kitchen go off in 5 minutes."
+    result = await ask(home, entry, "五分钟后关灯", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "好的，5分钟后关灯。"
+    result = await ask(home, entry, "10分鐘後打開臥室的燈", "zh-Hant")
+    assert speech(result) == "好的，10分鐘後打開臥室的燈。"
+    assert last_trace(entry)["deferred"] == ["s2", "s3"]
+    assert planner.calls() == 0
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert await home.config_entries.async_unload(entry.entry_id)  # the waits are cancelled
+    await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(KITCHEN_LIGHT).state == "on"

@@ -3,7 +3,9 @@
 Why: an empty cache reuses nothing, so the first command of every kind waits for the LLM — seconds with a
 cloud model, a minute or a refusal with a small local one (the offline demo's 135M model plans nothing
 correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
-area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state. Those plans are written here once, validated like a planner's, and
+area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state,
+switch lights after some minutes (confirmed at once; the executor runs the wait after the reply). Those
+plans are written here once, validated like a planner's, and
 seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
 the LLM is asked only for what is really new.
 
@@ -40,7 +42,7 @@ from typing import Any
 from .cache import PlanCache
 from .pipeline import Embedder
 from .plan import Plan
-from .plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_RESPOND
+from .plan_schema import ACTION_DELAY, ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_RESPOND
 from .zh_script import to_script
 
 
@@ -89,6 +91,27 @@ def _switch(
 ) -> StarterPlan:
     action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
     return _service(intent, language, template, action, target, reply)
+
+
+def _switch_later(
+    intent: str, language: str, template: str, target: Mapping[str, str | list[str]], reply: str
+) -> StarterPlan:
+    """Switch after ``{slot.minutes}`` minutes: say so now, wait, then switch (the executor runs the wait
+    and the switch after the reply)."""
+    action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
+    domain, service = action.split(".")
+    steps = [
+        {"id": "s1", "description": "confirm", "action": ACTION_RESPOND, "inputs": {"template": reply}},
+        {"id": "s2", "description": "wait", "action": ACTION_DELAY, "inputs": {"minutes": "{slot.minutes}"}},
+        {
+            "id": "s3",
+            "description": action,
+            "action": ACTION_HA_SERVICE,
+            "inputs": {"domain": domain, "service": service, "target": dict(target)},
+            "depends_on": ["s2"],
+        },
+    ]
+    return StarterPlan(intent, language, template, {"steps": steps})
 
 
 def _set_brightness(language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
@@ -183,6 +206,21 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {area} and {area_2} {domain}s",
         _TWO_AREAS_KIND,
         "Turned off the {slot.domain}s in the {slot.area} and the {slot.area_2}.",
+    ),
+    # Later ("turn off the kitchen lights in 5 minutes"): confirmed at once, switched after the wait.
+    _switch_later(
+        "HassTurnOn",
+        "en",
+        "turn on the {area} {domain}s in {minutes} minutes",
+        _AREA_KIND,
+        "Okay, the {slot.domain}s in the {slot.area} go on in {slot.minutes} minutes.",
+    ),
+    _switch_later(
+        "HassTurnOff",
+        "en",
+        "turn off the {area} {domain}s in {minutes} minutes",
+        _AREA_KIND,
+        "Okay, the {slot.domain}s in the {slot.area} go off in {slot.minutes} minutes.",
     ),
     # Two devices by name ("the kitchen light and the bed light": gazetteer.py splits them).
     _switch(
@@ -334,6 +372,27 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "关闭{area}和{area_2}的灯",
         _TWO_AREAS_LIGHTS,
         "已关闭{slot.area}和{slot.area_2}的灯。",
+    ),
+    _switch_later(
+        "HassTurnOn",
+        "zh",
+        "{minutes}分钟后打开{area}的灯",
+        _AREA_LIGHTS,
+        "好的，{slot.minutes}分钟后打开{slot.area}的灯。",
+    ),
+    _switch_later(
+        "HassTurnOff",
+        "zh",
+        "{minutes}分钟后关闭{area}的灯",
+        _AREA_LIGHTS,
+        "好的，{slot.minutes}分钟后关闭{slot.area}的灯。",
+    ),
+    # "五分钟后关灯": 灯 is the name the runner resolves (the satellite room's light, or the only one).
+    _switch_later(
+        "HassTurnOff", "zh", "{minutes}分钟后关{name}", _NAME, "好的，{slot.minutes}分钟后关{slot.name}。"
+    ),
+    _switch_later(
+        "HassTurnOn", "zh", "{minutes}分钟后开{name}", _NAME, "好的，{slot.minutes}分钟后开{slot.name}。"
     ),
     _switch("HassTurnOn", "zh", "打开{name}和{name_2}", _TWO_NAMES, "已打开{slot.name}和{slot.name_2}。"),
     _switch("HassTurnOff", "zh", "关闭{name}和{name_2}", _TWO_NAMES, "已关闭{slot.name}和{slot.name_2}。"),
