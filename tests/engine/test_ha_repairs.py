@@ -753,3 +753,32 @@ def test_a_timers_own_length_and_fractions_keep_the_parsers_reading(joint_parser
     for text in ("pause 1 hour timer", "set a timer for 1 and a 1/2 hours", "turn on living room 2"):
         raw = joint_parser.parse(text, "en")
         assert repair(raw).slots == raw.slots, text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read_as"),
+    [
+        ("把卧室的灯调到一半", "zh", "HassTurnOn"),  # with a floor 一
+        ("把卧室的灯亮度调到一半", "zh", "HassLightSet"),  # with a floor 一, no brightness
+        ("灯调到一半亮度", "zh", "HassLightSet"),
+        ("set the kitchen lights to half", "en", "HassLightSet"),  # no brightness
+        ("turn the kitchen lights to half", "en", "HassTurnOn"),
+        ("set the bed light to half brightness", "en", "HassLightSet"),
+    ],
+)
+def test_half_said_of_a_light_is_the_brightness_50(
+    joint_parser: JointParser, text: str, language: str, read_as: str
+) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent == read_as
+    repaired = repair(raw)
+    assert repaired.intent == "HassLightSet"
+    assert [(s.type, s.value) for s in repaired.slots if s.type in ("brightness", "floor")] == [
+        ("brightness", "50")
+    ]
+
+
+def test_half_an_hour_or_half_of_a_cover_is_no_brightness(joint_parser: JointParser) -> None:
+    lights_for_a_while = repair(joint_parser.parse("turn on the lights for half an hour", "en"))
+    assert "brightness" not in lights_for_a_while.slot_types
+    assert repair(joint_parser.parse("close the curtains halfway", "en")).intent == "HassSetPosition"

@@ -225,6 +225,10 @@ async def test_chinese_dimming_without_the_word_brightness_and_all_the_lights(
     assert speech(result) == "已把卧室的灯调到30%。"
     assert home.states.get(BED_LIGHT).attributes["brightness"] == 76  # 30 % of 255
     assert last_trace(entry)["intent"] == "HassLightSet"
+    # Half: was HassTurnOn with a floor 一, and the light kept its level.
+    result = await ask(home, entry, "把卧室的灯调到一半", "zh-Hans")
+    assert speech(result) == "已把卧室的灯调到50%。"
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 128  # 50 % of 255
 
     await ask(home, entry, "打开所有的灯", "zh-Hans")
     assert home.states.get(KITCHEN_LIGHT).state == "on"

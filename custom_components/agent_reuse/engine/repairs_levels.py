@@ -24,6 +24,11 @@ untagged "in 2 minutes" kept the 2 in its template, so a reuse for "in 3 minutes
 followed by a unit word (minutes, min, seconds, hours; 分钟, 秒, 小时) is that unit's slot, whatever the
 parser tagged over the number.
 
+Half a light's brightness (:func:`repair_half_brightness`). "把卧室的灯调到一半" came out as HassTurnOn with a
+*floor* 一 (the light went on at whatever level it had), "set the kitchen lights to half" as HassLightSet
+without a level. Said of a light and no cover, to half / half brightness / 调到一半 / 一半亮度 is the
+brightness 50 under HassLightSet (the slot's value; its span is the word that was said).
+
 Relative changes (:func:`repair_relative_change`). "dim the kitchen lights" and "turn the bedroom
 light down" come out as HassTurnOff: the light went *off*; "turn up the heat" and "turn the fan down" as
 HassTurnOn/HassTurnOff too. Home Assistant has no intent for a relative change, so such a request becomes
@@ -92,6 +97,10 @@ _DURATION = re.compile(
     r"(?<![\d./])(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>"
     + "|".join(sorted(map(re.escape, _DURATION_UNITS), key=len, reverse=True))
     + r")(?![a-z])",
+    re.IGNORECASE,
+)
+_HALF_LEVEL = re.compile(
+    r"(?<=[到成为為])一半|一半(?=亮度)|(?:(?<=to )|(?<=at ))half(?![a-z])|(?<![a-z])half(?=\s+brightness)",
     re.IGNORECASE,
 )
 _HALFWAY = re.compile(
@@ -168,6 +177,25 @@ def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
     else:
         return parsed
     return dataclasses.replace(parsed, intent=SET_POSITION, slots=slots)
+
+
+def repair_half_brightness(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassLightSet with the brightness 50 when it sets a light to half (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET):
+        return parsed
+    if not _LIGHT_WORDS.search(parsed.text) or _COVER_WORDS.search(parsed.text):
+        return parsed
+    half = _HALF_LEVEL.search(parsed.text)
+    if half is None or any(slot.type in _NUMBER_SLOTS for slot in parsed.slots):
+        return parsed
+    # The parser's floor 一 inside 一半 goes; a slot reaching beyond the word stays, and so does the request.
+    inside = [s for s in parsed.slots if s.overlaps(half.start(), half.end())]
+    if any(s.start < half.start() or s.end > half.end() for s in inside):
+        return parsed
+    kept = [s for s in parsed.slots if s not in inside]
+    brightness = Slot("brightness", "50", half.start(), half.end())
+    slots = tuple(sorted((*kept, brightness), key=lambda slot: slot.start))
+    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
 
 
 def repair_relative_change(parsed: ParsedRequest) -> ParsedRequest:
