@@ -8,6 +8,7 @@ cancels them.
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
@@ -30,15 +31,13 @@ from .conftest import (
 )
 
 
-def later_plan(seconds: float) -> str:
-    """Confirm now; wait; switch the area's lights off."""
+def later_plan(reply: str, wait: dict[str, Any], service: str) -> str:
+    """Confirm now (``reply``); wait; switch the area's lights with ``service``."""
     return plan_json(
-        respond_step(
-            "Okay, the {slot.area} lights go off in {slot.minutes} minutes.", depends_on=(), step_id="s0"
-        ),
-        {"id": "s1", "description": "wait", "action": "delay", "inputs": {"seconds": seconds}},
+        respond_step(reply, depends_on=(), step_id="s0"),
+        {"id": "s1", "description": "wait", "action": "delay", "inputs": wait},
         {
-            **service_step({"area": "{slot.area}", "domain": "light"}, service="turn_off"),
+            **service_step({"area": "{slot.area}", "domain": "light"}, service=service),
             "id": "s2",
             "depends_on": ["s1"],
         },
@@ -53,7 +52,11 @@ async def test_the_reply_comes_first_and_the_lights_go_off_after_the_wait(
     )
     with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
         entry = await setup_agent(home, planner.url)
-    planner.queue(later_plan(0.3))
+    planner.queue(
+        later_plan(
+            "Okay, the {slot.area} lights go off in {slot.minutes} minutes.", {"seconds": 0.3}, "turn_off"
+        )
+    )
 
     result = await ask(home, entry, "turn off the kitchen lights in 5 minutes")
     assert speech(result) == "Okay, the kitchen lights go off in 5 minutes."
@@ -83,10 +86,8 @@ async def test_five_minutes_later_said_in_chinese_is_the_command_not_a_timer(
     # "五分钟后关灯" was a timer named 关灯; "10分钟后打开卧室的灯" a timer in the bedroom.
     entry = await setup_agent(home, planner.url)
     planner.queue(
-        plan_json(
-            respond_step("好的，{slot.minutes}分钟后打开{slot.area}的灯。", depends_on=(), step_id="s0"),
-            {"id": "s1", "description": "wait", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}},
-            {**service_step({"area": "{slot.area}", "domain": "light"}), "id": "s2", "depends_on": ["s1"]},
+        later_plan(
+            "好的，{slot.minutes}分钟后打开{slot.area}的灯。", {"minutes": "{slot.minutes}"}, "turn_on"
         )
     )
     await home.services.async_call("light", "turn_off", {"entity_id": BED_LIGHT}, blocking=True)
