@@ -78,8 +78,9 @@ from .repairs_words import (
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
-    TURN_OFF,
-    TURN_ON,
+    SHORT_VERBS,
+    VERBS_BEFORE,
+    in_text_order,
 )
 
 _SWITCHING = ON_OFF | {LIGHT_SET}
@@ -98,9 +99,12 @@ _GOING_BACK = re.compile(
 )
 _START_TIMER = "HassStartTimer"
 _COMMAND_SLOTS = frozenset({"name", "conversation_command"})
-_ON_VERBS = frozenset({"打开", "打開", "开启", "開啟", "开", "開"})
+#: The switching verbs after 后 (see :func:`repair_delayed_command`): longest first, so 关闭 is not 关.
+_LATER_VERBS = {**VERBS_BEFORE, **SHORT_VERBS}
 _LATER_COMMAND = re.compile(
-    r"[后後]\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>打开|打開|开启|開啟|关闭|關閉|关掉|關掉|关上|關上|开|開|关|關)"
+    r"[后後]\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>"
+    + "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
+    + ")"
 )
 #: Cleaning words, and the intents the parser reads them as (see :func:`repair_vacuum_activity`).
 _CLEANING = re.compile(r"扫地|掃地|拖地|吸尘|吸塵|打扫|打掃|清扫|清掃")
@@ -204,8 +208,7 @@ def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:
                 slots.append(Slot("name", rest, slot.start + len(verb), slot.end))
             continue
         slots.append(slot)
-    intent = TURN_ON if verb in _ON_VERBS else TURN_OFF
-    return dataclasses.replace(parsed, intent=intent, slots=tuple(slots))
+    return dataclasses.replace(parsed, intent=_LATER_VERBS[verb], slots=tuple(slots))
 
 
 def repair_vacuum_activity(parsed: ParsedRequest) -> ParsedRequest:
@@ -289,5 +292,5 @@ def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
         start, end = match.span("item")
         kept = tuple(slot for slot in parsed.slots if not slot.overlaps(start, end))
         item = Slot("item", parsed.text[start:end], start, end)
-        return dataclasses.replace(parsed, slots=tuple(sorted((*kept, item), key=lambda slot: slot.start)))
+        return dataclasses.replace(parsed, slots=in_text_order((*kept, item)))
     return parsed

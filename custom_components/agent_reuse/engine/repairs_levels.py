@@ -62,7 +62,16 @@ import re
 from .colours import colour_words
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
-from .repairs_words import LIGHT_SET, ON_OFF, POLITE, SET_POSITION, SET_TEMPERATURE, SET_VOLUME
+from .repairs_words import (
+    LIGHT_SET,
+    ON_OFF,
+    POLITE,
+    SET_POSITION,
+    SET_TEMPERATURE,
+    SET_VOLUME,
+    in_text_order,
+    retyped,
+)
 
 _LIGHT_WORDS = re.compile(r"[灯燈]|(?<![a-z])(lights?|lamps?)(?![a-z])", re.IGNORECASE)
 _COVER_WORDS = re.compile(
@@ -119,17 +128,13 @@ def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     if not any(slot.type == "position" for slot in parsed.slots):
         return parsed
-    if parsed.intent == SET_POSITION and (
-        not _LIGHT_WORDS.search(parsed.text) or _COVER_WORDS.search(parsed.text)
-    ):
+    if parsed.intent == SET_POSITION and not _of_a_light(parsed):
         return parsed
     if any(slot.type == "brightness" for slot in parsed.slots):
         return parsed  # both said: leave it to the planner rather than guess which is which
-    slots = tuple(
-        dataclasses.replace(slot, type="brightness") if slot.type == "position" else slot
-        for slot in parsed.slots
+    return dataclasses.replace(
+        parsed, intent=LIGHT_SET, slots=retyped(parsed.slots, {"position"}, "brightness")
     )
-    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
 
 
 def repair_duration(parsed: ParsedRequest) -> ParsedRequest:
@@ -150,52 +155,58 @@ def repair_duration(parsed: ParsedRequest) -> ParsedRequest:
             continue
         slots = [slot for slot in slots if slot not in over]
         slots.append(Slot(kind, match.group("n"), start, end))
-    slots.sort(key=lambda slot: slot.start)
-    return parsed if tuple(slots) == parsed.slots else dataclasses.replace(parsed, slots=tuple(slots))
+    ordered = in_text_order(slots)
+    return parsed if ordered == parsed.slots else dataclasses.replace(parsed, slots=ordered)
 
 
 def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassSetPosition when it sets a cover to a percentage or halfway (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET, SET_POSITION):
         return parsed
-    covers = any(
-        s.type == "device_class" and s.value.casefold().rstrip("s") in _COVER_CLASSES for s in parsed.slots
-    )
-    if _LIGHT_WORDS.search(parsed.text) or not (covers or _COVER_WORDS.search(parsed.text)):
+    if not _of_a_cover(parsed):
         return parsed
     types = {slot.type for slot in parsed.slots}
     if "brightness" in types and "position" not in types:
-        slots = tuple(
-            dataclasses.replace(slot, type="position") if slot.type == "brightness" else slot
-            for slot in parsed.slots
-        )
-    elif not types & _NUMBER_SLOTS and (half := _HALFWAY.search(parsed.text)):
-        if any(slot.overlaps(half.start(), half.end()) for slot in parsed.slots):
-            return parsed
-        position = Slot("position", "50", half.start(), half.end())
-        slots = tuple(sorted((*parsed.slots, position), key=lambda slot: slot.start))
+        slots: tuple[Slot, ...] | None = retyped(parsed.slots, {"brightness"}, "position")
     else:
-        return parsed
-    return dataclasses.replace(parsed, intent=SET_POSITION, slots=slots)
+        slots = _half(parsed, _HALFWAY, "position")
+    return parsed if slots is None else dataclasses.replace(parsed, intent=SET_POSITION, slots=slots)
 
 
 def repair_half_brightness(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassLightSet with the brightness 50 when it sets a light to half (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET):
+    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET) or not _of_a_light(parsed):
         return parsed
-    if not _LIGHT_WORDS.search(parsed.text) or _COVER_WORDS.search(parsed.text):
-        return parsed
-    half = _HALF_LEVEL.search(parsed.text)
+    slots = _half(parsed, _HALF_LEVEL, "brightness")
+    return parsed if slots is None else dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
+
+
+def _of_a_light(parsed: ParsedRequest) -> bool:
+    """Whether the request speaks of a light (灯, "lamp") and of nothing a cover could be."""
+    return bool(_LIGHT_WORDS.search(parsed.text)) and not _COVER_WORDS.search(parsed.text)
+
+
+def _of_a_cover(parsed: ParsedRequest) -> bool:
+    """Whether the request speaks of a cover (a cover word or device class) and of no light."""
+    cover_class = any(
+        s.type == "device_class" and s.value.casefold().rstrip("s") in _COVER_CLASSES for s in parsed.slots
+    )
+    return (cover_class or bool(_COVER_WORDS.search(parsed.text))) and not _LIGHT_WORDS.search(parsed.text)
+
+
+def _half(parsed: ParsedRequest, words: re.Pattern[str], slot_type: str) -> tuple[Slot, ...] | None:
+    """The slots with a ``slot_type`` 50 over the half-word ``words`` finds (value 50, span the word said);
+    None when there is no such word, a level is already tagged, or a slot reaches beyond the word. Slots
+    inside the word (the parser's floor 一 of 一半) go."""
+    half = words.search(parsed.text)
     if half is None or any(slot.type in _NUMBER_SLOTS for slot in parsed.slots):
-        return parsed
-    # The parser's floor 一 inside 一半 goes; a slot reaching beyond the word stays, and so does the request.
-    inside = [s for s in parsed.slots if s.overlaps(half.start(), half.end())]
-    if any(s.start < half.start() or s.end > half.end() for s in inside):
-        return parsed
-    kept = [s for s in parsed.slots if s not in inside]
-    brightness = Slot("brightness", "50", half.start(), half.end())
-    slots = tuple(sorted((*kept, brightness), key=lambda slot: slot.start))
-    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
+        return None
+    start, end = half.span()
+    inside = [slot for slot in parsed.slots if slot.overlaps(start, end)]
+    if any(slot.start < start or slot.end > end for slot in inside):
+        return None
+    kept = [slot for slot in parsed.slots if slot not in inside]
+    return in_text_order((*kept, Slot(slot_type, "50", start, end)))
 
 
 def repair_relative_change(parsed: ParsedRequest) -> ParsedRequest:
@@ -232,10 +243,7 @@ def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     if any(slot.type == "temperature" for slot in parsed.slots):
         return parsed
-    slots = tuple(
-        dataclasses.replace(slot, type="temperature") if slot.type in _NUMBER_SLOTS else slot
-        for slot in parsed.slots
-    )
+    slots = retyped(parsed.slots, _NUMBER_SLOTS, "temperature")
     if parsed.intent == SET_TEMPERATURE and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
@@ -257,5 +265,5 @@ def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
     lamp = _THE_LAMP.match(parsed.text)
     if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
         slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
-    slots.sort(key=lambda slot: slot.start)
-    return parsed if tuple(slots) == parsed.slots else dataclasses.replace(parsed, slots=tuple(slots))
+    ordered = in_text_order(slots)
+    return parsed if ordered == parsed.slots else dataclasses.replace(parsed, slots=ordered)

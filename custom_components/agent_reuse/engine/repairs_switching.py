@@ -38,7 +38,16 @@ from collections.abc import Mapping
 
 from .device_words import device_word_end, domain_of_word
 from .nlu import ParsedRequest, Slot
-from .repairs_words import CHINESE_QUESTION, ON_OFF, POLITE, TURN_OFF, TURN_ON
+from .repairs_words import (
+    CHINESE_QUESTION,
+    ON_OFF,
+    POLITE,
+    SHORT_VERBS,
+    TURN_OFF,
+    TURN_ON,
+    VERBS_BEFORE,
+    in_text_order,
+)
 from .speech import has_cjk
 
 _ENGLISH_SWITCH = re.compile(
@@ -46,9 +55,7 @@ _ENGLISH_SWITCH = re.compile(
     r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-#: The switching verbs before the thing (打开 X) and after it (把 X 关了), and what each one asks for.
-_VERBS_BEFORE = {v: TURN_ON for v in ("打开", "打開", "开启", "開啟", "开一下", "開一下")}
-_VERBS_BEFORE |= {v: TURN_OFF for v in ("关闭", "關閉", "关掉", "關掉", "关上", "關上", "关一下", "關一下")}
+#: The switching verbs after the thing (把 X 关了), and what each one asks for (before it: VERBS_BEFORE).
 _VERBS_AFTER = {v: TURN_ON for v in ("打开", "打開", "开开", "開開")}
 _VERBS_AFTER |= {v: TURN_OFF for v in ("关了", "關了", "关上", "關上", "关掉", "關掉", "关闭", "關閉")}
 # One thing: no 的/嘅/之 (an area and a name, which the parser reads well), no number or target (到 50%: a
@@ -57,18 +64,17 @@ _THING = r"(?!所有|全部|全屋|一切|每)(?P<thing>[^\s的嘅之，,。？?
 _END = r"(?:吧|一下)?[。！!]?\s*$"
 #: "卧室的" before the thing: an area (or a name) the parser tags well.
 _OWNER = r"(?:(?P<owner>[^\s的嘅之，,。？?！!吧吗嗎呢把]{1,10})[的嘅之])?"
-_VERB_THING = re.compile(rf"^\s*{POLITE}(?P<verb>{'|'.join(_VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
+_VERB_THING = re.compile(rf"^\s*{POLITE}(?P<verb>{'|'.join(VERBS_BEFORE)}){_OWNER}{_THING}{_END}")
 _THING_VERB = re.compile(rf"^\s*{POLITE}把{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
 #: The short forms — 开灯 / 關冷氣 (one-character verb), 电视关掉 (no 把) — only for a device word: 开会 and
 #: 天气关掉 are no switching commands.
-_SHORT_VERBS = {"开": TURN_ON, "開": TURN_ON, "关": TURN_OFF, "關": TURN_OFF}
 _SHORT_VERB_THING = re.compile(rf"^\s*{POLITE}(?P<verb>[开開关關]){_OWNER}{_THING}{_END}")
 _BARE_THING_VERB = re.compile(rf"^\s*{POLITE}{_OWNER}{_THING}(?P<verb>{'|'.join(_VERBS_AFTER)}){_END}")
 #: Each form, the intent each of its verbs asks for, and whether the thing must be a device word.
 _SWITCH_FORMS: tuple[tuple[re.Pattern[str], Mapping[str, str], bool], ...] = (
-    (_VERB_THING, _VERBS_BEFORE, False),
+    (_VERB_THING, VERBS_BEFORE, False),
     (_THING_VERB, _VERBS_AFTER, False),
-    (_SHORT_VERB_THING, _SHORT_VERBS, True),
+    (_SHORT_VERB_THING, SHORT_VERBS, True),
     (_BARE_THING_VERB, _VERBS_AFTER, True),
 )
 #: Curtains and blinds, and the verbs that draw them open or closed (see :func:`repair_curtain_verb`).
@@ -135,7 +141,7 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     # A slot the parser found inside the verb ("打" of 打开 as a device class) is no slot.
     slots = tuple(slot for slot in parsed.slots if not slot.overlaps(*match.span("verb")))
     if not inside and device_word:
-        slots = tuple(sorted((*slots, Slot("name", match["thing"], start, end)), key=lambda slot: slot.start))
+        slots = in_text_order((*slots, Slot("name", match["thing"], start, end)))
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=slots)
@@ -186,4 +192,4 @@ def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:
         slots = (*slots, Slot("name", curtain.group(), start, end))
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
-    return dataclasses.replace(parsed, intent=intent, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
+    return dataclasses.replace(parsed, intent=intent, slots=in_text_order(slots))
