@@ -123,25 +123,28 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
         return parsed
     slots = list(parsed.slots)
     changed = False
+    # One scan of the text serves both the joined names and the completion below.
+    found = list(gazetteer.find(parsed.text, slot_types))
     if "name" in slot_types:
-        joined = _joined_names(parsed.text, slots, gazetteer)
+        names = [(start, end) for slot_type, start, end in found if slot_type == "name"]
+        joined = _joined_names(parsed.text, slots, names)
         changed = joined != slots
         slots = joined
     if "area" in slot_types:
         split = _area_before_device_word(parsed.text, slots, gazetteer, "domain" in slot_types)
         changed = changed or split != slots
         slots = split
-    for slot_type, start, end in gazetteer.find(parsed.text, slot_types):
-        found = Slot(slot_type, parsed.text[start:end], start, end)
+    for slot_type, start, end in found:
+        known = Slot(slot_type, parsed.text[start:end], start, end)
         covered = [i for i, slot in enumerate(slots) if slot.overlaps(start, end)]
         if not covered:
-            slots.append(found)
+            slots.append(known)
             changed = True
         elif len(covered) == 1:
             slot = slots[covered[0]]
             wider = start <= slot.start and slot.end <= end and (start, end) != (slot.start, slot.end)
             if slot.type == slot_type and wider:
-                slots[covered[0]] = found
+                slots[covered[0]] = known
                 changed = True
     if not changed:
         return parsed
@@ -158,22 +161,24 @@ def _joins(between: str) -> bool:
     return (between[:-4] if between.endswith(" the ") else between) in _JOINERS
 
 
-def _joined_names(text: str, slots: list[Slot], gazetteer: Gazetteer) -> list[Slot]:
-    """``slots`` with each run of two or more of the home's device names joined by "and" / 和 (see the
-    module doc) made one ``name`` slot per name, replacing the slots the parser had over them."""
-    spans = list((start, end) for _, start, end in gazetteer.find(text, ("name",)))
+def _joined_names(text: str, slots: list[Slot], names: list[tuple[int, int]]) -> list[Slot]:
+    """``slots`` with each run of two or more of the home's device names (``names``: their spans, left to
+    right) joined by "and" / 和 (see the module doc) made one ``name`` slot per name, replacing the slots
+    the parser had over them."""
     runs: list[list[tuple[int, int]]] = []
-    for span in spans:
+    for span in names:
         if runs and _joins(text[runs[-1][-1][1] : span[0]]):
             runs[-1].append(span)
         else:
             runs.append([span])
-    names = [span for run in runs if len(run) > 1 for span in run]
-    if not names:
+    listed = [span for run in runs if len(run) > 1 for span in run]
+    if not listed:
         return slots
-    kept = [slot for slot in slots if not any(slot.overlaps(start, end) for start, end in names)]
-    found = [Slot("name", text[start:end], start, end) for start, end in names]
-    return sorted([*kept, *found], key=lambda slot: slot.start)
+    kept = [slot for slot in slots if not any(slot.overlaps(start, end) for start, end in listed)]
+    return sorted(
+        [*kept, *(Slot("name", text[start:end], start, end) for start, end in listed)],
+        key=lambda slot: slot.start,
+    )
 
 
 def _area_before_device_word(
