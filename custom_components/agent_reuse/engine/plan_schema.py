@@ -409,19 +409,16 @@ def _delay_amount(unit: str) -> Callable[[Any], float | int | str]:
     return validate
 
 
-def _exactly_one(keys: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _keys_present(
+    keys: Sequence[str], *, exactly_one: bool = False
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check that ``inputs`` has at least one of ``keys`` (or exactly one)."""
+    wanted = "exactly one" if exactly_one else "at least one"
+
     def validate(value: dict[str, Any]) -> dict[str, Any]:
-        if sum(key in value for key in keys) != 1:
-            raise vol.Invalid(f"needs exactly one of {', '.join(keys)}")
-        return value
-
-    return validate
-
-
-def _at_least_one(keys: Sequence[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    def validate(value: dict[str, Any]) -> dict[str, Any]:
-        if not any(key in value for key in keys):
-            raise vol.Invalid(f"needs at least one of {', '.join(keys)}")
+        present = sum(key in value for key in keys)
+        if present == 0 or (exactly_one and present > 1):
+            raise vol.Invalid(f"needs {wanted} of {', '.join(keys)}")
         return value
 
     return validate
@@ -465,14 +462,14 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
                 vol.Optional(STATE_ATTRIBUTE_KEY): _ha_identifier("attribute"),
             }
         ),
-        _at_least_one(STATE_SELECTOR_KEYS),
+        _keys_present(STATE_SELECTOR_KEYS),
     ),
     ACTION_RESPOND: vol.Schema(
         {vol.Required("template"): _non_empty_string("template", MAX_TEMPLATE_LENGTH)}
     ),
     ACTION_DELAY: vol.All(
         vol.Schema({vol.Optional(unit): _delay_amount(unit) for unit in DELAY_UNITS}),
-        _exactly_one(list(DELAY_UNITS)),
+        _keys_present(list(DELAY_UNITS), exactly_one=True),
     ),
 }
 

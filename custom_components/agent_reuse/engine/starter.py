@@ -86,11 +86,14 @@ def _service(
     return _then_say(intent, language, template, step, reply)
 
 
+#: The action of each switching intent (homeassistant.turn_* switches any domain).
+_SWITCH_ACTION = {"HassTurnOn": "homeassistant.turn_on", "HassTurnOff": "homeassistant.turn_off"}
+
+
 def _switch(
     intent: str, language: str, template: str, target: Mapping[str, str | list[str]], reply: str
 ) -> StarterPlan:
-    action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
-    return _service(intent, language, template, action, target, reply)
+    return _service(intent, language, template, _SWITCH_ACTION[intent], target, reply)
 
 
 def _switch_later(
@@ -98,7 +101,7 @@ def _switch_later(
 ) -> StarterPlan:
     """Switch after ``{slot.minutes}`` minutes: say so now, wait, then switch (the executor runs the wait
     and the switch after the reply)."""
-    action = "homeassistant.turn_on" if intent == "HassTurnOn" else "homeassistant.turn_off"
+    action = _SWITCH_ACTION[intent]
     domain, service = action.split(".")
     steps = [
         {"id": "s1", "description": "confirm", "action": ACTION_RESPOND, "inputs": {"template": reply}},
