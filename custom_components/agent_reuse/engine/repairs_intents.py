@@ -216,17 +216,17 @@ def repair_vacuum_activity(parsed: ParsedRequest) -> ParsedRequest:
     activity, or unknown when it says stop (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in _CLEANING_CONFUSIONS:
         return parsed
-    names = [s for s in parsed.slots if s.type == "name"]
-    said = [
-        m
-        for m in _CLEANING.finditer(parsed.text)
-        if not any(s.overlaps(m.start(), m.end()) and _CLEANING.sub("", s.value) for s in names)
-    ]
+    # A "name" that is only cleaning words (扫地) is the activity; any other (扫地机器人) is a device.
+    activities = {s for s in parsed.slots if s.type == "name" and not _CLEANING.sub("", s.value)}
+    devices = [s for s in parsed.slots if s.type == "name" and s not in activities]
+    said = any(
+        not any(device.overlaps(*m.span()) for device in devices) for m in _CLEANING.finditer(parsed.text)
+    )
     if not said:
         return parsed
     if _STOPPING.search(parsed.text):
         return dataclasses.replace(parsed, intent=None)
-    slots = tuple(s for s in parsed.slots if not (s.type == "name" and not _CLEANING.sub("", s.value)))
+    slots = tuple(s for s in parsed.slots if s not in activities)
     if parsed.intent == _VACUUM_START and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=_VACUUM_START, slots=slots)
