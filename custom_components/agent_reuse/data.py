@@ -13,17 +13,21 @@ the reuse policy and drops the plan (in the fixed-threshold mode) so the next su
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .cache_store import CacheStore
 from .const import (
+    DOMAIN,
     EXTRA_CONTEXT,
     EXTRA_DEVICE_ID,
     EXTRA_LANGUAGE,
@@ -46,6 +50,8 @@ _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
 CORRECTION_WINDOW_S = 120.0
 #: How many conversations and satellites the latest reuse is remembered for.
 _SPEAKERS_REMEMBERED = 256
+#: The title of the notification when steps of a command for later failed (what failed is in the message).
+_LATER_FAILED_TITLE = "AgentReuse: a command for later did not work"
 
 
 @dataclass
@@ -62,6 +68,8 @@ class AgentReuseData:
     traces: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=TRACE_HISTORY))
     #: conversation id or satellite device id → (plan id of its latest reuse, monotonic time), oldest first
     _last_reuse: OrderedDict[str, tuple[str, float]] = field(default_factory=OrderedDict)
+    #: Numbers the notifications of failed commands for later (one each, none replaces another).
+    _later_failures: itertools.count[int] = field(default_factory=itertools.count)
 
     @property
     def cache(self) -> PlanCache:
@@ -107,7 +115,7 @@ class AgentReuseData:
             self.store.async_schedule_save()
         if reply.report is not None and reply.report.later is not None:
             # "in 5 minutes": the plan is cached (or its reuse counted) when the deferred steps have run.
-            reply.report.later.add_done_callback(self._async_deferred_done)
+            reply.report.later.add_done_callback(functools.partial(self._async_deferred_done, text, language))
         if is_auth_error(reply.error) and (entry := self.hass.config_entries.async_get_entry(self.entry_id)):
             # The key was revoked or rotated: ask for a new one (once; Home Assistant keeps one flow per
             # entry). Cached plans keep working meanwhile.
@@ -129,11 +137,22 @@ class AgentReuseData:
             )
         return reply
 
-    def _async_deferred_done(self, task: asyncio.Task[ExecutionReport]) -> None:
-        """Deferred steps have run: save what the pipeline cached or counted for them."""
-        if not task.cancelled():
-            self.store.async_schedule_save()
-            self.async_notify_changed()
+    def _async_deferred_done(self, text: str, language: str, task: asyncio.Task[ExecutionReport]) -> None:
+        """Deferred steps have run: save what the pipeline cached or counted for them. If one failed, say so
+        in a notification: the conversation that asked is long over, and its "Okay, in 5 minutes." stands."""
+        if task.cancelled():
+            return
+        self.store.async_schedule_save()
+        self.async_notify_changed()
+        report = task.result() if task.exception() is None else None
+        if report is None or not report.success:
+            said = report.speech if report is not None else spoken("internal").render(language)
+            persistent_notification.async_create(
+                self.hass,
+                f"\u201c{text}\u201d: {said}",
+                title=_LATER_FAILED_TITLE,
+                notification_id=f"{DOMAIN}_later_{self.entry_id}_{next(self._later_failures)}",
+            )
 
     def async_report_wrong_reuse(self, plan_id: str) -> Candidate | None:
         """The latest reuse of this plan was wrong: tell the reuse policy and save what it learned (None if no

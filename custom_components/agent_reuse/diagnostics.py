@@ -56,5 +56,6 @@ async def async_get_config_entry_diagnostics(
         ],
         "reuse_policy": data.pipeline.policy.summary(),
         "invalidated_plans": data.invalidator.removed,
+        "commands_for_later": [command.as_dict() for command in data.pipeline.pending.waiting()],
         "last_traces": list(data.traces),
     }

@@ -3,16 +3,21 @@
 The plan waits with a ``delay`` step before it switches. A voice satellite cannot hold a conversation open
 for minutes, so the reply comes at once and the steps after a long delay run as a background task of the
 entry (``executor``: ``defer_after_s``); the plan is cached once they have run, and unloading the entry
-cancels them.
+cancels them. Saying "cancel turning off the lights" / "取消开灯" cancels one (``engine/pending.py``), and
+a command for later that fails once its wait is over is reported in a notification.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.components.diagnostics import get_diagnostics_for_config_entry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
@@ -122,3 +127,61 @@ async def test_starter_plans_serve_commands_for_later_offline(
     assert await home.config_entries.async_unload(entry.entry_id)  # the waits are cancelled
     await home.async_block_till_done(wait_background_tasks=True)
     assert home.states.get(KITCHEN_LIGHT).state == "on"
+
+
+async def test_a_command_for_later_is_cancelled_by_voice(
+    home: HomeAssistant, planner: PlannerServer, hass_client: ClientSessionGenerator
+) -> None:
+    # Real waits of minutes: had the commands not been cancelled, waiting for the entry's background tasks
+    # below would not end.
+    await home.services.async_call(
+        "light", "turn_on", {"entity_id": [KITCHEN_LIGHT, BED_LIGHT]}, blocking=True
+    )
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+    await ask(home, entry, "10分鐘後關閉臥室的燈", "zh-Hant")
+    diagnostics = await get_diagnostics_for_config_entry(home, hass_client, entry)
+    waiting = diagnostics["commands_for_later"]
+    assert [(c["text"], c["intent"]) for c in waiting] == [
+        ("turn off the kitchen lights in 5 minutes", "HassTurnOff"),
+        ("10分鐘後關閉臥室的燈", "HassTurnOff"),
+    ]
+    assert 290 < waiting[0]["due_in_s"] <= 300
+
+    # "cancel turning off the lights" came out as HassTurnOff: every light went off at once.
+    result = await ask(home, entry, "cancel turning off the kitchen lights")
+    assert speech(result) == 'Cancelled "turn off the kitchen lights in 5 minutes".'
+    result = await ask(home, entry, "取消開燈", "zh-Hant")  # turning *on*: nothing like that waits
+    assert speech(result) == "沒有這樣的命令在等待執行。"
+    result = await ask(home, entry, "取消关灯", "zh-Hans")
+    assert speech(result) == "已取消“10分鐘後關閉臥室的燈”。"
+    assert last_trace(entry)["outcome"] == "cancel"
+
+    async with asyncio.timeout(30):
+        await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert (await get_diagnostics_for_config_entry(home, hass_client, entry))["commands_for_later"] == []
+    assert planner.calls() == 0
+
+
+async def test_a_command_for_later_that_fails_is_reported_in_a_notification(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    notifications: list[dict[str, Any]] = []
+    persistent_notification.async_register_callback(
+        home, lambda kind, changed: notifications.extend(changed.values())
+    )
+    with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
+        entry = await setup_agent(home, planner.url)
+    planner.queue(later_plan("Okay, in {slot.minutes} minutes.", {"seconds": 0.3}, "turn_off"))
+
+    result = await ask(home, entry, "turn off the garage lights in 5 minutes")  # no such area
+    assert speech(result) == "Okay, in 5 minutes."
+    assert notifications == []
+    await home.async_block_till_done(wait_background_tasks=True)
+    assert [n["title"] for n in notifications] == ["AgentReuse: a command for later did not work"]
+    message = notifications[0]["message"]
+    assert message.startswith("\u201cturn off the garage lights in 5 minutes\u201d: ")
+    assert "garage" in message.split(": ", 1)[1]
+    assert len(entry.runtime_data.cache) == 0  # a plan that failed is not cached

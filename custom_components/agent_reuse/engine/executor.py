@@ -98,6 +98,8 @@ class ExecutionReport:
     deferred: tuple[str, ...] = ()
     #: The task that runs them; its result is the report of the whole plan. None when nothing is deferred.
     later: asyncio.Task[ExecutionReport] | None = field(default=None, compare=False, repr=False)
+    #: The longest of the deferred waits, in seconds (0 when nothing is deferred).
+    wait_s: float = 0.0
 
     @property
     def success(self) -> bool:
@@ -397,7 +399,9 @@ class Executor:
                         step_task.cancel()
 
             later_task.add_done_callback(cancel_steps)
-            now = dataclasses.replace(now, later=later_task)
+            now = dataclasses.replace(
+                now, later=later_task, wait_s=self._deferred_seconds(plan, deferred, outputs)
+            )
             _LOGGER.debug("Replying after %.1f ms; deferred: %s", now.duration_ms, ", ".join(deferred))
             return now
         done_report = report(order)

@@ -38,6 +38,7 @@ from .executor import ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
 from .nlu import ParsedRequest
+from .pending import CancelRequest, PendingCommand, PendingCommands, cancel_request
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
@@ -83,7 +84,8 @@ class PlannerContext:
 
 @dataclass
 class Trace:
-    """How one request was handled. ``outcome``: hit, miss, unknown_intent or error."""
+    """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later)
+    or error."""
 
     outcome: str = "error"
     intent: str | None = None
@@ -106,6 +108,8 @@ class Trace:
     #: Steps still running in the background after a long delay ("in 5 minutes"): a new plan is cached,
     #: and a reused one counted as a hit or a failure, only once they have run.
     deferred: list[str] = field(default_factory=list)
+    #: A cancel request: the commands for later it cancelled (their request texts; none if nothing matched).
+    cancelled: list[str] = field(default_factory=list)
     planner_calls: int = 0
     #: The plan came from a planner call another request of the same template had already started.
     shared_plan: bool = False
@@ -162,6 +166,8 @@ class _Understanding:
     template: Template
     lookup: CacheLookup | None = None
     embedding: npt.NDArray[Any] | None = None
+    #: What it asks to cancel, if it is a cancel request (see ``pending.py``).
+    cancel: CancelRequest | None = None
 
 
 @dataclass
@@ -248,6 +254,8 @@ class ReusePipeline:
         # Planner calls in flight, by what they were asked: (intent, template text, slot types, language).
         self._planning: dict[tuple[str, str, frozenset[str], str], _PlannerCall] = {}
         self.stats = PipelineStats()
+        #: Commands for later still waiting: a spoken "cancel …" can stop them (see ``pending.py``).
+        self.pending = PendingCommands()
 
     async def handle(self, request: Request, extra: Mapping[str, Any] | None = None) -> Reply:
         """Handle one request end to end. Never raises for bad input or planner trouble: it replies."""
@@ -265,6 +273,15 @@ class ReusePipeline:
             )
         clock.total()
         trace.timings_ms = clock.timings
+        if reply.report is not None and reply.report.later is not None:
+            self.pending.add(
+                request.text,
+                request.language,
+                trace.intent,
+                trace.slots,
+                reply.report.wait_s,
+                reply.report.later,
+            )
         return reply
 
     def _error(
@@ -284,16 +301,20 @@ class ReusePipeline:
         # The home's own names (read here, on the caller's side: Home Assistant's registries are loop-only).
         known = self._gazetteer() if self._gazetteer is not None else None
         understood: _Understanding = await self._offload(lambda: self._understand(request, clock, known))
-        parsed, template, lookup, embedding = (
+        parsed, template, lookup, embedding, cancel = (
             understood.parsed,
             understood.template,
             understood.lookup,
             understood.embedding,
+            understood.cancel,
         )
         trace.intent = parsed.intent
         trace.confidence = round(parsed.confidence, 4)
         trace.slots = parsed.slot_values
         trace.template_text = template.text
+
+        if cancel is not None and ((chosen := self.pending.matching(cancel)) or cancel.names_a_command):
+            return self._cancel_later(chosen, request.language, trace)
 
         if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"
@@ -325,18 +346,29 @@ class ReusePipeline:
             embedding = await self._offload(lambda: self.embedder.embed(text))
         return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace, candidate)
 
+    def _cancel_later(self, chosen: list[PendingCommand], language: str, trace: Trace) -> Reply:
+        """Cancel the chosen commands for later and say which (or that nothing like that is waiting)."""
+        self.pending.cancel(chosen)
+        trace.outcome = "cancel"
+        trace.cancelled = [command.text for command in chosen]
+        if not chosen:
+            said = spoken("nothing_to_cancel")
+        elif len(chosen) == 1:
+            said = spoken("cancelled_one", text=chosen[0].text)
+        else:
+            said = spoken("cancelled_many", n=str(len(chosen)))
+        return Reply(said.render(language), True, trace)
+
     def _understand(self, request: Request, clock: _Clock, known: Gazetteer | None = None) -> _Understanding:
         """Parse (completing the slots with the home's own names), strip, and for a known intent look the
         template up: verbatim first, else embedded and searched. Blocking; thread-safe (the models and the
         cache are)."""
-        parsed = self.parser.parse(request.text, request.language)
-        if known:
-            parsed = complete_slots(parsed, known, self.parser.slot_types)
-        parsed = number_repeated_slots(repair(parsed))
+        parsed = self._parse(request.text, request.language, known)
         clock.lap("parse")
         template = strip_slots(parsed)
-        if parsed.intent is None:
-            return _Understanding(parsed, template)
+        cancel = cancel_request(parsed, lambda rest: self._parse(rest, request.language, known))
+        if parsed.intent is None or (cancel is not None and cancel.names_a_command):
+            return _Understanding(parsed, template, cancel=cancel)
         embedding: npt.NDArray[Any] | None = None
         lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature, request.language)
         if lookup is None:  # not cached verbatim: embed and search by similarity
@@ -346,7 +378,14 @@ class ReusePipeline:
                 parsed.intent, embedding, template.signature, request.language, template_text=template.text
             )
         clock.lap("search")
-        return _Understanding(parsed, template, lookup, embedding)
+        return _Understanding(parsed, template, lookup, embedding, cancel)
+
+    def _parse(self, text: str, language: str, known: Gazetteer | None) -> ParsedRequest:
+        """Parse, complete the slots with the home's own names, and repair the parser's known confusions."""
+        parsed = self.parser.parse(text, language)
+        if known:
+            parsed = complete_slots(parsed, known, self.parser.slot_types)
+        return number_repeated_slots(repair(parsed))
 
     async def _reuse(
         self,

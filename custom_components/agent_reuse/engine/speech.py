@@ -216,6 +216,11 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "deferred_one_minute": _m("Okay, in one minute.", "好的，一分钟后执行。", "好的，一分鐘後執行。"),
         "deferred_minutes": _m("Okay, in {n} minutes.", "好的，{n}分钟后执行。", "好的，{n}分鐘後執行。"),
         "deferred_seconds": _m("Okay, in {n} seconds.", "好的，{n}秒后执行。", "好的，{n}秒後執行。"),
+        "cancelled_one": _m('Cancelled "{text}".', "已取消“{text}”。", "已取消「{text}」。"),
+        "cancelled_many": _m("Cancelled {n} commands.", "已取消{n}个命令。", "已取消{n}個命令。"),
+        "nothing_to_cancel": _m(
+            "Nothing like that is waiting.", "没有这样的命令在等待执行。", "沒有這樣的命令在等待執行。"
+        ),
         "delay_not_number": _m(
             "{value} is not a length of time", "{value}不是有效的时长", "{value}不是有效的時長"
         ),

@@ -1,0 +1,192 @@
+"""Cancelling commands for later by voice: "cancel turning off the lights", "取消关灯", "cancel the timer".
+
+On the real parser and the real pipeline (models, FAISS cache, the test's planner server). The waits are real
+``delay`` steps of minutes: a command that is not cancelled would still be waiting when the test ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+
+from custom_components.agent_reuse.engine.executor import DelayRunner, Executor
+from custom_components.agent_reuse.engine.ha_repairs import repair
+from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest
+from custom_components.agent_reuse.engine.pending import CancelRequest, cancel_request
+from custom_components.agent_reuse.engine.pipeline import Reply, Request, ReusePipeline
+from custom_components.agent_reuse.engine.template import number_repeated_slots
+from tests.engine.pipeline_helpers import PipelineFactory, RecordingServiceRunner
+from tests.planner_fixture import PlannerServer
+
+
+def _later(service: str, target: dict[str, str], reply: str) -> str:
+    """Confirm now; wait the request's minutes; then switch ``target``."""
+    return json.dumps(
+        {
+            "steps": [
+                {"id": "s1", "action": "respond", "inputs": {"template": reply}},
+                {"id": "s2", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}},
+                {
+                    "id": "s3",
+                    "action": "ha_service",
+                    "inputs": {"domain": "light", "service": service, "target": target},
+                    "depends_on": ["s2"],
+                },
+            ]
+        }
+    )
+
+
+TURN_OFF_AREA_LATER = _later("turn_off", {"area": "{slot.area}"}, "Okay, in {slot.minutes} minutes.")
+TURN_ON_AREA_LATER = _later("turn_on", {"area": "{slot.area}"}, "Okay, in {slot.minutes} minutes.")
+ZH_TURN_OFF_AREA_LATER = _later("turn_off", {"area": "{slot.area}"}, "好的，{slot.minutes}分钟后执行。")
+
+
+def what_is_cancelled(parser: JointParser, text: str, language: str = "en") -> CancelRequest | None:
+    def parse(words: str) -> ParsedRequest:  # as the pipeline parses (without a home's names)
+        return number_repeated_slots(repair(parser.parse(words, language)))
+
+    return cancel_request(parse(text), parse)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "every"),
+    [
+        ("cancel turning off the kitchen lights", "en", "HassTurnOff", False),
+        ("please cancel turning on the lights", "en", "HassTurnOn", False),
+        ("cancel the timer", "en", None, False),
+        ("cancel all timers", "en", None, True),
+        ("cancel that", "en", None, False),
+        ("取消关灯", "zh-Hans", "HassTurnOff", False),
+        # After 取消 the parser reads 開燈 (turn on) as HassTurnOff; the words after the cancel word alone are
+        # HassTurnOn.
+        ("取消開燈", "zh-Hant", "HassTurnOn", False),
+        ("取消", "zh-Hans", None, False),
+        ("取消定时", "zh-Hans", None, False),
+        ("撤销五分钟后关灯", "zh-Hans", "HassTurnOff", False),
+    ],
+)
+def test_what_a_cancel_request_names(
+    joint_parser: JointParser, text: str, language: str, intent: str | None, every: bool
+) -> None:
+    cancel = what_is_cancelled(joint_parser, text, language)
+    assert cancel is not None
+    assert (cancel.intent, cancel.every) == (intent, every)
+    assert cancel.names_a_command is (intent is not None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "turn off the kitchen lights in 5 minutes",
+        "关灯",
+        "is the light on",
+        "never mind",
+        "turn on the abort light",
+    ],
+)
+def test_other_requests_cancel_nothing(joint_parser: JointParser, text: str) -> None:
+    assert what_is_cancelled(joint_parser, text, "zh-Hans" if text == "关灯" else "en") is None
+
+
+@pytest.fixture
+async def later_pipeline(
+    build_pipeline: PipelineFactory,
+) -> AsyncIterator[tuple[ReusePipeline, RecordingServiceRunner]]:
+    """A pipeline whose delays really wait (minutes: longer than any test), cleaned up afterwards."""
+    pipeline, runner = build_pipeline()
+    pipeline.executor = Executor({"ha_service": runner, "delay": DelayRunner()})
+    yield pipeline, runner
+    left = pipeline.pending.waiting()
+    pipeline.pending.cancel(left)
+    await asyncio.gather(*(c.task for c in left), return_exceptions=True)
+
+
+async def ask(pipeline: ReusePipeline, text: str, language: str = "en") -> Reply:
+    return await pipeline.handle(Request(text, language))
+
+
+async def test_cancel_turning_off_the_lights_stops_that_command_and_only_that_one(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, runner = later_pipeline
+    planner_server.queue(TURN_OFF_AREA_LATER)
+    planner_server.queue(TURN_ON_AREA_LATER)
+    off = await ask(pipeline, "turn off the kitchen lights in 5 minutes")
+    on = await ask(pipeline, "turn on the bedroom lights in 10 minutes")
+    assert (off.speech, on.speech) == ("Okay, in 5 minutes.", "Okay, in 10 minutes.")
+    assert [c.text for c in pipeline.pending.waiting()] == [
+        "turn off the kitchen lights in 5 minutes",
+        "turn on the bedroom lights in 10 minutes",
+    ]
+
+    # Names a command nothing like which waits: it says so, and the lights are not turned off now either.
+    reply = await ask(pipeline, "cancel turning off the bedroom lights")
+    assert (reply.speech, reply.success, reply.trace.outcome) == (
+        "Nothing like that is waiting.",
+        True,
+        "cancel",
+    )
+    assert len(pipeline.pending.waiting()) == 2
+
+    reply = await ask(pipeline, "cancel turning off the lights")
+    assert reply.speech == 'Cancelled "turn off the kitchen lights in 5 minutes".'
+    assert reply.trace.cancelled == ["turn off the kitchen lights in 5 minutes"]
+    assert off.report is not None
+    assert off.report.later is not None
+    with contextlib.suppress(asyncio.CancelledError):
+        await off.report.later
+    assert off.report.later.cancelled()
+    assert [c.text for c in pipeline.pending.waiting()] == ["turn on the bedroom lights in 10 minutes"]
+
+    assert runner.calls == []  # nothing switched, now or by the cancelled command
+    assert len(pipeline.cache) == 0  # a plan is cached once it has run: the cancelled one never did
+    assert planner_server.calls() == 2
+
+
+async def test_cancel_the_timer_takes_the_latest_and_cancel_all_timers_every_one(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, _ = later_pipeline
+    planner_server.set_default(TURN_OFF_AREA_LATER)
+    for text in (
+        "turn off the kitchen lights in 5 minutes",
+        "turn off the bedroom lights in 10 minutes",
+        "turn off the office lights in 20 minutes",
+    ):
+        assert (await ask(pipeline, text)).success
+
+    reply = await ask(pipeline, "cancel the timer")
+    assert reply.speech == 'Cancelled "turn off the office lights in 20 minutes".'
+    reply = await ask(pipeline, "cancel all timers")
+    assert (reply.speech, len(reply.trace.cancelled)) == ("Cancelled 2 commands.", 2)
+    assert pipeline.pending.waiting() == []
+
+    # Nothing waits any more: "cancel the timer" is an ordinary request again (here: planned).
+    planner_server.queue(
+        json.dumps({"steps": [{"id": "s1", "action": "respond", "inputs": {"template": "No timer."}}]})
+    )
+    reply = await ask(pipeline, "cancel the timer")
+    assert (reply.speech, reply.trace.outcome) == ("No timer.", "miss")
+
+
+async def test_chinese_cancel_matches_the_words_of_the_waiting_command(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, runner = later_pipeline
+    planner_server.set_default(ZH_TURN_OFF_AREA_LATER)
+    reply = await ask(pipeline, "五分钟后关闭客厅的灯", "zh-Hans")
+    assert (reply.speech, reply.trace.intent) == ("好的，5分钟后执行。", "HassTurnOff")
+
+    reply = await ask(pipeline, "取消开灯", "zh-Hans")  # the other direction
+    assert reply.speech == "没有这样的命令在等待执行。"
+    reply = await ask(
+        pipeline, "取消關燈", "zh-Hant"
+    )  # 灯 is in the waiting command's words, in either script
+    assert reply.speech == "已取消「五分钟后关闭客厅的灯」。"
+    assert pipeline.pending.waiting() == []
+    assert runner.calls == []
