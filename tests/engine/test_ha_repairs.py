@@ -706,20 +706,40 @@ def test_halfway_of_a_light_or_without_a_cover_is_left_alone(joint_parser: Joint
             [("minutes", "10"), ("area", "客厅")],
         ),  # a timer in the living room
         ("12分钟后开灯", "HassTurnOn", [("minutes", "12"), ("name", "灯")]),  # Assist's delayed command
+        ("定一个10分钟的计时器关灯", "HassTurnOff", [("minutes", "10")]),
+        # Came out as HassCancelTimer: it would have cancelled the latest command for later.
+        (
+            "set a 5 minute timer to turn off the lights",
+            "HassTurnOff",
+            [("minutes", "5"), ("domain", "light")],
+        ),
+        (
+            "set a timer for 5 minutes and then turn the kitchen lights off",
+            "HassTurnOff",
+            [("minutes", "5"), ("area", "kitchen"), ("domain", "light")],
+        ),
+        ("set a 1 hour timer to switch off the tv", "HassTurnOff", [("hours", "1"), ("name", "tv")]),
     ],
 )
 def test_a_command_for_later_is_that_command_with_its_minutes(
     joint_parser: JointParser, text: str, intent: str, slots: list[tuple[str, str]]
 ) -> None:
-    raw = joint_parser.parse(text, "zh")
-    assert raw.intent == "HassStartTimer"
+    raw = joint_parser.parse(text, "en" if text.isascii() else "zh")
+    assert raw.intent in ("HassStartTimer", "HassCancelTimer")
     repaired = repair(raw)
     assert (repaired.intent, [(s.type, s.value) for s in repaired.slots]) == (intent, slots)
 
 
 def test_timers_and_reminders_stay_timers(joint_parser: JointParser) -> None:
-    for text in ("5分钟后提醒我", "十分钟后提醒我关灯", "设一个10分钟的计时器"):
-        raw = joint_parser.parse(text, "zh")
+    for text in (
+        "5分钟后提醒我",
+        "十分钟后提醒我关灯",
+        "设一个10分钟的计时器",
+        "start a 5 minute timer",
+        "remind me in 5 minutes to turn off the oven",
+        "cancel the timer and turn on the lights",  # two commands, not one for later
+    ):
+        raw = joint_parser.parse(text, "en" if text.isascii() else "zh")
         assert repair(raw).intent == raw.intent, text
 
 

@@ -29,9 +29,12 @@ intent to stop a vacuum.
 
 A command for later is not a timer (:func:`repair_delayed_command`). "五分钟后关灯" (turn the light off in
 five minutes) came out as HassStartTimer of a timer named 关灯, "10分钟后打开客厅的灯" as a timer in the
-living room: a timer rang and the light stayed as it was. A timer request that says, after 后, to switch
-something (打开, 关闭, 关掉, 开, 关, …) and is no reminder (提醒) is that switching command, with its
-minutes; the plan waits them (a ``delay`` step, which the executor runs after the reply).
+living room: a timer rang and the light stayed as it was. "set a 5 minute timer to turn off the lights"
+came out as HassCancelTimer, which cancels the latest command for later. A timer request that says, after
+后 or 定时器/计时器, to switch something (打开, 关闭, 关掉, 开, 关, …), or in English a timer "to / and / then
+turn (switch) … on/off", says how long, and is no reminder (提醒, remind) is that switching command, with its minutes
+(the timer's length, ``start_minutes``, becomes the wait); the plan waits them (a ``delay`` step, which
+the executor runs after the reply).
 
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
@@ -79,6 +82,8 @@ from .repairs_words import (
     SET_TEMPERATURE,
     SET_VOLUME,
     SHORT_VERBS,
+    TURN_OFF,
+    TURN_ON,
     VERBS_BEFORE,
     in_text_order,
 )
@@ -98,11 +103,33 @@ _GOING_BACK = re.compile(
     re.IGNORECASE,
 )
 _START_TIMER = "HassStartTimer"
+#: The intents an English timer that switches something comes out as (see :func:`repair_delayed_command`).
+_TIMER_INTENTS = frozenset(
+    {
+        _START_TIMER,
+        "HassCancelTimer",
+        "HassCancelAllTimers",
+        "HassPauseTimer",
+        "HassUnpauseTimer",
+        "HassIncreaseTimer",
+        "HassDecreaseTimer",
+        "HassTimerStatus",
+    }
+)
+_TIMER_THEN_SWITCH = re.compile(
+    r"(?<![a-z])timer\s.*?(?<![a-z])(?:to|and|then|that\s+will|which\s+will)\s+(?:then\s+)?(?:turn|switch)\s+"
+    r"(?:(?P<direction>on|off)(?![a-z])|.+?\s(?P<after>on|off)\s*[.!]?\s*$)",
+    re.IGNORECASE,
+)
+_WAIT_SLOTS = frozenset({"seconds", "minutes", "hours"})
+#: "cancel the timer and turn on the lights" is two commands, not one for later.
+_STOPPING_TIMER = re.compile(r"\s*(?:please\s+)?(?:cancel|stop|abort|pause|end|delete|remove)(?![a-z])", re.I)
+_REMINDER = re.compile(r"提醒|(?<![a-z])remind", re.IGNORECASE)
 _COMMAND_SLOTS = frozenset({"name", "conversation_command"})
 #: The switching verbs after 后 (see :func:`repair_delayed_command`): longest first, so 关闭 is not 关.
 _LATER_VERBS = {**VERBS_BEFORE, **SHORT_VERBS}
 _LATER_COMMAND = re.compile(
-    r"[后後]\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>"
+    r"(?:[后後]|[定计計][时時]器)\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>"
     + "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
     + ")"
 )
@@ -187,7 +214,18 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
 def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassTurnOn/HassTurnOff when a timer request says to switch something afterwards
     (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent != _START_TIMER or "提醒" in parsed.text:
+    if parsed.label_space != "ha" or parsed.intent not in _TIMER_INTENTS or _REMINDER.search(parsed.text):
+        return parsed
+    if not any(slot.type.removeprefix("start_") in _WAIT_SLOTS for slot in parsed.slots):
+        return parsed  # no length of time: not a command for later
+    if (english := _TIMER_THEN_SWITCH.search(parsed.text)) and not _STOPPING_TIMER.match(parsed.text):
+        # "set a 5 minute timer to turn off the lights": the timer's length is the wait.
+        direction = (english.group("direction") or english.group("after")).casefold()
+        waits = tuple(
+            dataclasses.replace(slot, type=slot.type.removeprefix("start_")) for slot in parsed.slots
+        )
+        return dataclasses.replace(parsed, intent=TURN_ON if direction == "on" else TURN_OFF, slots=waits)
+    if parsed.intent != _START_TIMER:
         return parsed
     command = _LATER_COMMAND.search(parsed.text)
     if command is None:
