@@ -25,11 +25,12 @@ from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from . import const  # DEFER_AFTER_S read at setup, so tests can shorten it
@@ -53,6 +54,7 @@ from .const import (
     DEFAULT_STARTER_PLANS,
     DEFAULT_THRESHOLD,
     DOMAIN,
+    EXTRA_DEVICE_ID,
     ISSUE_CACHE_MOVED_ASIDE,
     ISSUE_PLANNER_UNREACHABLE,
     LOGGER,
@@ -71,6 +73,7 @@ from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
 from .home_names import HomeNames
 from .invalidation import CacheInvalidator
+from .later_store import LaterStore, async_remove_later_store
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
 from .planner_context import planner_context_provider
@@ -155,7 +158,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         # Parse + embed + search are milliseconds of CPU: in the executor, not on the event loop.
         offload=hass.async_add_executor_job,
         gazetteer=home_names,
+        # A command for later keeps the satellite that heard it: its area is what "关灯" means.
+        host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
     )
+    later = LaterStore(hass, entry.entry_id, pipeline.pending)
+    pipeline.pending.hold(await later.async_load())
     invalidator = CacheInvalidator(hass, cache, store.async_schedule_save)
     data = AgentReuseData(
         hass=hass,
@@ -165,8 +172,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         store=store,
         invalidator=invalidator,
         settings=settings,
+        later=later,
     )
     entry.runtime_data = data
+    # Commands for later saved before a restart or reload run on once Home Assistant has started.
+    @callback
+    def resume_commands_for_later(_: HomeAssistant) -> None:
+        later.async_resume_all(partial(data.async_start_resume, entry))
+
+    entry.async_on_unload(async_at_started(hass, resume_commands_for_later))
 
     store.async_start()
     invalidator.async_start()
@@ -232,6 +246,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) 
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         await entry.runtime_data.store.async_shutdown()
+        # Before the entry's tasks are cancelled: its commands for later run on after the next setup.
+        await entry.runtime_data.later.async_save_now()
     return unloaded
 
 
@@ -239,6 +255,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) 
     """The entry is deleted: delete its cache file and issues; free the models if it was the last."""
     for path in (cache_path(hass, entry.entry_id), policy_path(hass, entry.entry_id)):
         await hass.async_add_executor_job(partial(path.unlink, missing_ok=True))
+    await async_remove_later_store(hass, entry.entry_id)
     ir.async_delete_issue(hass, DOMAIN, ISSUE_CACHE_MOVED_ASIDE.format(entry.entry_id))
     ir.async_delete_issue(hass, DOMAIN, ISSUE_PLANNER_UNREACHABLE.format(entry.entry_id))
     if not any(other.entry_id != entry.entry_id for other in hass.config_entries.async_entries(DOMAIN)):

@@ -31,17 +31,20 @@ from .const import (
     EXTRA_CONTEXT,
     EXTRA_DEVICE_ID,
     EXTRA_LANGUAGE,
+    LOGGER,
     SIGNAL_STATS_UPDATED,
     TRACE_HISTORY,
 )
 from .engine.cache import PlanCache
 from .engine.corrections import is_correction
-from .engine.errors import is_auth_error
+from .engine.errors import PlanValidationError, is_auth_error
 from .engine.executor import ExecutionReport
+from .engine.pending import SavedCommand
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
 from .engine.speech import spoken
 from .invalidation import CacheInvalidator
+from .later_store import LaterStore
 from .loader import SharedModels
 
 #: Outcomes after which the cache changed (an entry was added, or its hit/failure counters moved).
@@ -65,6 +68,7 @@ class AgentReuseData:
     store: CacheStore
     invalidator: CacheInvalidator
     settings: dict[str, Any]
+    later: LaterStore
     traces: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=TRACE_HISTORY))
     #: conversation id or satellite device id → (plan id of its latest reuse, monotonic time), oldest first
     _last_reuse: OrderedDict[str, tuple[str, float]] = field(default_factory=OrderedDict)
@@ -145,14 +149,45 @@ class AgentReuseData:
         self.store.async_schedule_save()
         self.async_notify_changed()
         report = task.result() if task.exception() is None else None
-        if report is None or not report.success:
-            said = report.speech if report is not None else spoken("internal").render(language)
-            persistent_notification.async_create(
-                self.hass,
-                f"\u201c{text}\u201d: {said}",
-                title=_LATER_FAILED_TITLE,
-                notification_id=f"{DOMAIN}_later_{self.entry_id}_{next(self._later_failures)}",
+        self._async_notify_if_failed(text, language, report)
+
+    def _async_notify_if_failed(self, text: str, language: str, report: ExecutionReport | None) -> None:
+        """A notification when a command for later did not work (``report`` None: it raised)."""
+        if report is not None and report.success:
+            return
+        said = report.speech if report is not None else spoken("internal").render(language)
+        persistent_notification.async_create(
+            self.hass,
+            f"\u201c{text}\u201d: {said}",
+            title=_LATER_FAILED_TITLE,
+            notification_id=f"{DOMAIN}_later_{self.entry_id}_{next(self._later_failures)}",
+        )
+
+    def async_start_resume(self, entry: ConfigEntry, saved: SavedCommand) -> None:
+        """Run on a command for later saved before a restart or reload, as a task of ``entry``."""
+        entry.async_create_background_task(
+            self.hass, self._async_resume(saved), f"{DOMAIN} command for later {saved.command_id}"
+        )
+
+    async def _async_resume(self, saved: SavedCommand) -> None:
+        extra = {
+            EXTRA_CONTEXT: Context(),
+            EXTRA_LANGUAGE: saved.language,
+            EXTRA_DEVICE_ID: saved.host.get("device_id"),
+        }
+        try:
+            report = await self.pipeline.resume(saved, extra)
+        except PlanValidationError as err:
+            LOGGER.warning("A saved command for later (%r) cannot run any more: %s", saved.text, err)
+            self._async_notify_if_failed(saved.text, saved.language, None)
+            return
+        LOGGER.debug("Resumed the command for later %r", saved.text)
+        if report.later is not None:
+            report.later.add_done_callback(
+                functools.partial(self._async_deferred_done, saved.text, saved.language)
             )
+        else:
+            self._async_notify_if_failed(saved.text, saved.language, report)
 
     def async_report_wrong_reuse(self, plan_id: str) -> Candidate | None:
         """The latest reuse of this plan was wrong: tell the reuse policy and save what it learned (None if no

@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.agent_reuse.engine.errors import StepError
 from custom_components.agent_reuse.engine.executor import (
+    Checkpoint,
     DelayRunner,
     ExecutionContext,
     ExecutionReport,
@@ -513,3 +514,48 @@ async def test_a_deferred_task_cancelled_before_it_ever_ran_cancels_its_steps() 
     await asyncio.sleep(0.01)  # the wait step ends cancelled, well before its 5 s: no lingering task
     assert report.later.cancelled()
     assert runner.calls == {}
+
+
+async def test_a_checkpoint_follows_the_run_and_resumes_it_after_what_had_run() -> None:
+    delay = {"id": "wait", "action": "delay", "inputs": {"seconds": 60}, "depends_on": ["first"]}
+    plan = bound(
+        service("first"),
+        delay,
+        respond("then", "after {steps.first.output}", depends_on=("wait",)),
+    )
+    runner = FakeRunner(default="first done")
+    checkpoint = Checkpoint()
+    changes: list[dict[str, Any]] = []
+    checkpoint.on_change = lambda: changes.append(checkpoint.to_dict())
+    report = await Executor({"ha_service": runner}, defer_after_s=1).execute(plan, checkpoint=checkpoint)
+    assert report.deferred == ("wait", "then")
+    assert checkpoint.done == {"first": "first done"}
+    assert set(checkpoint.started) == {"first", "wait"}
+    assert changes  # each start and success told the host
+    assert report.later is not None
+    report.later.cancel()  # Home Assistant stops during the wait
+
+    # After the restart: the wait began 59.9 s ago, so 0.1 s is left; "first" does not run again and its
+    # output still feeds "then".
+    saved = Checkpoint.from_dict(checkpoint.to_dict())
+    saved.started["wait"] = time.time() - 59.9
+    again = FakeRunner()
+    began = time.monotonic()
+    resumed = await Executor({"ha_service": again}, defer_after_s=1).execute(plan, checkpoint=saved)
+    assert time.monotonic() - began < 5
+    assert resumed.success
+    assert resumed.later is None
+    assert again.calls == {}  # "first" did not run again
+    assert resumed.speech == "after first done"
+    assert by_id(resumed)["first"].output == "first done"
+    assert saved.done == {
+        "first": "first done",
+        "wait": pytest.approx(0.1, abs=0.08),
+        "then": "after first done",
+    }
+
+
+def test_a_checkpoint_that_is_not_one_is_refused() -> None:
+    for raw in ({}, {"done": {}, "started": []}, {"done": {}, "started": {"a": "soon"}}):
+        with pytest.raises(ValueError, match="checkpoint"):
+            Checkpoint.from_dict(raw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from custom_components.agent_reuse.engine.executor import DelayRunner, Executor
 from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest
-from custom_components.agent_reuse.engine.pending import CancelRequest, cancel_request
+from custom_components.agent_reuse.engine.pending import CancelRequest, SavedCommand, cancel_request
 from custom_components.agent_reuse.engine.pipeline import Reply, Request, ReusePipeline
 from custom_components.agent_reuse.engine.template import number_repeated_slots
 from tests.engine.pipeline_helpers import PipelineFactory, RecordingServiceRunner
@@ -190,3 +191,59 @@ async def test_chinese_cancel_matches_the_words_of_the_waiting_command(
     assert reply.speech == "已取消「五分钟后关闭客厅的灯」。"
     assert pipeline.pending.waiting() == []
     assert runner.calls == []
+
+
+async def test_a_waiting_command_is_saved_with_its_plan_and_checkpoint_and_can_be_read_back(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, _ = later_pipeline
+    changes: list[int] = []
+    pipeline.pending.on_change = lambda: changes.append(len(pipeline.pending.saved()))
+    planner_server.queue(TURN_OFF_AREA_LATER)
+    await ask(pipeline, "turn off the kitchen lights in 5 minutes")
+    (saved,) = pipeline.pending.saved()
+    assert changes
+    assert saved.plan_slots["area"] == "kitchen"
+    assert saved.request_slots == {"area": "kitchen", "domain": "light", "minutes": "5"}
+    assert saved.checkpoint.done == {"s1": "Okay, in 5 minutes."}
+    assert set(saved.checkpoint.started) == {"s1", "s2"}
+    assert saved.due_at == pytest.approx(time.time() + 300, abs=5)
+    assert SavedCommand.from_dict(json.loads(json.dumps(saved.to_dict()))) == saved
+
+    # Cut short by something else than a cancel request (Home Assistant stops): kept to run again.
+    (waiting,) = pipeline.pending.waiting()
+    waiting.task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await waiting.task
+    assert pipeline.pending.waiting() == []
+    assert [c.command_id for c in pipeline.pending.held()] == [saved.command_id]
+
+    # Run on (the wait had begun 299.9 s ago): the lights go off and nothing is kept any more.
+    saved.checkpoint.started["s2"] = time.time() - 299.9
+    report = await pipeline.resume(saved)
+    assert report.success
+    assert pipeline.pending.saved() == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        {"id": "x"},
+        {
+            "id": "x",
+            "text": "t",
+            "language": "en",
+            "intent": None,
+            "request_slots": {},
+            "plan": {},
+            "plan_slots": {},
+            "checkpoint": {"done": {}, "started": {}},
+            "due_at": "soon",
+            "host": {},
+        },
+    ],
+)
+def test_a_saved_command_that_cannot_be_read_is_refused(raw: object) -> None:
+    with pytest.raises(ValueError, match="saved command"):
+        SavedCommand.from_dict(raw)

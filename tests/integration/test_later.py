@@ -10,9 +10,11 @@ a command for later that fails once its wait is over is reported in a notificati
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 from unittest.mock import patch
 
+import pytest
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -26,6 +28,7 @@ from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
     ask,
+    entry_for,
     last_trace,
     plan_json,
     respond_step,
@@ -185,3 +188,144 @@ async def test_a_command_for_later_that_fails_is_reported_in_a_notification(
     assert message.startswith("\u201cturn off the garage lights in 5 minutes\u201d: ")
     assert "garage" in message.split(": ", 1)[1]
     assert len(entry.runtime_data.cache) == 0  # a plan that failed is not cached
+
+
+async def test_a_command_for_later_runs_on_after_the_entry_reloads(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    # Options changed (or an update restarted Home Assistant) during the wait: the command still runs.
+    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
+        entry = await setup_agent(home, planner.url)
+        planner.queue(later_plan("Okay, in {slot.minutes} minutes.", {"seconds": 1.0}, "turn_off"))
+        result = await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+        assert speech(result) == "Okay, in 5 minutes."
+        assert await home.config_entries.async_reload(entry.entry_id)
+        await home.async_block_till_done()
+        assert home.states.get(KITCHEN_LIGHT).state == "on"
+        assert [c.text for c in entry.runtime_data.pipeline.pending.waiting()] == [
+            "turn off the kitchen lights in 5 minutes"
+        ]
+        async with asyncio.timeout(30):
+            await home.async_block_till_done(wait_background_tasks=True)
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert entry.runtime_data.pipeline.pending.saved() == []
+    assert planner.calls() == 1
+
+
+async def test_a_cancelled_command_for_later_stays_cancelled_after_a_reload(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
+        entry = await setup_agent(home, planner.url)
+        planner.queue(later_plan("Okay, in {slot.minutes} minutes.", {"seconds": 1.0}, "turn_off"))
+        await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+        assert speech(await ask(home, entry, "cancel the timer")).startswith("Cancelled")
+        assert await home.config_entries.async_reload(entry.entry_id)
+        async with asyncio.timeout(30):
+            await home.async_block_till_done(wait_background_tasks=True)
+    assert entry.runtime_data.pipeline.pending.saved() == []
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+
+
+def saved_command(text: str, area: str, due_in_s: float, *, command_id: str) -> dict[str, Any]:
+    """A command for later as the entry saved it before Home Assistant stopped: its confirmation ran, and
+    its 5-minute wait began so long ago that it ends ``due_in_s`` from now."""
+    began = time.time() + due_in_s - 300
+    return {
+        "id": command_id,
+        "text": text,
+        "language": "en",
+        "intent": "HassTurnOff",
+        "request_slots": {"area": area, "domain": "light", "minutes": "5"},
+        "plan": {
+            "steps": [
+                {"id": "s1", "action": "respond", "inputs": {"template": "Okay."}},
+                {"id": "s2", "action": "delay", "inputs": {"minutes": "{slot.minutes}"}},
+                {
+                    "id": "s3",
+                    "action": "ha_service",
+                    "inputs": {"domain": "light", "service": "turn_off", "target": {"area": "{slot.area}"}},
+                    "depends_on": ["s2"],
+                },
+            ]
+        },
+        "plan_slots": {"area": area, "minutes": "5"},
+        "checkpoint": {"done": {"s1": "Okay."}, "started": {"s1": began, "s2": began}},
+        "due_at": time.time() + due_in_s,
+        "host": {},
+    }
+
+
+async def test_commands_for_later_saved_before_a_restart_run_on_unless_long_overdue(
+    home: HomeAssistant,
+    planner: PlannerServer,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await home.services.async_call(
+        "light", "turn_on", {"entity_id": [KITCHEN_LIGHT, BED_LIGHT]}, blocking=True
+    )
+    notifications: list[dict[str, Any]] = []
+    persistent_notification.async_register_callback(
+        home, lambda kind, changed: notifications.extend(changed.values())
+    )
+    entry = entry_for(planner.url)
+    entry.add_to_hass(home)
+    hass_storage[f"agent_reuse.{entry.entry_id}.later"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"agent_reuse.{entry.entry_id}.later",
+        "data": {
+            "commands": [
+                # Due a minute ago, while Home Assistant restarted: it runs now.
+                saved_command("turn off the kitchen lights in 5 minutes", "kitchen", -60, command_id="a"),
+                # Due an hour ago: not run, and a notification says so.
+                saved_command("turn off the bedroom lights in 5 minutes", "bedroom", -3600, command_id="b"),
+                {"id": "c", "text": "damaged"},
+            ]
+        },
+    }
+    assert await home.config_entries.async_setup(entry.entry_id)
+    async with asyncio.timeout(30):
+        await home.async_block_till_done(wait_background_tasks=True)
+
+    assert home.states.get(KITCHEN_LIGHT).state == "off"
+    assert home.states.get(BED_LIGHT).state == "on"
+    assert [n["title"] for n in notifications] == ["AgentReuse: a command for later was not run"]
+    assert notifications[0]["message"].startswith(
+        "\u201cturn off the bedroom lights in 5 minutes\u201d was due 60"
+    )
+    assert "cannot be read" in caplog.text
+    assert entry.runtime_data.pipeline.pending.saved() == []
+    assert planner.calls() == 0
+
+
+async def test_a_saved_wait_that_has_begun_waits_only_what_is_left(
+    home: HomeAssistant, planner: PlannerServer, hass_storage: dict[str, Any]
+) -> None:
+    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    entry = entry_for(planner.url)
+    entry.add_to_hass(home)
+    hass_storage[f"agent_reuse.{entry.entry_id}.later"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"agent_reuse.{entry.entry_id}.later",
+        "data": {
+            "commands": [
+                saved_command("turn off the kitchen lights in 5 minutes", "kitchen", 120, command_id="a")
+            ]
+        },
+    }
+    assert await home.config_entries.async_setup(entry.entry_id)
+    await home.async_block_till_done()
+    (waiting,) = entry.runtime_data.pipeline.pending.waiting()
+    assert 110 < waiting.as_dict()["due_in_s"] <= 120  # two minutes left of five
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert await home.config_entries.async_unload(entry.entry_id)
+    await home.async_block_till_done(wait_background_tasks=True)
+    # Saved again at unload, still with its original start.
+    (kept,) = hass_storage[f"agent_reuse.{entry.entry_id}.later"]["data"]["commands"]
+    assert kept["id"] == "a"
+    assert kept["checkpoint"]["started"]["s2"] < time.time() - 170

@@ -47,6 +47,8 @@ DEFAULT_STEP_TIMEOUT_S = 10.0
 #: A delay longer than this is not waited for before the reply (see the module doc).
 DEFAULT_DEFER_AFTER_S = 10.0
 _GENERIC_ERROR = spoken("step_unexpected")
+#: What is left of a wait that ended while nothing ran (a ``delay`` takes more than 0 seconds).
+_SHORTEST_WAIT_S = 0.001
 
 
 class StepStatus(StrEnum):
@@ -122,6 +124,43 @@ class ExecutionReport:
             if result.step_id == step_id:
                 return result
         raise KeyError(step_id)
+
+
+@dataclass
+class Checkpoint:
+    """How far one execution got: the outputs of the steps that succeeded, and when each step started (wall
+    clock, ``time.time()``), kept up to date while it runs.
+
+    Why: a command for later ("turn off the heater in 30 minutes") outlives the request, and must outlive a
+    restart of Home Assistant or a reload of the entry too. Its host saves the checkpoint whenever it changes
+    (``on_change``) and, after the restart, passes it back to :meth:`Executor.execute`, which then runs only
+    what had not run, and lets a wait that had begun wait only what is left of it.
+    """
+
+    done: dict[str, Any] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)
+    on_change: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+
+    def changed(self) -> None:
+        """Tell the host (if it listens)."""
+        if self.on_change is not None:
+            self.on_change()
+
+    def to_dict(self) -> dict[str, Any]:
+        """For a JSON file (outputs must be JSON-serialisable: those of the built-in runners are)."""
+        return {"done": dict(self.done), "started": dict(self.started)}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Checkpoint:
+        """The inverse of :meth:`to_dict`; ValueError when ``raw`` is not one."""
+        done, started = raw.get("done"), raw.get("started")
+        if not isinstance(done, Mapping) or not isinstance(started, Mapping):
+            raise ValueError("a checkpoint has 'done' and 'started' mappings")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in started.values()):
+            raise ValueError("a checkpoint's start times are numbers")
+        return cls(
+            done={str(k): v for k, v in done.items()}, started={str(k): float(v) for k, v in started.items()}
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,12 +336,14 @@ class Executor:
         *,
         extra: Mapping[str, Any] | None = None,
         language: str = "en",
+        checkpoint: Checkpoint | None = None,
     ) -> ExecutionReport:
         """Run every step of ``plan`` and report; runner errors never escape (cancellation does).
 
         ``slots`` are the request's slots for the runners' context (default: those the plan was bound
         with); ``extra`` is passed to the runners as ``context.extra``; the reply's failure sentences are in
-        ``language``. If the caller is cancelled, the running steps are cancelled too.
+        ``language``. If the caller is cancelled, the running steps are cancelled too. ``checkpoint`` is
+        kept up to date as steps start and succeed; one that already holds steps resumes the plan after them.
         """
         began = time.monotonic()
         outputs: dict[str, Any] = {}
@@ -321,8 +362,24 @@ class Executor:
                 direct_dependents[dep].append(step)
         running: dict[asyncio.Task[StepResult], BoundStep] = {}
         later: set[str] = set()
+        began_before: dict[str, float] = {}
+        if checkpoint is not None:
+            began_before = dict(checkpoint.started)
+            for step in order:
+                if step.id in checkpoint.done:  # ran before a restart: its output stands
+                    output = checkpoint.done[step.id]
+                    results[step.id] = StepResult(step.id, step.action, StepStatus.OK, output)
+                    outputs[step.id] = output
+                    for dependent in direct_dependents[step.id]:
+                        waiting_on[dependent.id].discard(step.id)
 
         def start(step: BoundStep) -> None:
+            if checkpoint is not None:
+                earlier = began_before.pop(step.id, None)
+                if earlier is not None and step.action == ACTION_DELAY:
+                    step = self._rest_of_wait(step, outputs, time.time() - earlier)
+                checkpoint.started[step.id] = time.time() if earlier is None else earlier
+                checkpoint.changed()
             task = asyncio.create_task(self._run_step(step, context), name=f"agent_reuse step {step.id}")
             running[task] = step
             if self._defers(step, outputs):
@@ -341,6 +398,9 @@ class Executor:
                         results[step.id] = result
                         if result.ok:
                             outputs[step.id] = result.output
+                            if checkpoint is not None:
+                                checkpoint.done[step.id] = result.output
+                                checkpoint.changed()
                             for dependent in direct_dependents[step.id]:
                                 waiting_on[dependent.id].discard(step.id)
                                 if not waiting_on[dependent.id] and dependent.id not in results:
@@ -384,7 +444,7 @@ class Executor:
             return final
 
         for step in order:
-            if not step.depends_on:
+            if step.id not in results and not waiting_on[step.id]:
                 start(step)
         await drive(until_deferred=True)
         if running:
@@ -412,6 +472,11 @@ class Executor:
             ", ".join(f"{r.step_id}={r.status}" for r in done_report.results),
         )
         return done_report
+
+    def _rest_of_wait(self, step: BoundStep, outputs: Mapping[str, Any], elapsed_s: float) -> BoundStep:
+        """A ``delay`` step that began ``elapsed_s`` ago (before a restart): one that waits what is left."""
+        left = max(self._wait_s(step, outputs) - elapsed_s, _SHORTEST_WAIT_S)
+        return dataclasses.replace(step, inputs=MappingProxyType({"seconds": left}))
 
     def _defers(self, step: BoundStep, outputs: Mapping[str, Any]) -> bool:
         """Whether ``step`` is a wait longer than ``defer_after_s`` (see the module doc)."""

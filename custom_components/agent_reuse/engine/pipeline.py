@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -34,11 +35,11 @@ import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
-from .executor import ExecutionReport, Executor
+from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
 from .nlu import ParsedRequest
-from .pending import CancelRequest, PendingCommand, PendingCommands, cancel_request
+from .pending import CancelRequest, PendingCommand, PendingCommands, SavedCommand, cancel_request
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
@@ -236,6 +237,7 @@ class ReusePipeline:
         policy: ReusePolicy | None = None,
         offload: Callable[[Callable[[], Any]], Awaitable[Any]] = run_inline,
         gazetteer: Callable[[], Gazetteer] | None = None,
+        host_data: Callable[[Mapping[str, Any]], Mapping[str, str]] = lambda extra: {},
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -245,6 +247,8 @@ class ReusePipeline:
         self._planner_context = planner_context
         self._offload = offload
         self._gazetteer = gazetteer
+        #: What of a request's ``extra`` a command for later keeps to run again after a restart.
+        self._host_data = host_data
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -273,15 +277,6 @@ class ReusePipeline:
             )
         clock.total()
         trace.timings_ms = clock.timings
-        if reply.report is not None and reply.report.later is not None:
-            self.pending.add(
-                request.text,
-                request.language,
-                trace.intent,
-                trace.slots,
-                reply.report.wait_s,
-                reply.report.later,
-            )
         return reply
 
     def _error(
@@ -346,6 +341,49 @@ class ReusePipeline:
             embedding = await self._offload(lambda: self.embedder.embed(text))
         return await self._plan_and_run(request, parsed, template, embedding, extra, clock, trace, candidate)
 
+    async def _execute(
+        self, bound: BoundPlan, request: Request, trace: Trace, extra: Mapping[str, Any] | None
+    ) -> ExecutionReport:
+        """Run a bound plan; a command for later (steps deferred) is remembered until they have run."""
+        checkpoint = Checkpoint()
+        report = await self.executor.execute(
+            bound, extra=extra, language=request.language, checkpoint=checkpoint
+        )
+        trace.deferred = list(report.deferred)
+        if report.later is not None:
+            saved = SavedCommand(
+                command_id=uuid.uuid4().hex,
+                text=request.text,
+                language=request.language,
+                intent=trace.intent,
+                request_slots=dict(trace.slots),
+                plan=bound.plan.to_dict(),
+                plan_slots=dict(bound.slots),
+                checkpoint=checkpoint,
+                due_at=time.time() + report.wait_s,
+                host=self._host_data(extra or {}),
+            )
+            self.pending.add(saved, report.later)
+        return report
+
+    async def resume(self, saved: SavedCommand, extra: Mapping[str, Any] | None = None) -> ExecutionReport:
+        """Run the rest of a command for later saved before a restart (see ``pending.py``): the steps that
+        had not run, a wait that had begun only for what is left of it. Raises PlanValidationError if the
+        saved plan is no longer valid (it is then dropped)."""
+        try:
+            bound = Plan.from_dict(saved.plan).bind(saved.plan_slots)
+        except PlanValidationError:
+            self.pending.drop(saved.command_id)
+            raise
+        report = await self.executor.execute(
+            bound, extra=extra, language=saved.language, checkpoint=saved.checkpoint
+        )
+        if report.later is not None:
+            self.pending.add(saved, report.later)
+        else:
+            self.pending.drop(saved.command_id)
+        return report
+
     def _cancel_later(self, chosen: list[PendingCommand], language: str, trace: Trace) -> Reply:
         """Cancel the chosen commands for later and say which (or that nothing like that is waiting)."""
         self.pending.cancel(chosen)
@@ -404,9 +442,8 @@ class ReusePipeline:
         trace.similarity = round(candidate.score, 4)
         self.stats.hits += 1
         self.policy.record_reuse(candidate)
-        report = await self.executor.execute(bound, extra=extra, language=request.language)
+        report = await self._execute(bound, request, trace, extra)
         clock.lap("execute")
-        trace.deferred = list(report.deferred)
 
         def count(outcome: ExecutionReport) -> None:
             if outcome.success:
@@ -494,14 +531,13 @@ class ReusePipeline:
             trace.planner_calls = result.http_calls
             self.stats.planner_calls += result.http_calls
         bound = result.plan.bind(parsed.slot_values)
-        report = await self.executor.execute(bound, extra=extra, language=request.language)
+        report = await self._execute(bound, request, trace, extra)
         clock.lap("execute")
         if candidate is not None and report.success:
             # The planner ran anyway: what it wrote labels the candidate's score for the reuse policy.
             reused = self._bind_cached(candidate[1], parsed, request.language)
             if reused is not None:
                 trace.candidate_equivalent = self.policy.observe(candidate[0], bound, reused)
-        trace.deferred = list(report.deferred)
         if parsed.intent is not None and embedding is not None:
             intent = parsed.intent
 
