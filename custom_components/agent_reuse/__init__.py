@@ -175,6 +175,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         later=later,
     )
     entry.runtime_data = data
+
     # Commands for later saved before a restart or reload run on once Home Assistant has started.
     @callback
     def resume_commands_for_later(_: HomeAssistant) -> None:

@@ -53,8 +53,6 @@ _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
 CORRECTION_WINDOW_S = 120.0
 #: How many conversations and satellites the latest reuse is remembered for.
 _SPEAKERS_REMEMBERED = 256
-#: The title of the notification when steps of a command for later failed (what failed is in the message).
-_LATER_FAILED_TITLE = "AgentReuse: a command for later did not work"
 
 
 @dataclass
@@ -158,8 +156,8 @@ class AgentReuseData:
         said = report.speech if report is not None else spoken("internal").render(language)
         persistent_notification.async_create(
             self.hass,
-            f"\u201c{text}\u201d: {said}",
-            title=_LATER_FAILED_TITLE,
+            spoken("later_failed", text=text, reason=said).render(language),
+            title=spoken("later_failed_title").render(language),
             notification_id=f"{DOMAIN}_later_{self.entry_id}_{next(self._later_failures)}",
         )
 

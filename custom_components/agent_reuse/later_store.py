@@ -10,7 +10,7 @@ The engine keeps each waiting command with its plan and a checkpoint of what has
 the next start, once Home Assistant has started (the devices are there), each command runs on: the steps
 that had not run, the wait for what is left of it. A command whose time passed more than
 :data:`LATE_LIMIT_S` ago while Home Assistant was not running is not run — a light switched an hour late
-surprises more than it helps — and a notification says so. A cancelled command is not saved.
+surprises more than it helps — and a notification says so, in the command's language. A cancelled command is not saved.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
 from .engine.pending import PendingCommands, SavedCommand
+from .engine.speech import spoken
 
 STORE_VERSION = 1
 #: Seconds between a change and its write (a plan's steps start and finish in quick succession).
 SAVE_DELAY_S = 1.0
 #: A command overdue by more than this when Home Assistant starts again is not run.
 LATE_LIMIT_S = 15 * 60.0
-NOT_RUN_TITLE = "AgentReuse: a command for later was not run"
 
 
 def later_store_key(entry_id: str) -> str:
@@ -80,12 +80,11 @@ class LaterStore:
                 run(command)
                 continue
             self._pending.drop(command.command_id)
-            late_min = round((now - command.due_at) / 60)
+            late = spoken("later_not_run", text=command.text, minutes=str(round((now - command.due_at) / 60)))
             persistent_notification.async_create(
                 self._hass,
-                f"\u201c{command.text}\u201d was due {late_min} minutes ago, while Home Assistant was not "
-                "running; it was not run.",
-                title=NOT_RUN_TITLE,
+                late.render(command.language),
+                title=spoken("later_not_run_title").render(command.language),
                 notification_id=f"{DOMAIN}_not_run_{command.command_id}",
             )
 

@@ -281,8 +281,11 @@ async def test_commands_for_later_saved_before_a_restart_run_on_unless_long_over
             "commands": [
                 # Due a minute ago, while Home Assistant restarted: it runs now.
                 saved_command("turn off the kitchen lights in 5 minutes", "kitchen", -60, command_id="a"),
-                # Due an hour ago: not run, and a notification says so.
-                saved_command("turn off the bedroom lights in 5 minutes", "bedroom", -3600, command_id="b"),
+                # Due an hour ago: not run, and a notification says so (in the command's language).
+                {
+                    **saved_command("五分钟后关闭卧室的灯", "卧室", -3600, command_id="b"),
+                    "language": "zh-Hans",
+                },
                 {"id": "c", "text": "damaged"},
             ]
         },
@@ -293,10 +296,12 @@ async def test_commands_for_later_saved_before_a_restart_run_on_unless_long_over
 
     assert home.states.get(KITCHEN_LIGHT).state == "off"
     assert home.states.get(BED_LIGHT).state == "on"
-    assert [n["title"] for n in notifications] == ["AgentReuse: a command for later was not run"]
-    assert notifications[0]["message"].startswith(
-        "\u201cturn off the bedroom lights in 5 minutes\u201d was due 60"
-    )
+    assert [(n["title"], n["message"]) for n in notifications] == [
+        (
+            "AgentReuse：定时命令没有执行",
+            "“五分钟后关闭卧室的灯”本应在60分钟前执行，当时 Home Assistant 没有运行，所以没有执行。",
+        )
+    ]
     assert "cannot be read" in caplog.text
     assert entry.runtime_data.pipeline.pending.saved() == []
     assert planner.calls() == 0

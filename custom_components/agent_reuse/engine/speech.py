@@ -221,6 +221,22 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "nothing_to_cancel": _m(
             "Nothing like that is waiting.", "没有这样的命令在等待执行。", "沒有這樣的命令在等待執行。"
         ),
+        "later_failed_title": _m(
+            "AgentReuse: a command for later did not work",
+            "AgentReuse：定时命令没有成功",
+            "AgentReuse：定時命令沒有成功",
+        ),
+        "later_failed": _m("\u201c{text}\u201d: {reason}", "“{text}”：{reason}", "「{text}」：{reason}"),
+        "later_not_run_title": _m(
+            "AgentReuse: a command for later was not run",
+            "AgentReuse：定时命令没有执行",
+            "AgentReuse：定時命令沒有執行",
+        ),
+        "later_not_run": _m(
+            "\u201c{text}\u201d was due {minutes} minutes ago, while Home Assistant was not running; it was not run.",
+            "“{text}”本应在{minutes}分钟前执行，当时 Home Assistant 没有运行，所以没有执行。",
+            "「{text}」本應在{minutes}分鐘前執行，當時 Home Assistant 沒有運行，所以沒有執行。",
+        ),
         "delay_not_number": _m(
             "{value} is not a length of time", "{value}不是有效的时长", "{value}不是有效的時長"
         ),
