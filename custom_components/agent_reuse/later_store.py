@@ -21,9 +21,10 @@ from typing import Any
 
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER, SIGNAL_STATS_UPDATED
 from .engine.pending import PendingCommands, SavedCommand
 from .engine.speech import spoken
 
@@ -44,6 +45,7 @@ class LaterStore:
 
     def __init__(self, hass: HomeAssistant, entry_id: str, pending: PendingCommands) -> None:
         self._hass = hass
+        self._entry_id = entry_id
         self._pending = pending
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, later_store_key(entry_id))
         self.saves = 0
@@ -51,6 +53,7 @@ class LaterStore:
 
     def _async_schedule_save(self) -> None:
         self._store.async_delay_save(self._data, SAVE_DELAY_S)
+        async_dispatcher_send(self._hass, SIGNAL_STATS_UPDATED.format(self._entry_id))  # the sensor
 
     def _data(self) -> dict[str, Any]:
         self.saves += 1

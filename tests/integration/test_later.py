@@ -150,6 +150,12 @@ async def test_a_command_for_later_is_cancelled_by_voice(
         ("10分鐘後關閉臥室的燈", "HassTurnOff"),
     ]
     assert 290 < waiting[0]["due_in_s"] <= 300
+    sensor = home.states.get("sensor.agentreuse_test_planner_commands_for_later")
+    assert sensor.state == "2"
+    assert [c["text"] for c in sensor.attributes["commands"]] == [
+        "turn off the kitchen lights in 5 minutes",
+        "10分鐘後關閉臥室的燈",
+    ]
 
     # "cancel turning off the lights" came out as HassTurnOff: every light went off at once.
     result = await ask(home, entry, "cancel turning off the kitchen lights")
@@ -165,6 +171,7 @@ async def test_a_command_for_later_is_cancelled_by_voice(
     assert home.states.get(KITCHEN_LIGHT).state == "on"
     assert home.states.get(BED_LIGHT).state == "on"
     assert (await get_diagnostics_for_config_entry(home, hass_client, entry))["commands_for_later"] == []
+    assert home.states.get("sensor.agentreuse_test_planner_commands_for_later").state == "0"
     assert planner.calls() == 0
 
 
