@@ -802,3 +802,24 @@ def test_half_an_hour_or_half_of_a_cover_is_no_brightness(joint_parser: JointPar
     lights_for_a_while = repair(joint_parser.parse("turn on the lights for half an hour", "en"))
     assert "brightness" not in lights_for_a_while.slot_types
     assert repair(joint_parser.parse("close the curtains halfway", "en")).intent == "HassSetPosition"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how long until the lights turn off", "en"),  # HassTurnOff: the lights went off at once
+        ("when will the kitchen lights turn off", "en"),  # HassGetState
+        ("还有多久关灯", "zh"),  # HassTurnOff
+    ],
+)
+def test_a_question_of_when_asks_about_commands_for_later(
+    joint_parser: JointParser, text: str, language: str
+) -> None:
+    raw = joint_parser.parse(text, language)
+    assert raw.intent in ("HassTurnOff", "HassGetState")
+    assert repair(raw).intent == "HassTimerStatus"
+
+
+def test_a_command_that_says_when_stays_a_command(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("turn off the lights when I leave", "en")
+    assert repair(raw).intent == raw.intent == "HassTurnOff"

@@ -247,3 +247,30 @@ async def test_a_waiting_command_is_saved_with_its_plan_and_checkpoint_and_can_b
 def test_a_saved_command_that_cannot_be_read_is_refused(raw: object) -> None:
     with pytest.raises(ValueError, match="saved command"):
         SavedCommand.from_dict(raw)
+
+
+async def test_how_long_is_left_is_answered_from_the_waiting_commands(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, runner = later_pipeline
+    planner_server.set_default(TURN_OFF_AREA_LATER)
+    await ask(pipeline, "turn off the kitchen lights in 5 minutes")
+    await ask(pipeline, "turn off the bedroom lights in 10 minutes")
+
+    reply = await ask(pipeline, "how much time is left on the timer")
+    assert (reply.speech, reply.trace.outcome) == (
+        "\u201cturn off the kitchen lights in 5 minutes\u201d: 5 minutes left. "
+        "\u201cturn off the bedroom lights in 10 minutes\u201d: 10 minutes left.",
+        "time_left",
+    )
+    # "how long until the bedroom lights turn off" came out as HassTurnOff: they went off at once.
+    reply = await ask(pipeline, "how long until the bedroom lights turn off")
+    assert reply.speech == "\u201cturn off the bedroom lights in 10 minutes\u201d: 10 minutes left."
+    reply = await ask(pipeline, "how long until the living room lights turn off")
+    assert reply.speech == "Nothing like that is waiting."
+    reply = await ask(pipeline, "计时器还剩多久", "zh-Hans")
+    assert reply.speech == (
+        "“turn off the kitchen lights in 5 minutes”：还剩5分钟。“turn off the bedroom lights in 10 minutes”：还剩10分钟。"
+    )
+    assert runner.calls == []
+    assert planner_server.calls() == 2  # (a new plan is cached once it has run: not yet)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from .nlu import ParsedRequest
 from .repairs_intents import (
     repair_delayed_command,
+    repair_how_long,
     repair_list_item,
     repair_media_step,
     repair_mute,
@@ -56,6 +57,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_switch_command,
     repair_curtain_verb,
     repair_question,
+    repair_how_long,
     repair_brightness,
     repair_cover_position,
     repair_half_brightness,

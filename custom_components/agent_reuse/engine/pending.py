@@ -21,6 +21,11 @@ A slot of the cancel request matches a waiting command when that command had the
 says the value (Simplified and Traditional Chinese alike): "灯" is in "五分钟后关闭客厅的灯" though the parser
 tagged only the area there.
 
+"how much time is left on the timer" / "计时器还剩多久" (HassTimerStatus) while commands wait says how long each
+has left (:func:`time_left`); with none waiting it goes on as before. "how long until the lights turn off"
+(HassTimerStatus with slots, see ``repair_how_long``) asks about the waiting commands that say those words;
+with none, the reply says nothing like that is waiting.
+
 Which commands: those of the same pipeline (one config entry) still waiting, newest last; a command leaves the
 list when its steps finish or are cancelled.
 """
@@ -28,6 +33,7 @@ list when its steps finish or are cancelled.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -37,10 +43,12 @@ from typing import Any
 from .executor import Checkpoint
 from .nlu import ParsedRequest
 from .plan import SlotValue
+from .speech import speech_language, spoken
 from .zh_script import to_script
 
 CANCEL_TIMER = "HassCancelTimer"
 CANCEL_ALL_TIMERS = "HassCancelAllTimers"
+TIMER_STATUS = "HassTimerStatus"
 _CANCEL_INTENTS = frozenset({CANCEL_TIMER, CANCEL_ALL_TIMERS})
 #: After a cancel word these name no command of their own: "取消" alone is HassNevermind, "cancel the 5 minute
 #: timer" may be HassStartTimer.
@@ -104,6 +112,21 @@ def cancel_request(parsed: ParsedRequest, parse: Callable[[str], ParsedRequest])
         return CancelRequest(None, _said(what.slot_values), every=what.intent == CANCEL_ALL_TIMERS)
     named = None if what.intent in _NAMES_NO_COMMAND else what.intent
     return CancelRequest(named, _said(what.slot_values), every=False)
+
+
+def time_left(commands: list[PendingCommand], language: str) -> str:
+    """ "“turn off the kitchen lights in 5 minutes”: 3 minutes left." for each command, in ``language``."""
+    sentences = []
+    for command in commands:
+        left = max(command.saved.due_at - time.time(), 0.0)
+        if left >= 90:
+            said = spoken("left_minutes", n=str(math.ceil(left / 60)))
+        elif left >= 60:
+            said = spoken("left_one_minute")
+        else:
+            said = spoken("left_seconds", n=str(math.ceil(left)))
+        sentences.append(spoken("time_left", text=command.text, left=said).render(language))
+    return ("" if speech_language(language) != "en" else " ").join(sentences)
 
 
 @dataclass(frozen=True)
@@ -281,6 +304,10 @@ class PendingCommands:
             and all(slot in c.slots or slot[1] in c.plain_text for slot in cancel.slots)
         ]
         return found if cancel.every else found[-1:]
+
+    def asked_about(self, slots: Mapping[str, str]) -> list[PendingCommand]:
+        """The waiting commands a question with these slots is about ("how long until the lights turn off")."""
+        return self.matching(CancelRequest(None, _said(slots), every=True))
 
     def cancel(self, commands: list[PendingCommand]) -> None:
         """Cancel these commands' waiting steps (they do not run at all, not even after a restart)."""

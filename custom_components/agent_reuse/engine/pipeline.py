@@ -39,7 +39,15 @@ from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
 from .nlu import ParsedRequest
-from .pending import CancelRequest, PendingCommand, PendingCommands, SavedCommand, cancel_request
+from .pending import (
+    TIMER_STATUS,
+    CancelRequest,
+    PendingCommand,
+    PendingCommands,
+    SavedCommand,
+    cancel_request,
+    time_left,
+)
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
@@ -85,8 +93,8 @@ class PlannerContext:
 
 @dataclass
 class Trace:
-    """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later)
-    or error."""
+    """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later),
+    time_left (of commands for later) or error."""
 
     outcome: str = "error"
     intent: str | None = None
@@ -310,6 +318,15 @@ class ReusePipeline:
 
         if cancel is not None and ((chosen := self.pending.matching(cancel)) or cancel.names_a_command):
             return self._cancel_later(chosen, request.language, trace)
+        if parsed.intent == TIMER_STATUS and (parsed.slots or self.pending.waiting()):
+            trace.outcome = "time_left"
+            asked = self.pending.asked_about(parsed.slot_values)
+            said = (
+                time_left(asked, request.language)
+                if asked
+                else spoken("nothing_to_cancel").render(request.language)
+            )
+            return Reply(said, True, trace)
 
         if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"

@@ -36,6 +36,12 @@ turn (switch) … on/off", says how long, and is no reminder (提醒, remind) is
 (the timer's length, ``start_minutes``, becomes the wait); the plan waits them (a ``delay`` step, which
 the executor runs after the reply).
 
+A question of when (:func:`repair_how_long`). "how long until the lights turn off" and "还有多久关灯" came out
+as HassTurnOff: the lights went off at once ("when will the kitchen lights turn off" as HassGetState). A
+request to act, or about a state that says switching, that asks how long / when (how long, how much
+longer, when will, 还有多久, 什么时候, …) is HassTimerStatus, with its slots: while commands for later wait it is
+answered with their time left (``pending.py``).
+
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
 temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
@@ -186,6 +192,15 @@ _ACTIONS = _SWITCHING | {
 _NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|do not|never)(?![a-z])", re.IGNORECASE)
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset({"HassMediaPause", "HassMediaUnpause", SET_VOLUME, *ON_OFF})
+_TIMER_STATUS = "HassTimerStatus"
+#: A request to act, or a state question ("when will the kitchen lights turn off" came out as HassGetState).
+_ASKED_WHEN = _ACTIONS | {"HassGetState"}
+_SWITCHED = re.compile(r"(?<![a-z])(?:turn|switch)(?:s|ed|ing)?\s|[开关開關]", re.IGNORECASE)
+_HOW_LONG = re.compile(
+    r"^\s*(?:how\s+(?:long|much\s+(?:longer|time))|when\s+(?:will|does|do|is|are))(?![a-z])"
+    r"|还有多久|還有多久|还要多久|還要多久|还剩多久|還剩多久|多久[以之]?[后後]|什么时候|什麼時候|几点|幾點",
+    re.IGNORECASE,
+)
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
 
 
@@ -196,6 +211,15 @@ def repair_question(parsed: ParsedRequest) -> ParsedRequest:
     if _ENGLISH_QUESTION.match(parsed.text) or CHINESE_QUESTION.search(parsed.text):
         return dataclasses.replace(parsed, intent="HassGetState")
     return parsed
+
+
+def repair_how_long(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTimerStatus when it asks how long until something is done (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _ASKED_WHEN or not _HOW_LONG.search(parsed.text):
+        return parsed
+    if parsed.intent == "HassGetState" and not _SWITCHED.search(parsed.text):
+        return parsed  # "when will the next birthday be": a calendar's state
+    return dataclasses.replace(parsed, intent=_TIMER_STATUS)
 
 
 def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:

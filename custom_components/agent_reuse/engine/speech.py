@@ -221,6 +221,12 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "nothing_to_cancel": _m(
             "Nothing like that is waiting.", "没有这样的命令在等待执行。", "沒有這樣的命令在等待執行。"
         ),
+        "time_left": _m(
+            "\u201c{text}\u201d: {left} left.", "“{text}”：还剩{left}。", "「{text}」：還剩{left}。"
+        ),
+        "left_minutes": _m("{n} minutes", "{n}分钟", "{n}分鐘"),
+        "left_one_minute": _m("1 minute", "1分钟", "1分鐘"),
+        "left_seconds": _m("{n} seconds", "{n}秒", "{n}秒"),
         "later_failed_title": _m(
             "AgentReuse: a command for later did not work",
             "AgentReuse：定时命令没有成功",
