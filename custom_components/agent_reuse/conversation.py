@@ -74,8 +74,10 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
             LOGGER.debug("Trace for %r: %s", user_input.text, reply.trace.as_dict())
             speech = reply.speech.strip()
             if reply.success:
-                # A plan without a ``respond`` step ran fine: confirm in the request's language.
-                speech = speech or spoken("done").render(user_input.language)
+                # A plan without a ``respond`` step ran fine: confirm in the request's language ("never mind"
+                # gets no reply, as Home Assistant's own agent gives none).
+                if reply.trace.outcome != "nevermind":
+                    speech = speech or spoken("done").render(user_input.language)
                 response.async_set_speech(speech)
             else:
                 speech = speech or spoken("did_not_work").render(user_input.language)

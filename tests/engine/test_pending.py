@@ -274,3 +274,23 @@ async def test_how_long_is_left_is_answered_from_the_waiting_commands(
     )
     assert runner.calls == []
     assert planner_server.calls() == 2  # (a new plan is cached once it has run: not yet)
+
+
+async def test_never_mind_does_nothing_and_asks_no_planner(
+    later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
+) -> None:
+    pipeline, runner = later_pipeline
+    for text, language in (("never mind", "en"), ("算了", "zh-Hans"), ("cancel", "en"), ("取消", "zh-Hans")):
+        reply = await ask(pipeline, text, language)
+        assert (reply.speech, reply.success, reply.trace.outcome) == ("", True, "nevermind"), text
+    assert planner_server.calls() == 0
+
+    # A lone cancel word with a command waiting cancels it; "never mind" leaves it be.
+    planner_server.queue(TURN_OFF_AREA_LATER)
+    await ask(pipeline, "turn off the kitchen lights in 5 minutes")
+    assert (await ask(pipeline, "never mind")).trace.outcome == "nevermind"
+    assert len(pipeline.pending.waiting()) == 1
+    reply = await ask(pipeline, "取消", "zh-Hans")
+    assert reply.speech == "已取消“turn off the kitchen lights in 5 minutes”。"
+    assert pipeline.pending.waiting() == []
+    assert runner.calls == []

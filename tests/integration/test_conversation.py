@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from tests.planner_fixture import PlannerServer
 
-from .conftest import KITCHEN_LIGHT, agent_entity_id, plan_json, respond_step, service_step
+from .conftest import KITCHEN_LIGHT, agent_entity_id, plan_json, respond_step, service_step, setup_agent
 
 KITCHEN_PLAN = plan_json(
     service_step({"area": "{slot.area}", "domain": "{slot.domain}"}),
@@ -195,3 +195,15 @@ async def test_parsing_and_embedding_run_off_the_event_loop(
     assert threads["embed"]
     assert loop_thread not in threads["parse"] | threads["embed"]
     assert home.states.get(KITCHEN_LIGHT).state == "on"
+
+
+async def test_never_mind_ends_the_conversation_quietly_without_the_planner(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    # "never mind" / "算了" went to the planner (seconds and tokens) for a reply to nothing.
+    entry = await setup_agent(home, planner.url)
+    for text, language in (("never mind", "en"), ("算了", "zh-Hans")):
+        result = await async_converse(home, text, None, Context(), language, agent_entity_id(home, entry))
+        assert result.response.response_type is intent.IntentResponseType.ACTION_DONE
+        assert result.response.speech["plain"]["speech"] == ""
+    assert planner.calls() == 0

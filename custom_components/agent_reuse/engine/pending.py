@@ -48,13 +48,14 @@ from .zh_script import to_script
 
 CANCEL_TIMER = "HassCancelTimer"
 CANCEL_ALL_TIMERS = "HassCancelAllTimers"
+NEVERMIND = "HassNevermind"
 TIMER_STATUS = "HassTimerStatus"
 _CANCEL_INTENTS = frozenset({CANCEL_TIMER, CANCEL_ALL_TIMERS})
 #: After a cancel word these name no command of their own: "取消" alone is HassNevermind, "cancel the 5 minute
 #: timer" may be HassStartTimer.
 _NAMES_NO_COMMAND = frozenset(
     {
-        "HassNevermind",
+        NEVERMIND,
         "HassStartTimer",
         "HassPauseTimer",
         "HassUnpauseTimer",
@@ -80,6 +81,8 @@ class CancelRequest:
     slots: frozenset[tuple[str, str]]
     #: Every match, not only the latest.
     every: bool
+    #: The cancel word alone ("cancel", "取消"): with nothing waiting, it is "never mind".
+    bare: bool = False
 
     @property
     def names_a_command(self) -> bool:
@@ -106,7 +109,7 @@ def cancel_request(parsed: ParsedRequest, parse: Callable[[str], ParsedRequest])
         return None
     rest = parsed.text[said.end() :].strip(" \t,.!?，。！？、")
     if not rest:
-        return CancelRequest(None, frozenset(), every=False)
+        return CancelRequest(None, frozenset(), every=False, bare=True)
     what = parse(rest)
     if what.intent in _CANCEL_INTENTS:
         return CancelRequest(None, _said(what.slot_values), every=what.intent == CANCEL_ALL_TIMERS)

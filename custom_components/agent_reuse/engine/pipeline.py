@@ -40,6 +40,7 @@ from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
 from .nlu import ParsedRequest
 from .pending import (
+    NEVERMIND,
     TIMER_STATUS,
     CancelRequest,
     PendingCommand,
@@ -94,7 +95,7 @@ class PlannerContext:
 @dataclass
 class Trace:
     """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later),
-    time_left (of commands for later) or error."""
+    time_left (of commands for later), nevermind (nothing to do: no reply) or error."""
 
     outcome: str = "error"
     intent: str | None = None
@@ -318,6 +319,10 @@ class ReusePipeline:
 
         if cancel is not None and ((chosen := self.pending.matching(cancel)) or cancel.names_a_command):
             return self._cancel_later(chosen, request.language, trace)
+        if parsed.intent == NEVERMIND or (cancel is not None and cancel.bare):
+            # "never mind", "算了", a lone "cancel" with nothing waiting: nothing to do, and nothing to plan.
+            trace.outcome = "nevermind"
+            return Reply("", True, trace)
         if parsed.intent == TIMER_STATUS and (parsed.slots or self.pending.waiting()):
             trace.outcome = "time_left"
             asked = self.pending.asked_about(parsed.slot_values)
