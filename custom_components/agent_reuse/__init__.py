@@ -32,6 +32,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 from . import const  # DEFER_AFTER_S read at setup, so tests can shorten it
 from .cache_store import CacheStore, async_load_cache, async_load_learner, cache_path, policy_path
@@ -160,6 +161,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         gazetteer=home_names,
         # A command for later keeps the satellite that heard it: its area is what "关灯" means.
         host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
+        clock=dt_util.now,  # in the home's time zone
     )
     later = LaterStore(hass, entry.entry_id, pipeline.pending)
     pipeline.pending.hold(await later.async_load())

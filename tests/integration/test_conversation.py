@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.conversation import async_converse, async_get_chat_log
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import intent
@@ -206,4 +207,21 @@ async def test_never_mind_ends_the_conversation_quietly_without_the_planner(
         result = await async_converse(home, text, None, Context(), language, agent_entity_id(home, entry))
         assert result.response.response_type is intent.IntentResponseType.ACTION_DONE
         assert result.response.speech["plain"]["speech"] == ""
+    assert planner.calls() == 0
+
+
+async def test_time_and_date_come_from_home_assistants_clock_in_the_homes_time_zone(
+    home: HomeAssistant, planner: PlannerServer, freezer: FrozenDateTimeFactory
+) -> None:
+    # They went to the planner, which has no clock: a plan with a time in its reply would have been cached.
+    await home.config.async_set_time_zone("Asia/Shanghai")
+    freezer.move_to("2026-12-02 07:05:00+00:00")  # 15:05 in Shanghai
+    entry = await setup_agent(home, planner.url)
+    for text, language, said in (
+        ("现在几点", "zh-Hans", "现在是下午3点05分。"),
+        ("what time is it", "en", "It is 3:05 PM."),
+        ("今天几号", "zh-Hans", "今天是2026年12月2日，星期三。"),
+    ):
+        result = await async_converse(home, text, None, Context(), language, agent_entity_id(home, entry))
+        assert result.response.speech["plain"]["speech"] == said
     assert planner.calls() == 0

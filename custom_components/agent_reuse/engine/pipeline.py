@@ -29,11 +29,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
+from .clock_answers import clock_answer
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
@@ -95,7 +97,7 @@ class PlannerContext:
 @dataclass
 class Trace:
     """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later),
-    time_left (of commands for later), nevermind (nothing to do: no reply) or error."""
+    time_left (of commands for later), nevermind (nothing to do: no reply), clock (time or date) or error."""
 
     outcome: str = "error"
     intent: str | None = None
@@ -247,6 +249,7 @@ class ReusePipeline:
         offload: Callable[[Callable[[], Any]], Awaitable[Any]] = run_inline,
         gazetteer: Callable[[], Gazetteer] | None = None,
         host_data: Callable[[Mapping[str, Any]], Mapping[str, str]] = lambda extra: {},
+        clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -258,6 +261,8 @@ class ReusePipeline:
         self._gazetteer = gazetteer
         #: What of a request's ``extra`` a command for later keeps to run again after a restart.
         self._host_data = host_data
+        #: The home's clock (time questions are answered from it, see ``clock_answers.py``).
+        self._clock = clock
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -323,6 +328,9 @@ class ReusePipeline:
             # "never mind", "算了", a lone "cancel" with nothing waiting: nothing to do, and nothing to plan.
             trace.outcome = "nevermind"
             return Reply("", True, trace)
+        if (said := clock_answer(parsed.intent, self._clock(), request.language)) is not None:
+            trace.outcome = "clock"
+            return Reply(said, True, trace)
         if parsed.intent == TIMER_STATUS and (parsed.slots or self.pending.waiting()):
             trace.outcome = "time_left"
             asked = self.pending.asked_about(parsed.slot_values)
