@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from unittest.mock import patch
 
@@ -18,6 +20,7 @@ import pytest
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import get_diagnostics_for_config_entry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -197,16 +200,26 @@ async def test_a_command_for_later_that_fails_is_reported_in_a_notification(
     assert len(entry.runtime_data.cache) == 0  # a plan that failed is not cached
 
 
-async def test_a_command_for_later_runs_on_after_the_entry_reloads(
+@asynccontextmanager
+async def kitchen_lights_off_later(
     home: HomeAssistant, planner: PlannerServer
-) -> None:
-    # Options changed (or an update restarted Home Assistant) during the wait: the command still runs.
+) -> AsyncIterator[MockConfigEntry]:
+    """The kitchen light on, an agent that defers waits over 0.1 s, and "turn off the kitchen lights in 5
+    minutes" asked (its plan waits 1 s); the agent's setups inside the block defer the same way."""
     await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
     with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
         entry = await setup_agent(home, planner.url)
         planner.queue(later_plan("Okay, in {slot.minutes} minutes.", {"seconds": 1.0}, "turn_off"))
         result = await ask(home, entry, "turn off the kitchen lights in 5 minutes")
         assert speech(result) == "Okay, in 5 minutes."
+        yield entry
+
+
+async def test_a_command_for_later_runs_on_after_the_entry_reloads(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    # Options changed (or an update restarted Home Assistant) during the wait: the command still runs.
+    async with kitchen_lights_off_later(home, planner) as entry:
         assert await home.config_entries.async_reload(entry.entry_id)
         await home.async_block_till_done()
         assert home.states.get(KITCHEN_LIGHT).state == "on"
@@ -223,11 +236,7 @@ async def test_a_command_for_later_runs_on_after_the_entry_reloads(
 async def test_a_cancelled_command_for_later_stays_cancelled_after_a_reload(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
-    await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
-    with patch("custom_components.agent_reuse.const.DEFER_AFTER_S", 0.1):
-        entry = await setup_agent(home, planner.url)
-        planner.queue(later_plan("Okay, in {slot.minutes} minutes.", {"seconds": 1.0}, "turn_off"))
-        await ask(home, entry, "turn off the kitchen lights in 5 minutes")
+    async with kitchen_lights_off_later(home, planner) as entry:
         assert speech(await ask(home, entry, "cancel the timer")).startswith("Cancelled")
         assert await home.config_entries.async_reload(entry.entry_id)
         async with asyncio.timeout(30):
@@ -265,6 +274,17 @@ def saved_command(text: str, area: str, due_in_s: float, *, command_id: str) -> 
     }
 
 
+def entry_saved_with(
+    home: HomeAssistant, planner: PlannerServer, hass_storage: dict[str, Any], commands: list[dict[str, Any]]
+) -> MockConfigEntry:
+    """An entry (not set up yet) whose storage holds these commands for later, as saved at the last stop."""
+    entry = entry_for(planner.url)
+    entry.add_to_hass(home)
+    key = f"agent_reuse.{entry.entry_id}.later"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {"commands": commands}}
+    return entry
+
+
 async def test_commands_for_later_saved_before_a_restart_run_on_unless_long_overdue(
     home: HomeAssistant,
     planner: PlannerServer,
@@ -278,25 +298,18 @@ async def test_commands_for_later_saved_before_a_restart_run_on_unless_long_over
     persistent_notification.async_register_callback(
         home, lambda kind, changed: notifications.extend(changed.values())
     )
-    entry = entry_for(planner.url)
-    entry.add_to_hass(home)
-    hass_storage[f"agent_reuse.{entry.entry_id}.later"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"agent_reuse.{entry.entry_id}.later",
-        "data": {
-            "commands": [
-                # Due a minute ago, while Home Assistant restarted: it runs now.
-                saved_command("turn off the kitchen lights in 5 minutes", "kitchen", -60, command_id="a"),
-                # Due an hour ago: not run, and a notification says so (in the command's language).
-                {
-                    **saved_command("五分钟后关闭卧室的灯", "卧室", -3600, command_id="b"),
-                    "language": "zh-Hans",
-                },
-                {"id": "c", "text": "damaged"},
-            ]
-        },
-    }
+    entry = entry_saved_with(
+        home,
+        planner,
+        hass_storage,
+        [
+            # Due a minute ago, while Home Assistant restarted: it runs now.
+            saved_command("turn off the kitchen lights in 5 minutes", "kitchen", -60, command_id="a"),
+            # Due an hour ago: not run, and a notification says so (in the command's language).
+            {**saved_command("五分钟后关闭卧室的灯", "卧室", -3600, command_id="b"), "language": "zh-Hans"},
+            {"id": "c", "text": "damaged"},
+        ],
+    )
     assert await home.config_entries.async_setup(entry.entry_id)
     async with asyncio.timeout(30):
         await home.async_block_till_done(wait_background_tasks=True)
@@ -318,18 +331,12 @@ async def test_a_saved_wait_that_has_begun_waits_only_what_is_left(
     home: HomeAssistant, planner: PlannerServer, hass_storage: dict[str, Any]
 ) -> None:
     await home.services.async_call("light", "turn_on", {"entity_id": KITCHEN_LIGHT}, blocking=True)
-    entry = entry_for(planner.url)
-    entry.add_to_hass(home)
-    hass_storage[f"agent_reuse.{entry.entry_id}.later"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"agent_reuse.{entry.entry_id}.later",
-        "data": {
-            "commands": [
-                saved_command("turn off the kitchen lights in 5 minutes", "kitchen", 120, command_id="a")
-            ]
-        },
-    }
+    entry = entry_saved_with(
+        home,
+        planner,
+        hass_storage,
+        [saved_command("turn off the kitchen lights in 5 minutes", "kitchen", 120, command_id="a")],
+    )
     assert await home.config_entries.async_setup(entry.entry_id)
     await home.async_block_till_done()
     (waiting,) = entry.runtime_data.pipeline.pending.waiting()
