@@ -16,8 +16,9 @@ import pytest
 
 from custom_components.agent_reuse.engine.executor import DelayRunner, Executor
 from custom_components.agent_reuse.engine.ha_repairs import repair
+from custom_components.agent_reuse.engine.later_requests import CancelRequest, cancel_request
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest
-from custom_components.agent_reuse.engine.pending import CancelRequest, SavedCommand, cancel_request
+from custom_components.agent_reuse.engine.pending import SavedCommand
 from custom_components.agent_reuse.engine.pipeline import Reply, Request, ReusePipeline
 from custom_components.agent_reuse.engine.template import number_repeated_slots
 from tests.engine.pipeline_helpers import PipelineFactory, RecordingServiceRunner

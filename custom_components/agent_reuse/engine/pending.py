@@ -1,30 +1,11 @@
-"""Commands for later that are still waiting, and which of them a spoken "cancel …" means.
+"""The commands for later that are still waiting, kept so that a cancel request can stop them and a restart
+cannot lose them.
 
 Why: "turn off the heater in 2 hours" is confirmed at once and the rest of its plan waits in the background
-(the executor defers it). A user who changes their mind says "cancel the timer", "cancel turning off the
-heater" or "取消关灯". Before this, nothing could stop such a command: "cancel the timer" went to the planner,
-which has no action for it, and worse, "cancel turning off the lights" and "取消关灯" came out as
-HassTurnOff — the lights went off at once.
-
-What a request cancels (:func:`cancel_request`):
-
-* It starts with a cancel word (cancel, abort, call off, 取消, 撤销) and the rest names a command: the rest
-  is parsed on its own (after the cancel word the parser reads "取消開燈" as HassTurnOff), and the waiting
-  commands of that intent whose words include what the rest says are meant ("cancel turning off the lights"
-  matches "turn off the kitchen lights in 5 minutes"; "取消关灯" matches "五分钟后关闭客厅的灯"). The named command
-  itself never runs; with nothing like it waiting, the reply says so.
-* HassCancelTimer ("cancel the timer", "取消定时"), or a cancel word with no command after it ("cancel that",
-  "取消"): the latest waiting command (that says what the request says). HassCancelAllTimers: every one of
-  them. With nothing waiting, these go on as before (a ``timer`` helper the planner can cancel).
-
-A slot of the cancel request matches a waiting command when that command had the same slot, or when its text
-says the value (Simplified and Traditional Chinese alike): "灯" is in "五分钟后关闭客厅的灯" though the parser
-tagged only the area there.
-
-"how much time is left on the timer" / "计时器还剩多久" (HassTimerStatus) while commands wait says how long each
-has left (:func:`time_left`); with none waiting it goes on as before. "how long until the lights turn off"
-(HassTimerStatus with slots, see ``repair_how_long``) asks about the waiting commands that say those words;
-with none, the reply says nothing like that is waiting.
+(the executor defers it). Its pipeline keeps it here until its steps have run: a spoken "cancel …" picks from
+these (``later_requests.py``), "how much time is left" reads their due times, and each is kept as a
+:class:`SavedCommand` — its plan, slot values and the executor's checkpoint — that the host writes down and
+runs on after a restart or a reload (``later_store.py`` in the integration).
 
 Which commands: those of the same pipeline (one config entry) still waiting, newest last; a command leaves the
 list when its steps finish or are cancelled.
@@ -33,103 +14,14 @@ list when its steps finish or are cancelled.
 from __future__ import annotations
 
 import asyncio
-import math
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .executor import Checkpoint
-from .nlu import ParsedRequest
+from .later_requests import CancelRequest, plain, said_slots
 from .plan import SlotValue
-from .speech import speech_language, spoken
-from .zh_script import to_script
-
-CANCEL_TIMER = "HassCancelTimer"
-CANCEL_ALL_TIMERS = "HassCancelAllTimers"
-NEVERMIND = "HassNevermind"
-TIMER_STATUS = "HassTimerStatus"
-_CANCEL_INTENTS = frozenset({CANCEL_TIMER, CANCEL_ALL_TIMERS})
-#: After a cancel word these name no command of their own: "取消" alone is HassNevermind, "cancel the 5 minute
-#: timer" may be HassStartTimer.
-_NAMES_NO_COMMAND = frozenset(
-    {
-        NEVERMIND,
-        "HassStartTimer",
-        "HassPauseTimer",
-        "HassUnpauseTimer",
-        "HassTimerStatus",
-        "HassIncreaseTimer",
-        "HassDecreaseTimer",
-    }
-)
-_CANCEL_WORDS = re.compile(
-    r"\s*(?:(?:please|hey)\s+)?(?:cancel|abort|call\s+off)(?![a-z])"
-    r"|\s*(?:请|請|帮我|幫我|麻烦|麻煩)?(?:取消|撤销|撤銷)",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class CancelRequest:
-    """What a request asks to cancel (see the module doc)."""
-
-    #: The kind of command named ("cancel turning off the lights": HassTurnOff); None when none is named.
-    intent: str | None
-    #: Slots the cancelled commands must have said too (type, value; compared in lower case, Simplified).
-    slots: frozenset[tuple[str, str]]
-    #: Every match, not only the latest.
-    every: bool
-    #: The cancel word alone ("cancel", "取消"): with nothing waiting, it is "never mind".
-    bare: bool = False
-
-    @property
-    def names_a_command(self) -> bool:
-        """A command was named: it must never run instead, even when nothing like it is waiting."""
-        return self.intent is not None
-
-
-def _said(slots: Mapping[str, str]) -> frozenset[tuple[str, str]]:
-    return frozenset((slot_type, _plain(value)) for slot_type, value in slots.items())
-
-
-def _plain(text: str) -> str:
-    """Lower case, Simplified script, no surrounding spaces: how slots and texts are compared."""
-    return to_script(text.strip().casefold(), "zh-Hans")
-
-
-def cancel_request(parsed: ParsedRequest, parse: Callable[[str], ParsedRequest]) -> CancelRequest | None:
-    """What ``parsed`` (after the repairs) asks to cancel, or None when it is no cancel request. ``parse``
-    parses the words after a cancel word (the same way as the request)."""
-    if parsed.intent in _CANCEL_INTENTS:
-        return CancelRequest(None, _said(parsed.slot_values), every=parsed.intent == CANCEL_ALL_TIMERS)
-    said = _CANCEL_WORDS.match(parsed.text)
-    if said is None:
-        return None
-    rest = parsed.text[said.end() :].strip(" \t,.!?，。！？、")
-    if not rest:
-        return CancelRequest(None, frozenset(), every=False, bare=True)
-    what = parse(rest)
-    if what.intent in _CANCEL_INTENTS:
-        return CancelRequest(None, _said(what.slot_values), every=what.intent == CANCEL_ALL_TIMERS)
-    named = None if what.intent in _NAMES_NO_COMMAND else what.intent
-    return CancelRequest(named, _said(what.slot_values), every=False)
-
-
-def time_left(commands: list[PendingCommand], language: str) -> str:
-    """ "“turn off the kitchen lights in 5 minutes”: 3 minutes left." for each command, in ``language``."""
-    sentences = []
-    for command in commands:
-        left = max(command.saved.due_at - time.time(), 0.0)
-        if left >= 90:
-            said = spoken("left_minutes", n=str(math.ceil(left / 60)))
-        elif left >= 60:
-            said = spoken("left_one_minute")
-        else:
-            said = spoken("left_seconds", n=str(math.ceil(left)))
-        sentences.append(spoken("time_left", text=command.text, left=said).render(language))
-    return ("" if speech_language(language) != "en" else " ").join(sentences)
 
 
 @dataclass(frozen=True)
@@ -213,7 +105,7 @@ class PendingCommand:
     """A request whose plan still has steps waiting in the background."""
 
     saved: SavedCommand
-    #: The request's slots and text as compared with what a cancel request says (see :func:`_plain`).
+    #: The request's slots and text as compared with what a cancel request says (see :func:`.plain`).
     slots: frozenset[tuple[str, str]]
     plain_text: str
     task: asyncio.Future[Any]
@@ -260,7 +152,7 @@ class PendingCommands:
         if task.done():
             self._changed()
             return
-        command = PendingCommand(saved, _said(saved.request_slots), _plain(saved.text), task)
+        command = PendingCommand(saved, said_slots(saved.request_slots), plain(saved.text), task)
         self._waiting.append(command)
         saved.checkpoint.on_change = self._changed
         task.add_done_callback(lambda _: self._ended(command))
@@ -310,7 +202,7 @@ class PendingCommands:
 
     def asked_about(self, slots: Mapping[str, str]) -> list[PendingCommand]:
         """The waiting commands a question with these slots is about ("how long until the lights turn off")."""
-        return self.matching(CancelRequest(None, _said(slots), every=True))
+        return self.matching(CancelRequest(None, said_slots(slots), every=True))
 
     def cancel(self, commands: list[PendingCommand]) -> None:
         """Cancel these commands' waiting steps (they do not run at all, not even after a restart)."""

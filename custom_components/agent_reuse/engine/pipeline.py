@@ -35,22 +35,14 @@ from typing import Any, Protocol
 import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
-from .clock_answers import clock_answer
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
+from .later_requests import CancelRequest, cancel_request
+from .local_answers import answer_locally
 from .nlu import ParsedRequest
-from .pending import (
-    NEVERMIND,
-    TIMER_STATUS,
-    CancelRequest,
-    PendingCommand,
-    PendingCommands,
-    SavedCommand,
-    cancel_request,
-    time_left,
-)
+from .pending import PendingCommands, SavedCommand
 from .plan import BoundPlan, Plan
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
@@ -322,24 +314,10 @@ class ReusePipeline:
         trace.slots = parsed.slot_values
         trace.template_text = template.text
 
-        if cancel is not None and ((chosen := self.pending.matching(cancel)) or cancel.names_a_command):
-            return self._cancel_later(chosen, request.language, trace)
-        if parsed.intent == NEVERMIND or (cancel is not None and cancel.bare):
-            # "never mind", "算了", a lone "cancel" with nothing waiting: nothing to do, and nothing to plan.
-            trace.outcome = "nevermind"
-            return Reply("", True, trace)
-        if (said := clock_answer(parsed.intent, self._clock(), request.language)) is not None:
-            trace.outcome = "clock"
-            return Reply(said, True, trace)
-        if parsed.intent == TIMER_STATUS and (parsed.slots or self.pending.waiting()):
-            trace.outcome = "time_left"
-            asked = self.pending.asked_about(parsed.slot_values)
-            said = (
-                time_left(asked, request.language)
-                if asked
-                else spoken("nothing_to_cancel").render(request.language)
-            )
-            return Reply(said, True, trace)
+        if (local := answer_locally(parsed, cancel, self.pending, self._clock, request.language)) is not None:
+            trace.outcome = local.outcome
+            trace.cancelled = list(local.cancelled)
+            return Reply(local.speech, True, trace)
 
         if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"
@@ -413,19 +391,6 @@ class ReusePipeline:
         else:
             self.pending.drop(saved.command_id)
         return report
-
-    def _cancel_later(self, chosen: list[PendingCommand], language: str, trace: Trace) -> Reply:
-        """Cancel the chosen commands for later and say which (or that nothing like that is waiting)."""
-        self.pending.cancel(chosen)
-        trace.outcome = "cancel"
-        trace.cancelled = [command.text for command in chosen]
-        if not chosen:
-            said = spoken("nothing_to_cancel")
-        elif len(chosen) == 1:
-            said = spoken("cancelled_one", text=chosen[0].text)
-        else:
-            said = spoken("cancelled_many", n=str(len(chosen)))
-        return Reply(said.render(language), True, trace)
 
     def _understand(self, request: Request, clock: _Clock, known: Gazetteer | None = None) -> _Understanding:
         """Parse (completing the slots with the home's own names), strip, and for a known intent look the
