@@ -77,6 +77,7 @@ from .invalidation import CacheInvalidator
 from .later_store import LaterStore, async_remove_later_store
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
+from .native_timers import async_serve_timer
 from .planner_context import planner_context_provider
 from .runners import ha_runners
 from .services import async_setup_services
@@ -162,6 +163,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         # A command for later keeps the satellite that heard it: its area is what "关灯" means.
         host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
         clock=dt_util.now,  # in the home's time zone
+        host_intents=partial(async_serve_timer, hass),  # Home Assistant's own timers
     )
     later = LaterStore(hass, entry.entry_id, pipeline.pending)
     pipeline.pending.hold(await later.async_load())

@@ -89,7 +89,8 @@ class PlannerContext:
 @dataclass
 class Trace:
     """How one request was handled. ``outcome``: hit, miss, unknown_intent, cancel (of commands for later),
-    time_left (of commands for later), nevermind (nothing to do: no reply), clock (time or date) or error."""
+    time_left (of commands for later), nevermind (nothing to do: no reply), clock (time or date), host_intent
+    (served by the host itself) or error."""
 
     outcome: str = "error"
     intent: str | None = None
@@ -122,6 +123,14 @@ class Trace:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class HostAnswer:
+    """The host's own answer to a request (see ``host_intents``): what to say, and whether it worked."""
+
+    speech: str
+    success: bool
 
 
 @dataclass(frozen=True)
@@ -242,6 +251,8 @@ class ReusePipeline:
         gazetteer: Callable[[], Gazetteer] | None = None,
         host_data: Callable[[Mapping[str, Any]], Mapping[str, str]] = lambda extra: {},
         clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        host_intents: Callable[[ParsedRequest, Mapping[str, Any]], Awaitable[HostAnswer | None]]
+        | None = None,
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -255,6 +266,8 @@ class ReusePipeline:
         self._host_data = host_data
         #: The home's clock (time questions are answered from it, see ``clock_answers.py``).
         self._clock = clock
+        #: Intents the host serves itself: asked after the local answers, before the cache (None: it does not).
+        self._host_intents = host_intents
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -318,6 +331,13 @@ class ReusePipeline:
             trace.outcome = local.outcome
             trace.cancelled = list(local.cancelled)
             return Reply(local.speech, True, trace)
+        if (
+            self._host_intents is not None
+            and (served := await self._host_intents(parsed, dict(extra or {}))) is not None
+        ):
+            # The host serves this intent itself (Home Assistant: timers, on the satellite that heard them).
+            trace.outcome = "host_intent"
+            return Reply(served.speech, served.success, trace)
 
         if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"

@@ -226,9 +226,28 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         ),
         "left_minutes": _m("{n} minutes", "{n}分钟", "{n}分鐘"),
         "left_one_minute": _m("1 minute", "1分钟", "1分鐘"),
+        "left_hours": _m("{n} hours", "{n}小时", "{n}小時"),
         "left_seconds": _m("{n} seconds", "{n}秒", "{n}秒"),
         "time_now": _m("It is {time}.", "现在是{time}。", "現在是{time}。"),
         "date_today": _m("Today is {date}.", "今天是{date}。", "今天是{date}。"),
+        "timer_started": _m("Timer started.", "计时器已开始。", "計時器已開始。"),
+        "timer_cancelled": _m("Timer cancelled.", "计时器已取消。", "計時器已取消。"),
+        "timers_cancelled": _m("Cancelled {n} timers.", "已取消{n}个计时器。", "已取消{n}個計時器。"),
+        "timer_updated": _m("Timer updated.", "计时器已更新。", "計時器已更新。"),
+        "timer_paused": _m("Timer paused.", "计时器已暂停。", "計時器已暫停。"),
+        "timer_resumed": _m("Timer resumed.", "计时器已继续。", "計時器已繼續。"),
+        "no_timers": _m("No timers are running.", "没有正在运行的计时器。", "沒有正在運行的計時器。"),
+        "timer_left": _m("{name}{left} left.", "{name}还剩{left}。", "{name}還剩{left}。"),
+        "timer_named": _m("{name} timer: ", "{name}计时器：", "{name}計時器："),
+        "timer_not_found": _m("I couldn't find that timer.", "没有找到这个计时器。", "沒有找到這個計時器。"),
+        "multiple_timers_matched": _m(
+            "More than one timer matches: say which one.",
+            "有多个计时器，请说是哪一个。",
+            "有多個計時器，請說是哪一個。",
+        ),
+        "no_timer_support": _m(
+            "This device cannot run timers.", "这个设备不支持计时器。", "這個裝置不支援計時器。"
+        ),
         "later_failed_title": _m(
             "AgentReuse: a command for later did not work",
             "AgentReuse：定时命令没有成功",
