@@ -72,9 +72,11 @@ def _status(response: intent.IntentResponse, language: str) -> str:
         )
         parts: list[Spoken] = []
         if hours:
-            parts.append(spoken("left_hours", n=str(hours)))
+            parts.append(spoken("left_one_hour") if hours == 1 else spoken("left_hours", n=str(hours)))
         if minutes:
-            parts.append(spoken("left_minutes", n=str(minutes)))
+            parts.append(
+                spoken("left_one_minute") if minutes == 1 else spoken("left_minutes", n=str(minutes))
+            )
         if seconds or not parts:
             parts.append(spoken("left_seconds", n=str(seconds)))
         left = ("" if speech_language(language) != "en" else " ").join(p.render(language) for p in parts)

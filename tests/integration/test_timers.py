@@ -33,6 +33,14 @@ async def test_a_timer_runs_on_the_satellite_and_is_asked_about_and_cancelled(
     result = await ask(home, entry, "计时器还剩多久", "zh-Hans", satellite)
     assert speech(result) == "还剩5分钟。"
 
+    result = await ask(home, entry, "set a timer for 1 hour and 1 minute", "en", satellite)
+    assert speech(result) == "Timer started."
+    result = await ask(home, entry, "how much time is left on my timers", "en", satellite)
+    assert speech(result) == "5 minutes left. 1 hour left."  # HA rounds: 1:01 is "1 hour"
+
+    result = await ask(home, entry, "cancel all timers", "en", satellite)
+    assert speech(result) == "Cancelled 2 timers."
+    await ask(home, entry, "set a timer for 5 minutes", "en", satellite)
     result = await ask(home, entry, "cancel the timer", "en", satellite)
     assert speech(result) == "Timer cancelled."
     assert events[-1][0] is TimerEventType.CANCELLED

@@ -227,6 +227,7 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "left_minutes": _m("{n} minutes", "{n}分钟", "{n}分鐘"),
         "left_one_minute": _m("1 minute", "1分钟", "1分鐘"),
         "left_hours": _m("{n} hours", "{n}小时", "{n}小時"),
+        "left_one_hour": _m("1 hour", "1小时", "1小時"),
         "left_seconds": _m("{n} seconds", "{n}秒", "{n}秒"),
         "time_now": _m("It is {time}.", "现在是{time}。", "現在是{time}。"),
         "date_today": _m("Today is {date}.", "今天是{date}。", "今天是{date}。"),
