@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .clock_answers import clock_answer
+from .clock_answers import CLOCK_INTENTS, clock_answer
 from .later_requests import NEVERMIND, TIMER_STATUS, CancelRequest
 from .nlu import ParsedRequest
 from .pending import PendingCommand, PendingCommands
@@ -57,7 +57,7 @@ def answer_locally(
         return LocalAnswer("cancel", said.render(language), tuple(c.text for c in chosen))
     if parsed.intent == NEVERMIND or (cancel is not None and cancel.bare):
         return LocalAnswer("nevermind", "")
-    if (told := clock_answer(parsed.intent, clock(), language)) is not None:
+    if parsed.intent in CLOCK_INTENTS and (told := clock_answer(parsed.intent, clock(), language)):
         return LocalAnswer("clock", told)
     if parsed.intent == TIMER_STATUS and (parsed.slots or pending.waiting()):
         asked = pending.asked_about(parsed.slot_values)
