@@ -48,7 +48,7 @@ async def test_miss_then_hit_rebinds_new_slot_values(
     # The same template text as the cached entry: served without computing an embedding.
     assert second.trace.exact_template
     assert second.trace.similarity == 1.0
-    assert set(second.trace.timings_ms) == {"parse", "search", "bind", "execute", "total"}
+    assert set(second.trace.timings_ms) == {"parse", "search", "handoff", "bind", "execute", "total"}
 
     # Phrased differently: embedded and found by similarity.
     third = await pipeline.handle(Request("switch on the bedroom light", "en"))

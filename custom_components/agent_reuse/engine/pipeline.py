@@ -315,6 +315,9 @@ class ReusePipeline:
         # The home's own names (read here, on the caller's side: Home Assistant's registries are loop-only).
         known = self._gazetteer() if self._gazetteer is not None else None
         understood: _Understanding = await self._offload(lambda: self._understand(request, clock, known))
+        # Back from the executor thread (Home Assistant: about a millisecond on a busy loop), timed apart so
+        # that "bind" is the binding alone.
+        clock.lap("handoff")
         parsed, template, lookup, embedding, cancel = (
             understood.parsed,
             understood.template,
