@@ -82,7 +82,8 @@ def _status(response: intent.IntentResponse, language: str) -> str:
         left = ("" if speech_language(language) != "en" else " ").join(p.render(language) for p in parts)
         name = timer.get("name") or ""
         named = spoken("timer_named", name=name).render(language) if name else ""
-        sentences.append(spoken("timer_left", name=named, left=left).render(language))
+        sentence = spoken("timer_left", name=named, left=left).render(language)
+        sentences.append(sentence[:1].upper() + sentence[1:])  # "Pasta timer: …"
     return ("" if speech_language(language) != "en" else " ").join(sentences)
 
 

@@ -38,8 +38,13 @@ async def test_a_timer_runs_on_the_satellite_and_is_asked_about_and_cancelled(
     result = await ask(home, entry, "how much time is left on my timers", "en", satellite)
     assert speech(result) == "5 minutes left. 1 hour left."  # HA rounds: 1:01 is "1 hour"
 
+    # A named timer is asked about by its name (nothing of the agent's own waits: Home Assistant answers).
+    await ask(home, entry, "set a 5 minute pasta timer", "en", satellite)
+    result = await ask(home, entry, "how much time is left on the pasta timer", "en", satellite)
+    assert speech(result) == "Pasta timer: 5 minutes left."
+
     result = await ask(home, entry, "cancel all timers", "en", satellite)
-    assert speech(result) == "Cancelled 2 timers."
+    assert speech(result) == "Cancelled 3 timers."
     await ask(home, entry, "set a timer for 5 minutes", "en", satellite)
     result = await ask(home, entry, "cancel the timer", "en", satellite)
     assert speech(result) == "Timer cancelled."

@@ -10,8 +10,9 @@ cached and repeated. :func:`answer_locally` is asked after the parse (with the r
 * "never mind", "算了", or a lone "cancel" / "取消" with nothing waiting: nothing to do and nothing to say
   (Home Assistant's own agent says nothing either);
 * the time or the date (``clock_answers.py``);
-* "how much time is left" while commands wait, or "how long until the lights turn off": each waiting
-  command's time left (:func:`time_left`), or that nothing like that is waiting.
+* "how much time is left", "how long until the lights turn off" while commands wait: each waiting command's
+  time left (:func:`time_left`), or that nothing like that is waiting. With none waiting the question goes
+  on (Home Assistant's own timers answer it: "how much time is left on the pasta timer").
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def answer_locally(
         return LocalAnswer("nevermind", "")
     if parsed.intent in CLOCK_INTENTS and (told := clock_answer(parsed.intent, clock(), language)):
         return LocalAnswer("clock", told)
-    if parsed.intent == TIMER_STATUS and (parsed.slots or pending.waiting()):
+    if parsed.intent == TIMER_STATUS and pending.waiting():  # none waiting: the host's timers may answer
         asked = pending.asked_about(parsed.slot_values)
         if not asked:
             return LocalAnswer("time_left", spoken("nothing_to_cancel").render(language))
