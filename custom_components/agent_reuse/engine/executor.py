@@ -421,16 +421,19 @@ class Executor:
                     await asyncio.wait(running)
                 raise
 
-        def report(steps: tuple[BoundStep, ...], deferred: tuple[str, ...] = ()) -> ExecutionReport:
+        def report(
+            steps: tuple[BoundStep, ...], deferred: tuple[str, ...] = (), wait_s: float = 0.0
+        ) -> ExecutionReport:
             ordered = tuple(results[step.id] for step in steps)
             speech = self._speech(steps, ordered, language)
             if deferred and not speech:
-                speech = _later_sentence(self._deferred_seconds(plan, deferred, outputs), language)
+                speech = _later_sentence(wait_s, language)
             return ExecutionReport(
                 results=ordered,
                 speech=speech,
                 duration_ms=(time.monotonic() - began) * 1000.0,
                 deferred=deferred,
+                wait_s=wait_s,
             )
 
         async def finish_later() -> ExecutionReport:
@@ -449,7 +452,8 @@ class Executor:
         await drive(until_deferred=True)
         if running:
             deferred = tuple(step.id for step in order if step.id not in results)
-            now = report(tuple(step for step in order if step.id in results), deferred)
+            wait_s = self._deferred_seconds(plan, deferred, outputs)
+            now = report(tuple(step for step in order if step.id in results), deferred, wait_s)
             later_task = self._spawn(finish_later())
 
             def cancel_steps(task: asyncio.Task[ExecutionReport]) -> None:
@@ -459,9 +463,7 @@ class Executor:
                         step_task.cancel()
 
             later_task.add_done_callback(cancel_steps)
-            now = dataclasses.replace(
-                now, later=later_task, wait_s=self._deferred_seconds(plan, deferred, outputs)
-            )
+            now = dataclasses.replace(now, later=later_task)
             _LOGGER.debug("Replying after %.1f ms; deferred: %s", now.duration_ms, ", ".join(deferred))
             return now
         done_report = report(order)
