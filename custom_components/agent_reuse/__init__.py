@@ -66,10 +66,11 @@ from .const import (
 from .data import AgentReuseConfigEntry, AgentReuseData
 from .engine.errors import ModelFileError, PlannerError, is_auth_error
 from .engine.executor import Executor
-from .engine.pipeline import ReusePipeline
+from .engine.pipeline import HostIntents, ReusePipeline
 from .engine.plan import Plan
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
+from .engine.repairs_words import TIMER_INTENTS
 from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
 from .home_names import HomeNames
@@ -163,7 +164,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         # A command for later keeps the satellite that heard it: its area is what "关灯" means.
         host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
         clock=dt_util.now,  # in the home's time zone
-        host_intents=partial(async_serve_timer, hass),  # Home Assistant's own timers
+        host_intents=HostIntents(TIMER_INTENTS, partial(async_serve_timer, hass)),  # HA's own timers
     )
     later = LaterStore(hass, entry.entry_id, pipeline.pending)
     pipeline.pending.hold(await later.async_load())

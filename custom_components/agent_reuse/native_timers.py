@@ -22,7 +22,8 @@ from .const import DOMAIN, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE, LOGGE
 from .engine.nlu import ParsedRequest
 from .engine.numbers import chinese_number, english_number
 from .engine.pipeline import HostAnswer
-from .engine.speech import Spoken, speech_language, spoken
+from .engine.repairs_words import TIMER_INTENTS
+from .engine.speech import duration_words, join_sentences, spoken
 
 #: Each timer intent and what is said when it worked.
 _DONE: Mapping[str, str] = {
@@ -33,7 +34,6 @@ _DONE: Mapping[str, str] = {
     intent.INTENT_PAUSE_TIMER: "timer_paused",
     intent.INTENT_UNPAUSE_TIMER: "timer_resumed",
 }
-TIMER_INTENTS = frozenset({*_DONE, intent.INTENT_CANCEL_ALL_TIMERS, intent.INTENT_TIMER_STATUS})
 _NUMBERS = frozenset({"hours", "minutes", "seconds", "start_hours", "start_minutes", "start_seconds"})
 #: Home Assistant's timer errors (their response keys) are catalogue messages of the same name.
 _ERRORS = frozenset({"timer_not_found", "multiple_timers_matched", "no_timer_support"})
@@ -70,21 +70,12 @@ def _status(response: intent.IntentResponse, language: str) -> str:
         hours, minutes, seconds = (
             int(timer.get(f"rounded_{unit}_left", 0)) for unit in ("hours", "minutes", "seconds")
         )
-        parts: list[Spoken] = []
-        if hours:
-            parts.append(spoken("left_one_hour") if hours == 1 else spoken("left_hours", n=str(hours)))
-        if minutes:
-            parts.append(
-                spoken("left_one_minute") if minutes == 1 else spoken("left_minutes", n=str(minutes))
-            )
-        if seconds or not parts:
-            parts.append(spoken("left_seconds", n=str(seconds)))
-        left = ("" if speech_language(language) != "en" else " ").join(p.render(language) for p in parts)
+        left = duration_words(hours, minutes, seconds, language)
         name = timer.get("name") or ""
         named = spoken("timer_named", name=name).render(language) if name else ""
         sentence = spoken("timer_left", name=named, left=left).render(language)
         sentences.append(sentence[:1].upper() + sentence[1:])  # "Pasta timer: …"
-    return ("" if speech_language(language) != "en" else " ").join(sentences)
+    return join_sentences(sentences, language)
 
 
 async def async_serve_timer(

@@ -52,6 +52,8 @@ async def test_the_pipeline_answers_from_its_clock_without_the_planner(
     ):
         reply = await pipeline.handle(Request(text, language))
         assert (reply.speech, reply.success, reply.trace.outcome) == (said, True, "clock")
+        assert "embed" not in reply.trace.timings_ms  # answered without the cache
     assert planner_server.calls() == 0
     assert len(pipeline.cache) == 0
+    assert pipeline.cache.stats().lookups == 0  # nor counted as the cache's misses
     assert runner.calls == []

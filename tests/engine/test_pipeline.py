@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from custom_components.agent_reuse.engine.executor import DelayRunner, ExecutionContext, Executor
-from custom_components.agent_reuse.engine.pipeline import Request
+from custom_components.agent_reuse.engine.nlu import ParsedRequest
+from custom_components.agent_reuse.engine.pipeline import HostAnswer, HostIntents, Request, ReusePipeline
 from custom_components.agent_reuse.engine.plan import BoundStep
 from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
@@ -393,4 +394,33 @@ async def test_a_plan_that_waits_minutes_replies_at_once_and_is_cached_when_it_h
     after = pipeline.cache.get(entry_id)
     assert after is not None
     assert after.failures == before.failures + 1
+    assert planner_server.calls() == 1
+
+
+async def test_an_intent_the_host_declines_is_looked_up_and_planned_as_usual(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """Intents the host serves are not looked up before it answers; when it leaves one to the pipeline, the
+    lookup happens then, and the request is planned, cached and reused like any other."""
+    base, runner = build_pipeline()
+    asked: list[str] = []
+
+    async def decline(parsed: ParsedRequest, extra: Mapping[str, Any]) -> HostAnswer | None:
+        asked.append(parsed.text)
+        return None
+
+    pipeline = ReusePipeline(
+        base.parser,
+        base.embedder,
+        base.cache,
+        base.planner,
+        base.executor,
+        host_intents=HostIntents(frozenset({"HassTurnOn"}), decline),
+    )
+    planner_server.queue(json.dumps(TURN_ON_AREA))
+    first = await pipeline.handle(Request("turn on the kitchen light", "en"))
+    second = await pipeline.handle(Request("turn on the bedroom light", "en"))
+    assert (first.trace.outcome, second.trace.outcome) == ("miss", "hit")
+    assert asked == ["turn on the kitchen light", "turn on the bedroom light"]
+    assert [call["target"] for call in runner.calls] == [{"area": "kitchen"}, {"area": "bedroom"}]
     assert planner_server.calls() == 1

@@ -30,26 +30,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .nlu import ParsedRequest
+from .repairs_words import CANCEL_ALL_TIMERS, CANCEL_TIMER, NEVERMIND, TIMER_INTENTS
 from .zh_script import to_script
 
-CANCEL_TIMER = "HassCancelTimer"
-CANCEL_ALL_TIMERS = "HassCancelAllTimers"
-NEVERMIND = "HassNevermind"
-TIMER_STATUS = "HassTimerStatus"
 _CANCEL_INTENTS = frozenset({CANCEL_TIMER, CANCEL_ALL_TIMERS})
 #: After a cancel word these name no command of their own: "取消" alone is HassNevermind, "cancel the 5 minute
 #: timer" may be HassStartTimer.
-_NAMES_NO_COMMAND = frozenset(
-    {
-        NEVERMIND,
-        "HassStartTimer",
-        "HassPauseTimer",
-        "HassUnpauseTimer",
-        TIMER_STATUS,
-        "HassIncreaseTimer",
-        "HassDecreaseTimer",
-    }
-)
+_NAMES_NO_COMMAND = TIMER_INTENTS | {NEVERMIND}
 _CANCEL_WORDS = re.compile(
     r"\s*(?:(?:please|hey)\s+)?(?:cancel|abort|call\s+off)(?![a-z])"
     r"|\s*(?:请|請|帮我|幫我|麻烦|麻煩)?(?:取消|撤销|撤銷)",

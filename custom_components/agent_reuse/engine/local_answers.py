@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .clock_answers import CLOCK_INTENTS, clock_answer
-from .later_requests import NEVERMIND, TIMER_STATUS, CancelRequest
+from .later_requests import CancelRequest
 from .nlu import ParsedRequest
 from .pending import PendingCommand, PendingCommands
-from .speech import speech_language, spoken
+from .repairs_words import NEVERMIND, TIMER_STATUS
+from .speech import duration_words, join_sentences, spoken
+
+#: Intents always answered here: the pipeline neither embeds them nor looks them up in the cache.
+ANSWERED_LOCALLY = CLOCK_INTENTS | {NEVERMIND}
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,14 @@ def answer_locally(
 
 
 def time_left(commands: list[PendingCommand], language: str) -> str:
-    """ "“turn off the kitchen lights in 5 minutes”: 3 minutes left." for each command, in ``language``."""
+    """ "“turn off the kitchen lights in 5 minutes”: 3 minutes left." for each command, in ``language``
+    (whole minutes, rounded up, from a minute and a half on)."""
     sentences = []
     for command in commands:
         left = max(command.saved.due_at - time.time(), 0.0)
-        if left >= 90:
-            said = spoken("left_minutes", n=str(math.ceil(left / 60)))
-        elif left >= 60:
-            said = spoken("left_one_minute")
+        if left >= 60:
+            words = duration_words(0, 1 if left < 90 else math.ceil(left / 60), 0, language)
         else:
-            said = spoken("left_seconds", n=str(math.ceil(left)))
-        sentences.append(spoken("time_left", text=command.text, left=said).render(language))
-    return ("" if speech_language(language) != "en" else " ").join(sentences)
+            words = duration_words(0, 0, math.ceil(left), language)
+        sentences.append(spoken("time_left", text=command.text, left=words).render(language))
+    return join_sentences(sentences, language)

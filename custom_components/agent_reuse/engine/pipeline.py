@@ -40,7 +40,7 @@ from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
 from .ha_repairs import repair
 from .later_requests import CancelRequest, cancel_request
-from .local_answers import answer_locally
+from .local_answers import ANSWERED_LOCALLY, answer_locally
 from .nlu import ParsedRequest
 from .pending import PendingCommands, SavedCommand
 from .plan import BoundPlan, Plan
@@ -131,6 +131,15 @@ class HostAnswer:
 
     speech: str
     success: bool
+
+
+@dataclass(frozen=True)
+class HostIntents:
+    """Intents the host serves itself (Home Assistant: its timers), and how: ``serve`` answers a request of one
+    of them, or returns None to leave it to the pipeline."""
+
+    intents: frozenset[str]
+    serve: Callable[[ParsedRequest, Mapping[str, Any]], Awaitable[HostAnswer | None]]
 
 
 @dataclass(frozen=True)
@@ -251,8 +260,7 @@ class ReusePipeline:
         gazetteer: Callable[[], Gazetteer] | None = None,
         host_data: Callable[[Mapping[str, Any]], Mapping[str, str]] = lambda extra: {},
         clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-        host_intents: Callable[[ParsedRequest, Mapping[str, Any]], Awaitable[HostAnswer | None]]
-        | None = None,
+        host_intents: HostIntents | None = None,
     ) -> None:
         self.parser = parser
         self.embedder = embedder
@@ -268,6 +276,8 @@ class ReusePipeline:
         self._clock = clock
         #: Intents the host serves itself: asked after the local answers, before the cache (None: it does not).
         self._host_intents = host_intents
+        # Intents answered without the cache (no embedding, no lookup unless the answer falls through).
+        self._served_elsewhere = ANSWERED_LOCALLY | (host_intents.intents if host_intents else frozenset())
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -336,11 +346,17 @@ class ReusePipeline:
             return Reply(local.speech, True, trace)
         if (
             self._host_intents is not None
-            and (served := await self._host_intents(parsed, dict(extra or {}))) is not None
+            and parsed.intent in self._host_intents.intents
+            and (served := await self._host_intents.serve(parsed, dict(extra or {}))) is not None
         ):
             # The host serves this intent itself (Home Assistant: timers, on the satellite that heard them).
             trace.outcome = "host_intent"
             return Reply(served.speech, served.success, trace)
+        if parsed.intent is not None and lookup is None:  # skipped above, yet neither answered it
+            intent = parsed.intent
+            lookup, embedding = await self._offload(
+                lambda: self._look_up(intent, template, request.language, clock)
+            )
 
         if parsed.intent is None or lookup is None:
             trace.outcome = "unknown_intent"
@@ -423,18 +439,31 @@ class ReusePipeline:
         clock.lap("parse")
         template = strip_slots(parsed)
         cancel = cancel_request(parsed, lambda rest: self._parse(rest, request.language, known))
-        if parsed.intent is None or (cancel is not None and cancel.names_a_command):
+        if (
+            parsed.intent is None
+            or parsed.intent in self._served_elsewhere
+            or (cancel and cancel.names_a_command)
+        ):
+            # Answered without a plan (or planned as unknown): neither embedded nor counted as a cache lookup.
             return _Understanding(parsed, template, cancel=cancel)
+        lookup, embedding = self._look_up(parsed.intent, template, request.language, clock)
+        return _Understanding(parsed, template, lookup, embedding, cancel)
+
+    def _look_up(
+        self, intent: str, template: Template, language: str, clock: _Clock
+    ) -> tuple[CacheLookup, npt.NDArray[Any] | None]:
+        """The cache's answer for a template: verbatim first, else embedded and searched (then also the
+        embedding). Blocking; thread-safe."""
         embedding: npt.NDArray[Any] | None = None
-        lookup = self.cache.lookup_exact(parsed.intent, template.text, template.signature, request.language)
+        lookup = self.cache.lookup_exact(intent, template.text, template.signature, language)
         if lookup is None:  # not cached verbatim: embed and search by similarity
             embedding = self.embedder.embed(template.text)
             clock.lap("embed")
             lookup = self.cache.lookup(
-                parsed.intent, embedding, template.signature, request.language, template_text=template.text
+                intent, embedding, template.signature, language, template_text=template.text
             )
         clock.lap("search")
-        return _Understanding(parsed, template, lookup, embedding, cancel)
+        return lookup, embedding
 
     def _parse(self, text: str, language: str, known: Gazetteer | None) -> ParsedRequest:
         """Parse, complete the slots with the home's own names, and repair the parser's known confusions."""

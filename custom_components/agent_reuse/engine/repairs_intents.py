@@ -81,13 +81,19 @@ from collections.abc import Mapping, Set
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
+    CANCEL_ALL_TIMERS,
+    CANCEL_TIMER,
     CHINESE_QUESTION,
     LIGHT_SET,
+    NEVERMIND,
     ON_OFF,
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
     SHORT_VERBS,
+    START_TIMER,
+    TIMER_INTENTS,
+    TIMER_STATUS,
     TURN_OFF,
     TURN_ON,
     VERBS_BEFORE,
@@ -107,20 +113,6 @@ _VACUUM_START, _VACUUM_RETURN = "HassVacuumStart", "HassVacuumReturnToBase"
 _GOING_BACK = re.compile(
     r"返回|回去|回来|回來|充电|充電|回充|回座|(?<![a-z])(home|dock\w*|base|charg\w*|return\w*)(?![a-z])",
     re.IGNORECASE,
-)
-_START_TIMER = "HassStartTimer"
-#: The intents an English timer that switches something comes out as (see :func:`repair_delayed_command`).
-_TIMER_INTENTS = frozenset(
-    {
-        _START_TIMER,
-        "HassCancelTimer",
-        "HassCancelAllTimers",
-        "HassPauseTimer",
-        "HassUnpauseTimer",
-        "HassIncreaseTimer",
-        "HassDecreaseTimer",
-        "HassTimerStatus",
-    }
 )
 _TIMER_THEN_SWITCH = re.compile(
     r"(?<![a-z])timer\s.*?(?<![a-z])(?:to|and|then|that\s+will|which\s+will)\s+(?:then\s+)?(?:turn|switch)\s+"
@@ -143,7 +135,7 @@ _LATER_COMMAND = re.compile(
 _CLEANING = re.compile(r"扫地|掃地|拖地|吸尘|吸塵|打扫|打掃|清扫|清掃")
 _STOPPING = re.compile(r"停|暂停|暫停")
 _CLEANING_CONFUSIONS = frozenset(
-    {_VACUUM_START, *ON_OFF, "HassNevermind", "HassCancelTimer", "HassCancelAllTimers", "HassPauseTimer"}
+    {_VACUUM_START, *ON_OFF, NEVERMIND, CANCEL_TIMER, CANCEL_ALL_TIMERS, "HassPauseTimer"}
 )
 _GET_TEMPERATURE = "HassClimateGetTemperature"
 _SETTING_WORDS = re.compile(
@@ -192,7 +184,6 @@ _ACTIONS = _SWITCHING | {
 _NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|do not|never)(?![a-z])", re.IGNORECASE)
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset({"HassMediaPause", "HassMediaUnpause", SET_VOLUME, *ON_OFF})
-_TIMER_STATUS = "HassTimerStatus"
 #: A request to act, or a state question ("when will the kitchen lights turn off" came out as HassGetState).
 _ASKED_WHEN = _ACTIONS | {"HassGetState"}
 _SWITCHED = re.compile(r"(?<![a-z])(?:turn|switch)(?:s|ed|ing)?\s|[开关開關]", re.IGNORECASE)
@@ -219,7 +210,7 @@ def repair_how_long(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     if parsed.intent == "HassGetState" and not _SWITCHED.search(parsed.text):
         return parsed  # "when will the next birthday be": a calendar's state
-    return dataclasses.replace(parsed, intent=_TIMER_STATUS)
+    return dataclasses.replace(parsed, intent=TIMER_STATUS)
 
 
 def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
@@ -238,7 +229,7 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
 def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassTurnOn/HassTurnOff when a timer request says to switch something afterwards
     (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in _TIMER_INTENTS or _REMINDER.search(parsed.text):
+    if parsed.label_space != "ha" or parsed.intent not in TIMER_INTENTS or _REMINDER.search(parsed.text):
         return parsed
     if not any(slot.type.removeprefix("start_") in _WAIT_SLOTS for slot in parsed.slots):
         return parsed  # no length of time: not a command for later
@@ -249,7 +240,7 @@ def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:
             dataclasses.replace(slot, type=slot.type.removeprefix("start_")) for slot in parsed.slots
         )
         return dataclasses.replace(parsed, intent=TURN_ON if direction == "on" else TURN_OFF, slots=waits)
-    if parsed.intent != _START_TIMER:
+    if parsed.intent != START_TIMER:
         return parsed
     command = _LATER_COMMAND.search(parsed.text)
     if command is None:

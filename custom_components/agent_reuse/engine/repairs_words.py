@@ -17,6 +17,22 @@ SET_POSITION = "HassSetPosition"
 TURN_ON, TURN_OFF = "HassTurnOn", "HassTurnOff"
 ON_OFF = frozenset({TURN_ON, TURN_OFF})
 SET_TEMPERATURE, SET_VOLUME = "HassClimateSetTemperature", "HassSetVolume"
+START_TIMER, CANCEL_TIMER, CANCEL_ALL_TIMERS = "HassStartTimer", "HassCancelTimer", "HassCancelAllTimers"
+TIMER_STATUS = "HassTimerStatus"
+NEVERMIND = "HassNevermind"
+#: Home Assistant's timer intents (2025.4): the repairs, cancel requests and the integration's timers use them.
+TIMER_INTENTS = frozenset(
+    {
+        START_TIMER,
+        CANCEL_TIMER,
+        CANCEL_ALL_TIMERS,
+        TIMER_STATUS,
+        "HassPauseTimer",
+        "HassUnpauseTimer",
+        "HassIncreaseTimer",
+        "HassDecreaseTimer",
+    }
+)
 #: Chinese switching verbs said before the thing (打开 X), and the one-character ones of the short forms
 #: (开灯, 關冷氣), with the intent each asks for.
 VERBS_BEFORE = {v: TURN_ON for v in ("打开", "打開", "开启", "開啟", "开一下", "開一下")}

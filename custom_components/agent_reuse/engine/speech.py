@@ -11,7 +11,7 @@ another language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final, Literal, Protocol
@@ -388,6 +388,23 @@ def failure_sentence(description: str, step_id: str, action: str, reason: Render
     if description and (lang == "en" or has_cjk(description)):
         return spoken("step_failed_with_description", description=description, reason=text).render(lang)
     return spoken("step_failed_without_description", step=step_id, action=action, reason=text).render(lang)
+
+
+def join_sentences(sentences: Iterable[str], language: str) -> str:
+    """Sentences (or phrases) said one after another: a space between them in English, none in Chinese."""
+    return ("" if speech_language(language) != "en" else " ").join(sentences)
+
+
+def duration_words(hours: int, minutes: int, seconds: int, language: str) -> str:
+    """ "1 hour 5 minutes", "5分钟", "40 seconds": the non-zero parts (seconds when all are zero)."""
+    parts: list[Spoken] = []
+    if hours:
+        parts.append(spoken("left_one_hour") if hours == 1 else spoken("left_hours", n=str(hours)))
+    if minutes:
+        parts.append(spoken("left_one_minute") if minutes == 1 else spoken("left_minutes", n=str(minutes)))
+    if seconds or not parts:
+        parts.append(spoken("left_seconds", n=str(seconds)))
+    return join_sentences((part.render(language) for part in parts), language)
 
 
 def has_cjk(text: str) -> bool:
