@@ -559,3 +559,11 @@ def test_a_checkpoint_that_is_not_one_is_refused() -> None:
     for raw in ({}, {"done": {}, "started": []}, {"done": {}, "started": {"a": "soon"}}):
         with pytest.raises(ValueError, match="checkpoint"):
             Checkpoint.from_dict(raw)
+
+
+async def test_chinese_reply_sentences_are_joined_without_a_space() -> None:
+    plan = bound(respond("a", "已打开台灯。"), respond("b", "已关闭风扇。"))
+    report = await Executor({}).execute(plan, language="zh-Hans")
+    assert report.speech == "已打开台灯。已关闭风扇。"
+    english = await Executor({}).execute(bound(respond("a", "Done."), respond("b", "Bye.")), language="en")
+    assert english.speech == "Done. Bye."

@@ -39,7 +39,7 @@ from typing import Any, Protocol, runtime_checkable
 from .errors import StepError
 from .plan import BoundPlan, BoundStep, SlotValue, format_value
 from .plan_schema import ACTION_DELAY, ACTION_RESPOND, DELAY_UNITS, MAX_DELAY_S
-from .speech import EnglishOnly, Renderable, failure_sentence, spoken
+from .speech import EnglishOnly, Renderable, failure_sentence, join_sentences, spoken
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -514,7 +514,7 @@ class Executor:
                     sentences.append(default_failure_speech(step, result, language))
             elif result.ok and step.action == ACTION_RESPOND and not (failed and not step.depends_on):
                 sentences.append(format_value(result.output).strip())
-        return " ".join(sentence for sentence in sentences if sentence)
+        return join_sentences((sentence for sentence in sentences if sentence), language)
 
     async def _run_step(self, step: BoundStep, context: ExecutionContext) -> StepResult:
         """Run one step; every outcome but cancellation of the caller becomes a StepResult."""
