@@ -56,28 +56,34 @@ def what_is_cancelled(parser: JointParser, text: str, language: str = "en") -> C
 
 
 @pytest.mark.parametrize(
-    ("text", "language", "intent", "every"),
+    ("text", "language", "intent", "every", "bare"),
     [
-        ("cancel turning off the kitchen lights", "en", "HassTurnOff", False),
-        ("please cancel turning on the lights", "en", "HassTurnOn", False),
-        ("cancel the timer", "en", None, False),
-        ("cancel all timers", "en", None, True),
-        ("cancel that", "en", None, False),
-        ("取消关灯", "zh-Hans", "HassTurnOff", False),
+        ("cancel turning off the kitchen lights", "en", "HassTurnOff", False, False),
+        ("please cancel turning on the lights", "en", "HassTurnOn", False, False),
+        ("cancel the timer", "en", None, False, False),
+        ("cancel all timers", "en", None, True, False),
+        # Words that only point back are a cancel word alone; "everything" is every waiting command.
+        ("cancel that", "en", None, False, True),
+        ("Cancel it, please.", "en", None, False, True),
+        ("cancel everything", "en", None, True, False),
+        ("取消关灯", "zh-Hans", "HassTurnOff", False, False),
         # After 取消 the parser reads 開燈 (turn on) as HassTurnOff; the words after the cancel word alone are
         # HassTurnOn.
-        ("取消開燈", "zh-Hant", "HassTurnOn", False),
-        ("取消", "zh-Hans", None, False),
-        ("取消定时", "zh-Hans", None, False),
-        ("撤销五分钟后关灯", "zh-Hans", "HassTurnOff", False),
+        ("取消開燈", "zh-Hant", "HassTurnOn", False, False),
+        ("取消", "zh-Hans", None, False, True),
+        ("取消吧", "zh-Hans", None, False, True),
+        ("取消剛才的", "zh-Hant", None, False, True),
+        ("取消所有的", "zh-Hans", None, True, False),
+        ("取消定时", "zh-Hans", None, False, False),
+        ("撤销五分钟后关灯", "zh-Hans", "HassTurnOff", False, False),
     ],
 )
 def test_what_a_cancel_request_names(
-    joint_parser: JointParser, text: str, language: str, intent: str | None, every: bool
+    joint_parser: JointParser, text: str, language: str, intent: str | None, every: bool, bare: bool
 ) -> None:
     cancel = what_is_cancelled(joint_parser, text, language)
     assert cancel is not None
-    assert (cancel.intent, cancel.every) == (intent, every)
+    assert (cancel.intent, cancel.every, cancel.bare) == (intent, every, bare)
     assert cancel.names_a_command is (intent is not None)
 
 
@@ -174,6 +180,20 @@ async def test_cancel_the_timer_takes_the_latest_and_cancel_all_timers_every_one
     )
     reply = await ask(pipeline, "cancel the timer")
     assert (reply.speech, reply.trace.outcome) == ("No timer.", "miss")
+
+    # The same in other words: "cancel that" is the latest, "cancel everything" every one of them.
+    planner_server.set_default(TURN_OFF_AREA_LATER)
+    for text in (
+        "turn off the kitchen lights in 5 minutes",
+        "turn off the bedroom lights in 10 minutes",
+        "turn off the office lights in 20 minutes",
+    ):
+        assert (await ask(pipeline, text)).success
+    reply = await ask(pipeline, "cancel that")
+    assert reply.speech == 'Cancelled "turn off the office lights in 20 minutes".'
+    reply = await ask(pipeline, "cancel everything")
+    assert (reply.speech, len(reply.trace.cancelled)) == ("Cancelled 2 commands.", 2)
+    assert pipeline.pending.waiting() == []
 
 
 async def test_chinese_cancel_matches_the_words_of_the_waiting_command(
@@ -281,7 +301,14 @@ async def test_never_mind_does_nothing_and_asks_no_planner(
     later_pipeline: tuple[ReusePipeline, RecordingServiceRunner], planner_server: PlannerServer
 ) -> None:
     pipeline, runner = later_pipeline
-    for text, language in (("never mind", "en"), ("算了", "zh-Hans"), ("cancel", "en"), ("取消", "zh-Hans")):
+    for text, language in (
+        ("never mind", "en"),
+        ("算了", "zh-Hans"),
+        ("cancel", "en"),
+        ("cancel that", "en"),
+        ("取消", "zh-Hans"),
+        ("取消吧", "zh-Hans"),
+    ):
         reply = await ask(pipeline, text, language)
         assert (reply.speech, reply.success, reply.trace.outcome) == ("", True, "nevermind"), text
     assert planner_server.calls() == 0

@@ -14,9 +14,9 @@ What a request cancels (:func:`cancel_request`):
   matches "turn off the kitchen lights in 5 minutes"; "取消关灯" matches "五分钟后关闭客厅的灯"). The named command
   itself never runs; with nothing like it waiting, the reply says so.
 * HassCancelTimer ("cancel the timer", "取消定时"), or a cancel word with no command after it ("cancel that",
-  "取消"): the latest waiting command (that says what the request says). HassCancelAllTimers: every one of
-  them. With nothing waiting, these go on as before (a ``timer`` helper the planner can cancel), and a lone
-  cancel word is "never mind".
+  "取消", "取消吧"): the latest waiting command (that says what the request says). HassCancelAllTimers, or
+  "cancel everything" / "取消所有的": every one of them. With nothing waiting, these go on as before (a
+  ``timer`` helper the planner can cancel), and a cancel word alone is "never mind".
 
 A slot of the cancel request matches a waiting command when that command had the same slot, or when its text
 says the value (Simplified and Traditional Chinese alike, see :func:`said_slots` and :func:`plain`): "灯" is in
@@ -40,6 +40,17 @@ _NAMES_NO_COMMAND = TIMER_INTENTS | {NEVERMIND}
 _CANCEL_WORDS = re.compile(
     r"\s*(?:(?:please|hey)\s+)?(?:cancel|abort|call\s+off)(?![a-z])"
     r"|\s*(?:请|請|帮我|幫我|麻烦|麻煩)?(?:取消|撤销|撤銷)",
+    re.IGNORECASE,
+)
+#: After a cancel word, words that only point back at what was said ("cancel that", "取消吧"): a bare cancel.
+_POINTS_BACK = re.compile(
+    r"(?:(?:that|it|this|the last one|the last command|please|now|again)[\s,]*)+"
+    r"|(?:那个|那個|这个|這個|刚才的|剛才的|一下|掉|吧|了|啊|吗|嗎)+",
+    re.IGNORECASE,
+)
+#: After a cancel word, words for every waiting command ("cancel everything", "取消所有的").
+_EVERYTHING = re.compile(
+    r"(?:all|everything|all of (?:them|it)|all (?:the )?commands)(?:\s+please)?|(?:所有的?|全部)(?:命令|指令)?(?:吧|了)?",
     re.IGNORECASE,
 )
 
@@ -82,8 +93,10 @@ def cancel_request(parsed: ParsedRequest, parse: Callable[[str], ParsedRequest])
     if said is None:
         return None
     rest = parsed.text[said.end() :].strip(" \t,.!?，。！？、")
-    if not rest:
+    if not rest or _POINTS_BACK.fullmatch(rest):
         return CancelRequest(None, frozenset(), every=False, bare=True)
+    if _EVERYTHING.fullmatch(rest):
+        return CancelRequest(None, frozenset(), every=True)
     what = parse(rest)
     if what.intent in _CANCEL_INTENTS:
         return CancelRequest(None, said_slots(what.slot_values), every=what.intent == CANCEL_ALL_TIMERS)
