@@ -210,3 +210,65 @@ def test_rooms_one_name_or_names_not_listed_are_left_alone(joint_parser: JointPa
     # One of the two is not a device of this home: nothing is split.
     parsed = joint_parser.parse("关掉吊灯和壁灯", "zh")
     assert complete_slots(parsed, LISTED, joint_parser.slot_types).slots == parsed.slots
+
+
+MISREAD = Gazetteer(
+    {
+        "name": ("AC", "Garage Door", "Decorative Lights", "Kitchen Lights"),
+        "area": ("Kitchen", "Garage"),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "misread", "completed", "template"),
+    [
+        # The parser's device class "ac" names no class; the home has a device called so.
+        (
+            "is the ac on",
+            [("device_class", "ac"), ("state", "on")],
+            [("name", "ac"), ("state", "on")],
+            "is the {name} {state}",
+        ),
+        # The class "garage" with "door" left behind.
+        (
+            "is the garage door open",
+            [("device_class", "garage")],
+            [("name", "garage door")],
+            "is the {name} open",
+        ),
+        # A floor "ative": a piece of "decorative".
+        (
+            "turn off the decorative lights in 5 minutes",
+            [("floor", "ative"), ("domain", "light"), ("minutes", "5")],
+            [("name", "decorative lights"), ("minutes", "5")],
+            "turn off the {name} in {minutes} minutes",
+        ),
+    ],
+)
+def test_a_device_name_the_parser_misread_becomes_that_name(
+    joint_parser: JointParser,
+    text: str,
+    misread: list[tuple[str, str]],
+    completed: list[tuple[str, str]],
+    template: str,
+) -> None:
+    parsed = joint_parser.parse(text, "en")
+    assert [(s.type, s.value) for s in parsed.slots] == misread
+    done = complete_slots(parsed, MISREAD, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in done.slots] == completed
+    assert strip_slots(done).text == template
+    assert done.intent == parsed.intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "turn on the kitchen lights",  # a room stays a room, though a device is called "Kitchen Lights"
+        "turn on the decorative lights",  # a name and a device word ("lights" is no piece of a word)
+        "open the garage",  # no device is called "garage"
+    ],
+)
+def test_a_room_or_a_name_with_its_device_word_is_not_misread(joint_parser: JointParser, text: str) -> None:
+    parsed = joint_parser.parse(text, "en")
+    assert complete_slots(parsed, MISREAD, joint_parser.slot_types) is parsed

@@ -29,7 +29,7 @@ MY_PLAN = {
 
 @pytest.fixture
 def seeded(sentence_embedder: SentenceEmbedder) -> PlanCache:
-    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=100)
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=200)
     assert seed_cache(cache, sentence_embedder) == len(STARTER_PLANS)
     return cache
 
@@ -44,7 +44,7 @@ def test_each_plan_is_valid_and_takes_exactly_the_slots_of_its_template(starter:
 def test_seeding_adds_once_and_never_replaces_a_plan_the_planner_made(
     sentence_embedder: SentenceEmbedder,
 ) -> None:
-    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=100)
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=200)
     mine = cache.add(
         "HassTurnOn", "打开{name}", sentence_embedder.embed("打开{name}"), MY_PLAN, {"name"}, language="zh"
     )
@@ -230,6 +230,45 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "關閉{area}的窗簾",
             ("cover", "close_cover", {"area": "客廳", "domain": "cover"}),
         ),
+        # Windows: covers, like curtains, with a reply that says "window".
+        (
+            "关上厨房的窗户",
+            "zh",
+            "关上{area}的窗户",
+            ("cover", "close_cover", {"area": "厨房", "domain": "cover"}),
+        ),
+        (
+            "打開廚房的窗戶",
+            "zh-TW",
+            "打開{area}的窗戶",
+            ("cover", "open_cover", {"area": "廚房", "domain": "cover"}),
+        ),
+        # A thermostat by its name.
+        (
+            "set the hvac to 21 degrees",
+            "en",
+            "set the {name} to {temperature} degrees",
+            ("climate", "set_temperature", {"name": "hvac", "domain": "climate"}),
+        ),
+        (
+            "把空调调到26度",
+            "zh",
+            "把{name}调到{temperature}度",
+            ("climate", "set_temperature", {"name": "空调", "domain": "climate"}),
+        ),
+        # A device by its name, later (the service step runs after the wait).
+        (
+            "turn on the porch light in 10 minutes",
+            "en",
+            "turn on the {name} in {minutes} minutes",
+            ("homeassistant", "turn_on", {"name": "porch light"}),
+        ),
+        (
+            "turn off the attic fan in 20 minutes",
+            "en",
+            "turn off the {name} in {minutes} minutes",
+            ("homeassistant", "turn_off", {"name": "attic fan"}),
+        ),
         # Chinese dimming without 亮度 (a position to the parser, a brightness after the repair).
         (
             "把卧室的灯调到百分之三十",
@@ -314,6 +353,21 @@ def test_everyday_requests_are_served_by_their_starter_plan(
             "{area}的温度是多少",
             {"area": "卧室", "domain": "climate", "attribute": "current_temperature"},
         ),
+        # A thermostat by its name.
+        (
+            "what's the temperature of the thermostat",
+            "en",
+            "what is the temperature of the {name}",
+            {"name": "thermostat", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        (
+            "空调现在多少度",
+            "zh",
+            "{name}现在多少度",
+            {"name": "空调", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        # "open" left in the template ("is the garage door open" once the home's name is found).
+        ("is the hall window open", "en", "is the {name} open", {"name": "hall window"}),
         (
             "客廳的溫度是多少",
             "zh-TW",

@@ -16,6 +16,14 @@ twice, so only the kitchen's lights went off and the reply sounded complete; "�
 one name 吊灯和台灯, which names nothing. The names become ``name`` slots in order (the pipeline numbers
 them ``{name}``, ``{name_2}``), replacing whatever the parser tagged over them.
 
+A device's name the parser misread is that name (:func:`_misread_name`). "is the ac on" came out as the device
+class "ac", "is the garage door open" as the class "garage" with "door" left in the template, and "turn off the
+decorative lights" as the floor "ative" (a piece of "decorative") and the domain light: no plan took those
+slots, so a planner was asked, and a plan for a floor "ative" could have been cached. Where the home has a
+device called exactly so and the parser's slots over it include one that is surely wrong (a device class, a
+floor the home lacks, a piece of a word), they become that one ``name``. A room is never replaced: "kitchen
+lights" stays the area kitchen and the device word even when a device is called "Kitchen Lights".
+
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
 request failed ("没有叫“卧室”的设备"), and worse, the plan of "关闭{name}" was reused for it. When the
@@ -140,15 +148,59 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
         if not covered:
             slots.append(known)
             changed = True
-        elif len(covered) == 1:
-            slot = slots[covered[0]]
-            wider = start <= slot.start and slot.end <= end and (start, end) != (slot.start, slot.end)
-            if slot.type == slot_type and wider:
-                slots[covered[0]] = known
-                changed = True
+        elif len(covered) == 1 and _widens(slots[covered[0]], slot_type, start, end):
+            slots[covered[0]] = known
+            changed = True
+        elif slot_type == "name" and _misread_name(
+            parsed.text, [slots[i] for i in covered], known, gazetteer
+        ):
+            slots = [slot for i, slot in enumerate(slots) if i not in covered]
+            slots.append(known)
+            changed = True
     if not changed:
         return parsed
     return dataclasses.replace(parsed, slots=tuple(sorted(slots, key=lambda slot: slot.start)))
+
+
+def _widens(slot: Slot, slot_type: str, start: int, end: int) -> bool:
+    """Whether a known name of ``slot_type`` at ``start:end`` is ``slot`` said in full (阁楼 → 阁楼风扇)."""
+    wider = start <= slot.start and slot.end <= end and (start, end) != (slot.start, slot.end)
+    return slot.type == slot_type and wider
+
+
+#: Slot types a device's name may be misread as (never an area: a room the parser found stays a room).
+_MISREADABLE = frozenset({"name", "domain", "device_class", "floor"})
+
+
+def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazetteer) -> bool:
+    """Whether the parser's slots over one of the home's device names are that name misread (see the module
+    doc): all inside it, of the types a name is misread as, and at least one of them certainly wrong — a
+    device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
+    behind), a floor the home does not have, or a piece of a word ("decorative lights": the floor "ative").
+    A name the parser split into a name and a device word ("bed" + "light") is left to the runner."""
+    if not covered or any(slot.start < name.start or slot.end > name.end for slot in covered):
+        return False
+    if any(slot.type not in _MISREADABLE for slot in covered):
+        return False
+    return any(
+        slot.type == "device_class"
+        or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
+        or _cuts_a_word(text, slot)
+        for slot in covered
+    )
+
+
+def _cuts_a_word(text: str, slot: Slot) -> bool:
+    """Whether a Latin slot starts or ends inside a word (the parser tagged a piece of it). A plural's "s"
+    after the slot is no cut: the parser tags "light" in "lights" by design."""
+    if has_cjk(text[slot.start : slot.end]):
+        return False
+    if _is_word(text, slot.start - 1) and _is_word(text, slot.start):
+        return True
+    rest = slot.end
+    while _is_word(text, rest):
+        rest += 1
+    return _is_word(text, slot.end - 1) and text[slot.end : rest].casefold() not in ("", "s", "es")
 
 
 #: What may stand between two names listed in one request, casefolded, after an English "the " is dropped.

@@ -122,8 +122,11 @@ def _set_brightness(language: str, template: str, target: Mapping[str, str], rep
     return _service("HassLightSet", language, template, "light.turn_on", target, reply, data)
 
 
-def _set_area_temperature(language: str, template: str, reply: str) -> StarterPlan:
-    target = {"area": "{slot.area}", "domain": "climate"}
+def _set_temperature(
+    language: str, template: str, reply: str, target: Mapping[str, str] | None = None
+) -> StarterPlan:
+    """Set the thermostats of the request's area (or ``target``) to ``{slot.temperature}``."""
+    target = target or {"area": "{slot.area}", "domain": "climate"}
     data = {"temperature": "{slot.temperature}"}
     return _service(
         "HassClimateSetTemperature", language, template, "climate.set_temperature", target, reply, data
@@ -162,6 +165,9 @@ _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
 _DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
 _AREA_CLIMATE_TEMPERATURE = {"area": "{slot.area}", "domain": "climate", "attribute": "current_temperature"}
+#: A thermostat by name, read the same way.
+_NAMED_CLIMATE_TEMPERATURE = {"name": "{slot.name}", "domain": "climate", "attribute": "current_temperature"}
+_NAMED_CLIMATE = {"name": "{slot.name}", "domain": "climate"}
 
 _ENGLISH: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
@@ -224,6 +230,20 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {area} {domain}s in {minutes} minutes",
         _AREA_KIND,
         "Okay, the {slot.domain}s in the {slot.area} go off in {slot.minutes} minutes.",
+    ),
+    _switch_later(
+        "HassTurnOn",
+        "en",
+        "turn on the {name} in {minutes} minutes",
+        _NAME,
+        "Okay, the {slot.name} goes on in {slot.minutes} minutes.",
+    ),
+    _switch_later(
+        "HassTurnOff",
+        "en",
+        "turn off the {name} in {minutes} minutes",
+        _NAME,
+        "Okay, the {slot.name} goes off in {slot.minutes} minutes.",
     ),
     # Two devices by name ("the kitchen light and the bed light": gazetteer.py splits them).
     _switch(
@@ -310,6 +330,16 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     ),
     _read_state(
         "en",
+        "what is the temperature of the {name}",
+        _NAMED_CLIMATE_TEMPERATURE,
+        "The {slot.name} reads {steps.s1.output}.",
+        intent="HassClimateGetTemperature",
+    ),
+    # "is the garage door open": the parser leaves "open" in the template; the state read answers it.
+    _read_state("en", "is the {name} open", _NAME, "The {slot.name} is {steps.s1.output}."),
+    _read_state("en", "is the {name} closed", _NAME, "The {slot.name} is {steps.s1.output}."),
+    _read_state(
+        "en",
         "is the {name} {state}",
         _NAME,
         "The {slot.name} is {steps.s1.output}.",
@@ -328,10 +358,16 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         _AREA_LIGHTS,
         "Set the {slot.area} lights to {slot.brightness}%.",
     ),
-    _set_area_temperature(
+    _set_temperature(
         "en",
         "set the {area} temperature to {temperature} degrees",
         "Set the {slot.area} temperature to {slot.temperature} degrees.",
+    ),
+    _set_temperature(
+        "en",
+        "set the {name} to {temperature} degrees",
+        "Set the {slot.name} to {slot.temperature} degrees.",
+        _NAMED_CLIMATE,
     ),
 )
 
@@ -409,8 +445,11 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     _set_brightness("zh", "把{name}调到{brightness}%", _NAME, "已把{slot.name}调到{slot.brightness}%。"),
     _switch("HassTurnOn", "zh", "打开所有的灯", _ALL_LIGHTS, "已打开所有的灯。"),
     _switch("HassTurnOff", "zh", "关闭所有的灯", _ALL_LIGHTS, "已关闭所有的灯。"),
-    _set_area_temperature(
+    _set_temperature(
         "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
+    ),
+    _set_temperature(
+        "zh", "把{name}调到{temperature}度", "已把{slot.name}调到{slot.temperature}度。", _NAMED_CLIMATE
     ),
     _service("HassTurnOn", "zh", "锁上{name}", "lock.lock", _NAME, "已锁上{slot.name}。"),
     _service("HassTurnOff", "zh", "解锁{name}", "lock.unlock", _NAME, "已解锁{slot.name}。"),
@@ -425,6 +464,34 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         _AREA_COVERS,
         "已关闭{slot.area}的窗帘。",
     ),
+    _service(
+        "HassTurnOff",
+        "zh",
+        "关上{area}的窗帘",
+        "cover.close_cover",
+        _AREA_COVERS,
+        "已关上{slot.area}的窗帘。",
+    ),
+    # Windows are covers like curtains (0.94 apart), but the reply says what was asked for.
+    _service(
+        "HassTurnOn", "zh", "打开{area}的窗户", "cover.open_cover", _AREA_COVERS, "已打开{slot.area}的窗户。"
+    ),
+    _service(
+        "HassTurnOff",
+        "zh",
+        "关闭{area}的窗户",
+        "cover.close_cover",
+        _AREA_COVERS,
+        "已关闭{slot.area}的窗户。",
+    ),
+    _service(
+        "HassTurnOff",
+        "zh",
+        "关上{area}的窗户",
+        "cover.close_cover",
+        _AREA_COVERS,
+        "已关上{slot.area}的窗户。",
+    ),
     _read_state("zh", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
     # Yes/no questions: the state is said in Home Assistant's own words for it ("前门：已锁定。").
     _read_state("zh", "{name}锁了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
@@ -435,6 +502,13 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "{area}的温度是多少",
         _AREA_CLIMATE_TEMPERATURE,
         "{slot.area}的温度是{steps.s1.output}。",
+        intent="HassClimateGetTemperature",
+    ),
+    _read_state(
+        "zh",
+        "{name}现在多少度",
+        _NAMED_CLIMATE_TEMPERATURE,
+        "{slot.name}现在是{steps.s1.output}。",
         intent="HassClimateGetTemperature",
     ),
 )
