@@ -23,6 +23,8 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .cache_store import CacheStore
@@ -110,9 +112,8 @@ class AgentReuseData:
             EXTRA_LANGUAGE: language,
             EXTRA_DEVICE_ID: device_id,
         }
-        reply = await self.pipeline.handle(
-            Request(text=text, language=language, request_id=request_id), extra
-        )
+        request = Request(text, language, request_id, area=device_area_name(self.hass, device_id))
+        reply = await self.pipeline.handle(request, extra)
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
         if reply.report is not None and reply.report.later is not None:
@@ -226,3 +227,14 @@ class AgentReuseData:
 
 
 type AgentReuseConfigEntry = ConfigEntry[AgentReuseData]
+
+
+def device_area_name(hass: HomeAssistant, device_id: str | None) -> str | None:
+    """The name of the area of the device a request came from (a voice satellite's room), if it has one."""
+    if not device_id:
+        return None
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None or device.area_id is None:
+        return None
+    area = ar.async_get(hass).async_get_area(device.area_id)
+    return area.name if area is not None else None

@@ -11,8 +11,10 @@ costs more than the rest of the request's event-loop work in a large home. They 
 area or floor is added, renamed or (un)exposed, so the cache is dropped on those events — and after
 :data:`MAX_AGE_S` in any case, for entities without a registry entry (named in YAML), which send none.
 
-Names that would tag a command's own words are left out: Latin names of fewer than three letters, and
-single words that requests use as grammar ("on", "all", "open", …).
+Names that would tag a command's own words are left out: one-letter Latin names, two-letter ones that are
+English words ("on", "to", "it"), and single words that requests use as grammar ("all", "open", …). Two-letter
+names such as "AC" or "TV" are kept: "is the ac on" came out as the device class "ac", and only the home's own
+name corrects it.
 """
 
 from __future__ import annotations
@@ -55,12 +57,21 @@ _GRAMMAR_WORDS = frozenset(
 )
 
 
+#: Two-letter English words: never a device's name to the parser (a device called "On" is not tagged).
+_SHORT_WORDS = frozenset(
+    "am an as at be by do go he hi if in is it me my no of ok on or so to up us we".split()  # noqa: SIM905
+)
+
+
 def usable_name(name: str) -> bool:
     """Whether ``name`` may be tagged in requests (see the module doc)."""
     name = name.strip()
     if has_cjk(name):
         return len(name) >= 2
-    return sum(ch.isalpha() for ch in name) >= 3 and name.casefold() not in _GRAMMAR_WORDS
+    folded = name.casefold()
+    return (
+        sum(ch.isalpha() for ch in name) >= 2 and folded not in _GRAMMAR_WORDS and folded not in _SHORT_WORDS
+    )
 
 
 #: Longest time the cached names are used without an event saying they changed.

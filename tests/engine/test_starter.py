@@ -289,6 +289,18 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             ("light", "turn_on", {"area": "臥室", "domain": "light"}),
         ),
         # "All the lights", said so.
+        (
+            "turn off all the lights",
+            "en",
+            "turn off all the {domain}s",
+            ("homeassistant", "turn_off", {"domain": "light"}),
+        ),
+        (
+            "turn on all the fans",
+            "en",
+            "turn on all the {domain}s",
+            ("homeassistant", "turn_on", {"domain": "fan"}),
+        ),
         ("关掉所有的灯", "zh", "关闭所有的灯", ("homeassistant", "turn_off", {"domain": "light"})),
         ("打開所有的燈", "zh-TW", "打開所有的燈", ("homeassistant", "turn_on", {"domain": "light"})),
         # Colours, and a brightness said with the device word after the name.

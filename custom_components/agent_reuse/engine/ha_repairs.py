@@ -40,7 +40,12 @@ from .repairs_levels import (
     repair_relative_level,
     repair_thermostat_number,
 )
-from .repairs_switching import repair_curtain_verb, repair_switch_command, repair_truncated_device_word
+from .repairs_switching import (
+    repair_curtain_verb,
+    repair_plural_device_word,
+    repair_switch_command,
+    repair_truncated_device_word,
+)
 
 
 def repair(parsed: ParsedRequest) -> ParsedRequest:
@@ -54,6 +59,7 @@ def repair(parsed: ParsedRequest) -> ParsedRequest:
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_delayed_command,
     repair_truncated_device_word,
+    repair_plural_device_word,
     repair_switch_command,
     repair_curtain_verb,
     repair_question,

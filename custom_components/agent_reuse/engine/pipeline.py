@@ -35,6 +35,7 @@ from typing import Any, Protocol
 import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
+from .context_area import with_context_area
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
@@ -75,6 +76,9 @@ class Request:
     text: str
     language: str
     request_id: str | None = None
+    #: The room of the device the request came from (a voice satellite's area, as Home Assistant names it):
+    #: "turn off the lights" said there means that room's (``context_area.py``).
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -435,7 +439,7 @@ class ReusePipeline:
         """Parse (completing the slots with the home's own names), strip, and for a known intent look the
         template up: verbatim first, else embedded and searched. Blocking; thread-safe (the models and the
         cache are)."""
-        parsed = self._parse(request.text, request.language, known)
+        parsed = with_context_area(self._parse(request.text, request.language, known), request.area)
         clock.lap("parse")
         template = strip_slots(parsed)
         cancel = cancel_request(parsed, lambda rest: self._parse(rest, request.language, known))

@@ -25,6 +25,9 @@ HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and 
 dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
 one), with one it stays in the template as in "打开{area}的窗帘".
 
+An English device word in the plural (:func:`repair_plural_device_word`): "fans" is tagged "fan" + "s", as
+the parser tags "lights".
+
 A device word cut short (:func:`repair_truncated_device_word`). "把空调调到26度" came out with the name
 空 ("no device called 空"). A name that is the start of a device word said right there (空 of 空调, 电 of
 电视) is widened to the word, which the runner resolves.
@@ -97,6 +100,27 @@ def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
         end = device_word_end(parsed.text, slot.start, slot.end + 1)
         if end is not None and not any(other.overlaps(slot.end, end) for other in slots if other is not slot):
             slots[index] = Slot("name", parsed.text[slot.start : end], slot.start, end)
+    if slots == list(parsed.slots):
+        return parsed
+    return dataclasses.replace(parsed, slots=tuple(slots))
+
+
+def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with an English device word tagged with its plural "s" ("fans") tagged without it.
+
+    Why: the parser tags "lights" as "light" + "s" (the template says "{domain}s"), but "fans" whole, so "turn
+    on all the fans" had the template "turn on all the {domain}" and a reply written for "{domain}s" said
+    "fanss". One form for both keeps templates and replies alike; the runner reads either.
+    """
+    if parsed.label_space != "ha":
+        return parsed
+    slots = list(parsed.slots)
+    for index, slot in enumerate(slots):
+        value = slot.value
+        if slot.type != "domain" or len(value) < 4 or value[-1] not in "sS" or has_cjk(value):
+            continue
+        if domain_of_word(value[:-1]) is not None:
+            slots[index] = Slot("domain", value[:-1], slot.start, slot.end - 1)
     if slots == list(parsed.slots):
         return parsed
     return dataclasses.replace(parsed, slots=tuple(slots))

@@ -26,10 +26,12 @@ Rules that keep them safe:
   was meant; in English "set the ceiling fan to 50%" is parsed as a position as well. Those go to the
   planner. (A position said of a light — "把客厅的灯开到百分之五十" — is made a brightness before the
   lookup, by ``ha_repairs.py``, and served by the brightness plans.)
-* No plan where the meaning depends on who asks: "turn on the lights" from a bedroom satellite means the
-  bedroom's, "turn on all the lights" the whole home's, and the two are 0.91 apart — so neither has a
-  starter plan. The Chinese "打开所有的灯" says "all" and has one; a lone device word ("打开风扇") is a
-  name, and the runner takes the only exposed device of that kind, the satellite room's, or asks which.
+* The whole home only when it is said: "turn off all the lights" has a plan for every light, and "turn off
+  the lights" (0.92 from it) never reuses it from a satellite with a room, because there the satellite's
+  area is added to the request (``context_area.py``) and the signature differs; it is served by "turn off
+  the {area} {domain}s". Without a room (the text dialog) it is the whole home, as the planner would make
+  it. The Chinese "打开所有的灯" has one too; a lone device word ("打开风扇") is a name, and the runner takes
+  the only exposed device of that kind, the satellite room's, or asks which.
 """
 
 from __future__ import annotations
@@ -161,6 +163,7 @@ _TWO_AREAS_LIGHTS: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "
 _TWO_NAMES: dict[str, str | list[str]] = {"name": ["{slot.name}", "{slot.name_2}"]}
 _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _ALL_LIGHTS = {"domain": "light"}
+_ALL_KIND = {"domain": "{slot.domain}"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
 _DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
@@ -200,6 +203,11 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {area} {domain}s",
         _AREA_KIND,
         "Turned off the {slot.domain}s in the {slot.area}.",
+    ),
+    # The whole home, said so ("turn off all the lights").
+    _switch("HassTurnOn", "en", "turn on all the {domain}s", _ALL_KIND, "Turned on all the {slot.domain}s."),
+    _switch(
+        "HassTurnOff", "en", "turn off all the {domain}s", _ALL_KIND, "Turned off all the {slot.domain}s."
     ),
     # Two rooms at once (the second area is numbered: ``template.number_repeated_slots``).
     _switch(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .context_area import unsaid
 from .nlu import ParsedRequest
 
 
@@ -24,11 +25,14 @@ class Template:
 
 
 def strip_slots(parsed: ParsedRequest) -> Template:
-    """Replace every slot span of ``parsed.text`` with ``{type}``."""
+    """Replace every slot span of ``parsed.text`` with ``{type}``; slots that were not said (the request's
+    room, ``context_area.py``) are in the signature only."""
     parts: list[str] = []
     pos = 0
     for slot in sorted(parsed.slots, key=lambda s: s.start):
         if slot.start < pos:  # overlapping spans cannot come from BIO decoding; be safe anyway
+            continue
+        if unsaid(slot):  # from the request's context (its room): in the signature, not in the words
             continue
         parts.append(parsed.text[pos : slot.start])
         parts.append("{" + slot.type + "}")

@@ -1,0 +1,61 @@
+"""The room a request comes from, for commands that mean "here": "turn off the lights" said to the bedroom's
+voice satellite means the bedroom's lights.
+
+Why: Home Assistant's own sentences for "turn off the lights", "open the blinds" or "turn on the fan" take
+the satellite's area (``requires_context: area``), and only "turn off all the lights" means the whole home.
+The parser tags just the device word, so the plan targeted every light of the home: said in the bedroom,
+"turn off the lights" switched off the whole house. Here such a request gets the satellite's area as an
+``area`` slot that was not said (:func:`with_context_area`). It is part of the request's signature and
+values, not of its template text (:func:`~.template.strip_slots` leaves unsaid slots out), so the request
+is served by the plans for "turn off the {area} lights" and the reply names the room; it can never reuse
+the plan of "turn off all the lights", whose signature has no area.
+
+A request keeps its meaning when it names a place or a device itself (an area, floor or name slot), says
+the whole home ("all", "every", "everywhere", "所有", "全部", …), or comes from no device with an area (the
+text Assist dialog, MQTT, a service call). Chinese device words ("关灯") are names to the parser; the step
+runner already prefers the satellite's room for those.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .nlu import ParsedRequest, Slot
+
+#: Slots that say what kind of device, without saying which one or where.
+_KIND_SLOTS = frozenset({"domain", "device_class"})
+#: Slots that say where or which: the request means what it says.
+_PLACE_SLOTS = frozenset({"area", "floor", "name"})
+#: Words for the whole home (whole words in English; anywhere in Chinese).
+_WHOLE_HOME = re.compile(
+    r"\b(?:all|every|everything|everywhere|whole|entire|house|home)\b"
+    r"|所有|全部|全屋|整个|整個|每个|每個|到处|到處|家里|家裡|家中",
+    re.IGNORECASE,
+)
+
+
+def base_type(slot_type: str) -> str:
+    """A slot type without its repeat number ("area_2" → "area", see ``template.number_repeated_slots``)."""
+    head, _, number = slot_type.rpartition("_")
+    return head if head and number.isdigit() else slot_type
+
+
+def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
+    """``parsed`` with the request's room (``area``, as Home Assistant names it) as an unsaid ``area`` slot
+    where the request names only a kind of device (see the module doc); else ``parsed`` unchanged.
+
+    The slot's span is empty, at the end of the text: nothing of the text was that area.
+    """
+    if not area or not area.strip() or parsed.intent is None:
+        return parsed
+    types = {base_type(slot.type) for slot in parsed.slots}
+    if not types & _KIND_SLOTS or types & _PLACE_SLOTS or _WHOLE_HOME.search(parsed.text):
+        return parsed
+    end = len(parsed.text)
+    return dataclasses.replace(parsed, slots=(*parsed.slots, Slot("area", area.strip(), end, end)))
+
+
+def unsaid(slot: Slot) -> bool:
+    """Whether a slot came from the request's context, not from its words (an empty span)."""
+    return slot.start == slot.end

@@ -1,0 +1,74 @@
+"""Commands that mean "here", and the home's own device names, in a real Home Assistant (starter plans only).
+
+"turn off the lights" said to the bedroom's satellite switched off every light of the home: the parser tags
+only the device word, and a plan cannot know where it was said (``engine/context_area.py``). And "is the ac
+on" was read as the device class "ac" and went to the planner (``engine/gazetteer.py``).
+"""
+
+from __future__ import annotations
+
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import HomeAssistant
+
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
+from tests.planner_fixture import PlannerServer
+
+from .conftest import BED_LIGHT, KITCHEN_LIGHT, ask, last_trace, satellite_in, setup_agent, speech
+
+AC_SWITCH = "switch.ac"  # the demo's switch called "AC"
+
+
+async def lights_on(home: HomeAssistant) -> None:
+    await home.services.async_call(
+        "light", "turn_on", {"entity_id": [KITCHEN_LIGHT, BED_LIGHT]}, blocking=True
+    )
+
+
+async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_are_all(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    await lights_on(home)
+
+    result = await ask(home, entry, "turn off the lights", device_id=bedroom)
+    assert speech(result) == "Turned off the lights in the Bedroom."
+    assert home.states.get(BED_LIGHT).state == "off"
+    assert home.states.get(KITCHEN_LIGHT).state == "on"  # the kitchen is another room
+    trace = last_trace(entry)
+    assert trace["slots"] == {"domain": "light", "area": "Bedroom"}  # the room was not said: not in the words
+    assert trace["template_text"] == "turn off the {domain}s"
+    assert trace["outcome"] == "hit"
+
+    # "all" is the whole home, from any room.
+    await lights_on(home)
+    result = await ask(home, entry, "turn off all the lights", device_id=bedroom)
+    assert speech(result) == "Turned off all the lights."
+    assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "off"
+
+    # Said where there is no room (the text dialog), the lights are all of them, as the planner would have it.
+    result = await ask(home, entry, "turn on the lights")
+    assert speech(result) == "Turned on all the lights."
+    assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "on"
+    assert last_trace(entry)["slots"] == {"domain": "light"}
+    assert planner.calls() == 0
+
+
+async def test_a_device_called_by_its_two_letter_name_is_that_device(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    async_expose_entity(home, "conversation", AC_SWITCH, True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await home.services.async_call("switch", "turn_off", {"entity_id": AC_SWITCH}, blocking=True)
+
+    result = await ask(home, entry, "is the ac on")
+    trace = last_trace(entry)
+    assert (trace["intent"], trace["slots"], trace["outcome"]) == (
+        "HassGetState",
+        {"name": "ac", "state": "on"},
+        "hit",
+    )
+    assert speech(result) == "The ac is off."
+    result = await ask(home, entry, "turn on the ac")
+    assert home.states.get(AC_SWITCH).state == "on"
+    assert planner.calls() == 0
