@@ -237,6 +237,13 @@ MISREAD = Gazetteer(
             [("name", "garage door")],
             "is the {name} open",
         ),
+        # A state "ac" (the length of time is made minutes later, by the repairs).
+        (
+            "turn off the ac in 30 minutes",
+            [("state", "ac"), ("temperature", "30")],
+            [("name", "ac"), ("temperature", "30")],
+            "turn off the {name} in {temperature} minutes",
+        ),
         # A floor "ative": a piece of "decorative".
         (
             "turn off the decorative lights in 5 minutes",

@@ -845,3 +845,24 @@ def test_an_english_device_word_in_the_plural_is_tagged_without_its_s(
 def test_a_plural_that_is_no_device_word_keeps_its_s() -> None:
     request = parsed("turn on the bus", "HassTurnOn", ("domain", "bus"))
     assert repair(request).slot_values == {"domain": "bus"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how much time is left", "en"),  # the parser: the clock's time
+        ("how long is left", "en"),  # the parser: nothing
+        ("还有多久", "zh-Hans"),
+        ("還剩多久呢？", "zh-Hant"),
+    ],
+)
+def test_a_question_of_the_time_left_alone_asks_for_the_timers(
+    joint_parser: JointParser, text: str, language: str
+) -> None:
+    repaired = repair(joint_parser.parse(text, language))
+    assert (repaired.intent, repaired.slots) == ("HassTimerStatus", ())
+
+
+@pytest.mark.parametrize(("text", "language"), [("what time is it", "en"), ("现在几点", "zh-Hans")])
+def test_the_time_is_still_the_clock(joint_parser: JointParser, text: str, language: str) -> None:
+    assert repair(joint_parser.parse(text, language)).intent == "HassGetCurrentTime"

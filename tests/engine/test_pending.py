@@ -293,6 +293,11 @@ async def test_how_long_is_left_is_answered_from_the_waiting_commands(
     assert reply.speech == (
         "“turn off the kitchen lights in 5 minutes”：还剩5分钟。“turn off the bedroom lights in 10 minutes”：还剩10分钟。"
     )
+    # Asked alone: the parser read "how much time is left" as the clock's time, "还有多久" as nothing.
+    for text, language in (("how much time is left", "en"), ("还有多久", "zh-Hans")):
+        reply = await ask(pipeline, text, language)
+        assert reply.trace.outcome == "time_left", text
+        assert "10" in reply.speech
     assert runner.calls == []
     assert planner_server.calls() == 2  # (a new plan is cached once it has run: not yet)
 

@@ -230,6 +230,12 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "關閉{area}的窗簾",
             ("cover", "close_cover", {"area": "客廳", "domain": "cover"}),
         ),
+        (
+            "把客厅的灯关了",
+            "zh",
+            "把{area}的灯关了",
+            ("homeassistant", "turn_off", {"area": "客厅", "domain": "light"}),
+        ),
         # Windows: covers, like curtains, with a reply that says "window".
         (
             "关上厨房的窗户",
@@ -377,6 +383,19 @@ def test_everyday_requests_are_served_by_their_starter_plan(
             "zh",
             "{name}现在多少度",
             {"name": "空调", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        ("前门关了吗", "zh", "{name}关了吗", {"name": "前门"}),
+        (
+            "is the kitchen window closed",
+            "en",
+            "is the {area} {domain} {state}",
+            {"area": "kitchen", "domain": "window"},
+        ),
+        (
+            "are the bedroom lights on",
+            "en",
+            "is the {area} {domain} {state}",
+            {"area": "bedroom", "domain": "light"},
         ),
         # "open" left in the template ("is the garage door open" once the home's name is found).
         ("is the hall window open", "en", "is the {name} open", {"name": "hall window"}),

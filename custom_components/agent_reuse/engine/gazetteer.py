@@ -17,12 +17,13 @@ one name 吊灯和台灯, which names nothing. The names become ``name`` slots i
 them ``{name}``, ``{name_2}``), replacing whatever the parser tagged over them.
 
 A device's name the parser misread is that name (:func:`_misread_name`). "is the ac on" came out as the device
-class "ac", "is the garage door open" as the class "garage" with "door" left in the template, and "turn off the
-decorative lights" as the floor "ative" (a piece of "decorative") and the domain light: no plan took those
-slots, so a planner was asked, and a plan for a floor "ative" could have been cached. Where the home has a
-device called exactly so and the parser's slots over it include one that is surely wrong (a device class, a
-floor the home lacks, a piece of a word), they become that one ``name``. A room is never replaced: "kitchen
-lights" stays the area kitchen and the device word even when a device is called "Kitchen Lights".
+class "ac", "is the garage door open" as the class "garage" with "door" left in the template, "turn off the ac
+in 30 minutes" as the state "ac", and "turn off the decorative lights" as the floor "ative" (a piece of
+"decorative") and the domain light: no plan took those slots, so a planner was asked, and a plan for a floor
+"ative" could have been cached. Where the home has a device called exactly so and the parser's slots over it
+include one that is surely wrong (a device class, a state, a floor the home lacks, a piece of a word), they
+become that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device
+word even when a device is called "Kitchen Lights".
 
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
@@ -169,21 +170,22 @@ def _widens(slot: Slot, slot_type: str, start: int, end: int) -> bool:
 
 
 #: Slot types a device's name may be misread as (never an area: a room the parser found stays a room).
-_MISREADABLE = frozenset({"name", "domain", "device_class", "floor"})
+_MISREADABLE = frozenset({"name", "domain", "device_class", "floor", "state"})
 
 
 def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazetteer) -> bool:
     """Whether the parser's slots over one of the home's device names are that name misread (see the module
     doc): all inside it, of the types a name is misread as, and at least one of them certainly wrong — a
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
-    behind), a floor the home does not have, or a piece of a word ("decorative lights": the floor "ative").
+    behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor the home does not have, or
+    a piece of a word ("decorative lights": the floor "ative").
     A name the parser split into a name and a device word ("bed" + "light") is left to the runner."""
     if not covered or any(slot.start < name.start or slot.end > name.end for slot in covered):
         return False
     if any(slot.type not in _MISREADABLE for slot in covered):
         return False
     return any(
-        slot.type == "device_class"
+        slot.type in ("device_class", "state")
         or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
         or _cuts_a_word(text, slot)
         for slot in covered

@@ -40,7 +40,9 @@ A question of when (:func:`repair_how_long`). "how long until the lights turn of
 as HassTurnOff: the lights went off at once ("when will the kitchen lights turn off" as HassGetState). A
 request to act, or about a state that says switching, that asks how long / when (how long, how much
 longer, when will, 还有多久, 什么时候, …) is HassTimerStatus, with its slots: while commands for later wait it is
-answered with their time left (``pending.py``).
+answered with their time left (``pending.py``). Asked alone (:func:`repair_time_left`), "how much time is
+left" came out as the clock's time ("It is 9:22 PM") and "还有多久" / "how long is left" as nothing (planned):
+a request that is only such a question is HassTimerStatus.
 
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
@@ -211,6 +213,24 @@ def repair_how_long(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == "HassGetState" and not _SWITCHED.search(parsed.text):
         return parsed  # "when will the next birthday be": a calendar's state
     return dataclasses.replace(parsed, intent=TIMER_STATUS)
+
+
+#: A question of the time left and nothing else ("how much time is left", "还有多久").
+_TIME_LEFT = re.compile(
+    r"\s*(?:how\s+much\s+(?:more\s+)?(?:time|longer)(?:\s+is)?(?:\s+(?:left|remaining|to\s+go))?"
+    r"|how\s+long(?:\s+is)?\s+(?:left|remaining|to\s+go)|(?:any\s+)?time\s+left)\s*[?.!]?\s*"
+    r"|\s*(?:还有|還有|还剩|還剩|还要|還要|剩下)(?:多久|多长时间|多長時間|多少时间|多少時間|几分钟|幾分鐘)(?:了|呢|啊)?\s*[?？。]?\s*",
+    re.IGNORECASE,
+)
+
+
+def repair_time_left(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassTimerStatus when it only asks how much time is left (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (None, "HassGetCurrentTime"):
+        return parsed
+    if not _TIME_LEFT.fullmatch(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=TIMER_STATUS, slots=())
 
 
 def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
