@@ -28,9 +28,24 @@ def test_a_kind_of_device_alone_means_the_room_the_request_came_from(joint_parse
 
 
 @pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # Home Assistant's own sentences for these mean the room without any device word.
+        ("what's the temperature", {"area": "Bedroom"}),
+        ("set the brightness to 50%", {"brightness": "50", "area": "Bedroom"}),
+    ],
+)
+def test_a_rooms_temperature_or_brightness_said_without_a_room_is_this_rooms(
+    joint_parser: JointParser, text: str, slots: dict[str, str]
+) -> None:
+    assert with_context_area(parse(joint_parser, text), "Bedroom").slot_values == slots
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("turn off all the lights", "en"),  # the whole home, said so
+        ("what is the temperature in the kitchen", "en"),
         ("switch off every light", "en"),
         ("turn off the kitchen lights", "en"),  # a room said
         ("turn off the bed light", "en"),  # a device named

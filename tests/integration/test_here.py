@@ -54,6 +54,21 @@ async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_a
     assert planner.calls() == 0
 
 
+async def test_the_brightness_said_to_a_satellite_is_its_rooms(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    await lights_on(home)
+    kitchen_before = home.states.get(KITCHEN_LIGHT).attributes.get("brightness")
+
+    await ask(home, entry, "set the brightness to 20%", device_id=bedroom)
+    assert last_trace(entry)["slots"] == {"brightness": "20", "area": "Bedroom"}
+    assert home.states.get(BED_LIGHT).attributes.get("brightness") == 51  # 20 % of 255
+    assert home.states.get(KITCHEN_LIGHT).attributes.get("brightness") == kitchen_before
+    assert planner.calls() == 0
+
+
 async def test_a_device_called_by_its_two_letter_name_is_that_device(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:

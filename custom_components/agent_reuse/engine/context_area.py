@@ -1,8 +1,9 @@
 """The room a request comes from, for commands that mean "here": "turn off the lights" said to the bedroom's
 voice satellite means the bedroom's lights.
 
-Why: Home Assistant's own sentences for "turn off the lights", "open the blinds" or "turn on the fan" take
-the satellite's area (``requires_context: area``), and only "turn off all the lights" means the whole home.
+Why: Home Assistant's own sentences for "turn off the lights", "open the blinds", "turn on the fan", "what's
+the temperature" or "set the brightness to 50%" take the satellite's area (``requires_context: area``), and
+only "turn off all the lights" means the whole home.
 The parser tags just the device word, so the plan targeted every light of the home: said in the bedroom,
 "turn off the lights" switched off the whole house. Here such a request gets the satellite's area as an
 ``area`` slot that was not said (:func:`with_context_area`). It is part of the request's signature and
@@ -25,6 +26,9 @@ from .nlu import ParsedRequest, Slot
 
 #: Slots that say what kind of device, without saying which one or where.
 _KIND_SLOTS = frozenset({"domain", "device_class"})
+#: Intents whose requests mean the room even without a device word, as in Home Assistant's sentences:
+#: "what's the temperature", "set the brightness to 50%".
+_ROOM_INTENTS = frozenset({"HassClimateGetTemperature", "HassLightSet"})
 #: Slots that say where or which: the request means what it says.
 _PLACE_SLOTS = frozenset({"area", "floor", "name"})
 #: Words for the whole home (whole words in English; anywhere in Chinese).
@@ -50,7 +54,9 @@ def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
     if not area or not area.strip() or parsed.intent is None:
         return parsed
     types = {base_type(slot.type) for slot in parsed.slots}
-    if not types & _KIND_SLOTS or types & _PLACE_SLOTS or _WHOLE_HOME.search(parsed.text):
+    if not (types & _KIND_SLOTS or parsed.intent in _ROOM_INTENTS):
+        return parsed
+    if types & _PLACE_SLOTS or _WHOLE_HOME.search(parsed.text):
         return parsed
     end = len(parsed.text)
     return dataclasses.replace(parsed, slots=(*parsed.slots, Slot("area", area.strip(), end, end)))
