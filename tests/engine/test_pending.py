@@ -161,18 +161,19 @@ async def test_cancel_the_timer_takes_the_latest_and_cancel_all_timers_every_one
 ) -> None:
     pipeline, _ = later_pipeline
     planner_server.set_default(TURN_OFF_AREA_LATER)
-    for text in (
-        "turn off the kitchen lights in 5 minutes",
-        "turn off the bedroom lights in 10 minutes",
-        "turn off the office lights in 20 minutes",
-    ):
-        assert (await ask(pipeline, text)).success
-
-    reply = await ask(pipeline, "cancel the timer")
-    assert reply.speech == 'Cancelled "turn off the office lights in 20 minutes".'
-    reply = await ask(pipeline, "cancel all timers")
-    assert (reply.speech, len(reply.trace.cancelled)) == ("Cancelled 2 commands.", 2)
-    assert pipeline.pending.waiting() == []
+    # The same in other words: "cancel that" is the latest too, "cancel everything" every one of them.
+    for latest, every in (("cancel the timer", "cancel all timers"), ("cancel that", "cancel everything")):
+        for text in (
+            "turn off the kitchen lights in 5 minutes",
+            "turn off the bedroom lights in 10 minutes",
+            "turn off the office lights in 20 minutes",
+        ):
+            assert (await ask(pipeline, text)).success
+        reply = await ask(pipeline, latest)
+        assert reply.speech == 'Cancelled "turn off the office lights in 20 minutes".'
+        reply = await ask(pipeline, every)
+        assert (reply.speech, len(reply.trace.cancelled)) == ("Cancelled 2 commands.", 2)
+        assert pipeline.pending.waiting() == []
 
     # Nothing waits any more: "cancel the timer" is an ordinary request again (here: planned).
     planner_server.queue(
@@ -180,20 +181,6 @@ async def test_cancel_the_timer_takes_the_latest_and_cancel_all_timers_every_one
     )
     reply = await ask(pipeline, "cancel the timer")
     assert (reply.speech, reply.trace.outcome) == ("No timer.", "miss")
-
-    # The same in other words: "cancel that" is the latest, "cancel everything" every one of them.
-    planner_server.set_default(TURN_OFF_AREA_LATER)
-    for text in (
-        "turn off the kitchen lights in 5 minutes",
-        "turn off the bedroom lights in 10 minutes",
-        "turn off the office lights in 20 minutes",
-    ):
-        assert (await ask(pipeline, text)).success
-    reply = await ask(pipeline, "cancel that")
-    assert reply.speech == 'Cancelled "turn off the office lights in 20 minutes".'
-    reply = await ask(pipeline, "cancel everything")
-    assert (reply.speech, len(reply.trace.cancelled)) == ("Cancelled 2 commands.", 2)
-    assert pipeline.pending.waiting() == []
 
 
 async def test_chinese_cancel_matches_the_words_of_the_waiting_command(

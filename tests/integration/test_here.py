@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
@@ -24,12 +25,20 @@ async def lights_on(home: HomeAssistant) -> None:
     )
 
 
-async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_are_all(
+async def agent_and_bedroom_satellite(
     home: HomeAssistant, planner: PlannerServer
-) -> None:
+) -> tuple[MockConfigEntry, str]:
+    """The agent with its starter plans, and a satellite in the bedroom, with every light on."""
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     bedroom = satellite_in(home, "Bedroom")
     await lights_on(home)
+    return entry, bedroom
+
+
+async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_are_all(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry, bedroom = await agent_and_bedroom_satellite(home, planner)
 
     result = await ask(home, entry, "turn off the lights", device_id=bedroom)
     assert speech(result) == "Turned off the lights in the Bedroom."
@@ -57,9 +66,7 @@ async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_a
 async def test_the_brightness_said_to_a_satellite_is_its_rooms(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
-    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
-    bedroom = satellite_in(home, "Bedroom")
-    await lights_on(home)
+    entry, bedroom = await agent_and_bedroom_satellite(home, planner)
     kitchen_before = home.states.get(KITCHEN_LIGHT).attributes.get("brightness")
 
     await ask(home, entry, "set the brightness to 20%", device_id=bedroom)
