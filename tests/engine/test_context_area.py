@@ -45,6 +45,9 @@ def test_a_rooms_temperature_or_brightness_said_without_a_room_is_this_rooms(
     ("text", "language"),
     [
         ("turn off all the lights", "en"),  # the whole home, said so
+        ("are any windows open", "en"),  # a question over the whole home
+        ("which lights are on", "en"),
+        ("open the garage door", "en"),  # Home Assistant's garage door is any garage door
         ("what is the temperature in the kitchen", "en"),
         ("switch off every light", "en"),
         ("turn off the kitchen lights", "en"),  # a room said

@@ -12,8 +12,9 @@ is served by the plans for "turn off the {area} lights" and the reply names the 
 the plan of "turn off all the lights", whose signature has no area.
 
 A request keeps its meaning when it names a place or a device itself (an area, floor or name slot), says
-the whole home ("all", "every", "everywhere", "所有", "全部", …), or comes from no device with an area (the
-text Assist dialog, MQTT, a service call). Chinese device words ("关灯") are names to the parser; the step
+the whole home ("all", "every", "everywhere", "所有", "全部", …) or asks over it ("are any windows open",
+"which lights are on"), is about the garage door (Home Assistant's "open the garage door" is any garage
+door), or comes from no device with an area (the text Assist dialog, MQTT, a service call). Chinese device words ("关灯") are names to the parser; the step
 runner already prefers the satellite's room for those.
 """
 
@@ -31,12 +32,15 @@ _KIND_SLOTS = frozenset({"domain", "device_class"})
 _ROOM_INTENTS = frozenset({"HassClimateGetTemperature", "HassLightSet"})
 #: Slots that say where or which: the request means what it says.
 _PLACE_SLOTS = frozenset({"area", "floor", "name"})
-#: Words for the whole home (whole words in English; anywhere in Chinese).
+#: Words for the whole home, or questions over it ("are any windows open", "which lights are on"): whole
+#: words in English, anywhere in Chinese.
 _WHOLE_HOME = re.compile(
-    r"\b(?:all|every|everything|everywhere|whole|entire|house|home)\b"
-    r"|所有|全部|全屋|整个|整個|每个|每個|到处|到處|家里|家裡|家中",
+    r"\b(?:all|every|everything|everywhere|whole|entire|house|home|any|anything|which|how\s+many)\b"
+    r"|所有|全部|全屋|整个|整個|每个|每個|到处|到處|家里|家裡|家中|哪|有没有|有沒有|几个|幾個|多少个|多少個",
     re.IGNORECASE,
 )
+#: Device classes Home Assistant's sentences mean home-wide without a room: "open the garage door".
+_HOME_WIDE_CLASSES = frozenset({"garage", "garage door", "garage_door"})
 
 
 def base_type(slot_type: str) -> str:
@@ -54,7 +58,10 @@ def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
     if not area or not area.strip() or parsed.intent is None:
         return parsed
     types = {base_type(slot.type) for slot in parsed.slots}
-    if not (types & _KIND_SLOTS or parsed.intent in _ROOM_INTENTS):
+    kinds = [slot for slot in parsed.slots if base_type(slot.type) in _KIND_SLOTS]
+    if not (kinds or parsed.intent in _ROOM_INTENTS):
+        return parsed
+    if kinds and all(slot.value.casefold() in _HOME_WIDE_CLASSES for slot in kinds):
         return parsed
     if types & _PLACE_SLOTS or _WHOLE_HOME.search(parsed.text):
         return parsed
