@@ -25,7 +25,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import voluptuous as vol
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.cover import CoverDeviceClass
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.components.switch import SwitchDeviceClass
+from homeassistant.components.valve import ValveDeviceClass
 from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
 from homeassistant.core import Context, HomeAssistant, ServiceCall, State, SupportsResponse
 from homeassistant.core import valid_entity_id as ha_valid_entity_id
@@ -101,6 +106,34 @@ def _as_list(value: Any) -> list[str]:
         return []
     values = [value] if isinstance(value, str) else list(value)
     return [str(item).strip() for item in values if str(item).strip()]
+
+
+#: Every device class of the domains Assist talks about, as Home Assistant spells them.
+_DEVICE_CLASSES = frozenset(
+    member.value
+    for kind in (
+        BinarySensorDeviceClass,
+        CoverDeviceClass,
+        SensorDeviceClass,
+        SwitchDeviceClass,
+        ValveDeviceClass,
+    )
+    for member in kind
+)
+
+
+def device_class_of_word(word: str) -> str:
+    """The device class a spoken class word means ("blinds" → ``blind``, "Garage Door" → ``garage_door``).
+
+    Why: Home Assistant matches device classes by their exact value, and the parser tags what was said:
+    "open the kitchen blinds" or "are any windows open" matched nothing. A word that is no class, even
+    without its plural "s", is kept as said (the match then fails with the usual message).
+    """
+    key = "_".join(word.casefold().split())
+    for candidate in (key, key.removesuffix("s"), key.removesuffix("es")):
+        if candidate in _DEVICE_CLASSES:
+            return candidate
+    return key
 
 
 def state_as_dict(state: State) -> dict[str, Any]:
@@ -182,7 +215,7 @@ class TargetResolver:
         }
         domain_words = _as_list(selector.get("domain"))
         domains = {self.known_domain(word) for word in domain_words}
-        device_classes = {word.casefold() for word in _as_list(selector.get("device_class"))}
+        device_classes = {device_class_of_word(word) for word in _as_list(selector.get("device_class"))}
         if any(word is not None for values in words.values() for word in values) or domains or device_classes:
             if not domains and default_domain:
                 domains = {default_domain}

@@ -19,6 +19,7 @@ from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
+from custom_components.agent_reuse.runners import device_class_of_word
 from tests.planner_fixture import PlannerServer
 
 from .conftest import (
@@ -352,4 +353,35 @@ async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, pla
     result = await ask(home, entry, "set the garage door to 30%")
     assert speech(result) == "Setting the garage door to 30%."
     assert last_trace(entry)["intent"] == "HassSetPosition"
+    assert home.states.get(GARAGE_DOOR).state == "open"
+
+
+def test_spoken_device_class_words_are_home_assistants_classes() -> None:
+    assert [
+        device_class_of_word(w) for w in ("blinds", "Windows", "shades", "Garage Door", "gas", "thing")
+    ] == [
+        "blind",
+        "window",
+        "shade",
+        "garage_door",
+        "gas",
+        "thing",
+    ]
+
+
+async def test_a_device_class_said_in_the_plural_finds_its_devices(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """A plan that targets the class as it was said ("garages", as a planner may copy it) still matches."""
+    entry = await setup_agent(home, planner.url)
+    planner.queue(
+        plan_json(
+            service_step(
+                {"device_class": "Garages", "domain": "cover"}, service="open_cover", domain="cover"
+            ),
+            respond_step("Opened."),
+        )
+    )
+    result = await ask(home, entry, "open all the garages")
+    assert speech(result) == "Opened."
     assert home.states.get(GARAGE_DOOR).state == "open"
