@@ -33,6 +33,7 @@ def test_a_kind_of_device_alone_means_the_room_the_request_came_from(joint_parse
         # Home Assistant's own sentences for these mean the room without any device word.
         ("what's the temperature", {"area": "Bedroom"}),
         ("set the brightness to 50%", {"brightness": "50", "area": "Bedroom"}),
+        ("set the temperature to 22 degrees", {"temperature": "22", "area": "Bedroom"}),
     ],
 )
 def test_a_rooms_temperature_or_brightness_said_without_a_room_is_this_rooms(

@@ -294,6 +294,12 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "把{area}的燈調到{brightness}%",
             ("light", "turn_on", {"area": "臥室", "domain": "light"}),
         ),
+        (
+            "kitchen lights off",
+            "en",
+            "{area} {domain}s off",
+            ("homeassistant", "turn_off", {"area": "kitchen", "domain": "light"}),
+        ),
         # "All the lights", said so.
         (
             "turn off all the lights",

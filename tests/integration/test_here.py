@@ -49,6 +49,12 @@ async def test_the_lights_said_to_a_satellite_are_its_rooms_and_all_the_lights_a
     assert trace["template_text"] == "turn off the {domain}s"
     assert trace["outcome"] == "hit"
 
+    # Said short, the same.
+    await lights_on(home)
+    result = await ask(home, entry, "lights off", device_id=bedroom)
+    assert speech(result) == "Turned off the lights in the Bedroom."
+    assert (home.states.get(BED_LIGHT).state, home.states.get(KITCHEN_LIGHT).state) == ("off", "on")
+
     # "all" is the whole home, from any room.
     await lights_on(home)
     result = await ask(home, entry, "turn off all the lights", device_id=bedroom)

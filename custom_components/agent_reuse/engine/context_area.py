@@ -2,8 +2,9 @@
 voice satellite means the bedroom's lights.
 
 Why: Home Assistant's own sentences for "turn off the lights", "open the blinds", "turn on the fan", "what's
-the temperature" or "set the brightness to 50%" take the satellite's area (``requires_context: area``), and
-only "turn off all the lights" means the whole home.
+the temperature" or "set the brightness to 50%" take the satellite's area (``requires_context: area``), its
+handler for "set the temperature to 22 degrees" prefers the satellite's room, and only "turn off all the
+lights" means the whole home.
 The parser tags just the device word, so the plan targeted every light of the home: said in the bedroom,
 "turn off the lights" switched off the whole house. Here such a request gets the satellite's area as an
 ``area`` slot that was not said (:func:`with_context_area`). It is part of the request's signature and
@@ -27,9 +28,10 @@ from .nlu import ParsedRequest, Slot
 
 #: Slots that say what kind of device, without saying which one or where.
 _KIND_SLOTS = frozenset({"domain", "device_class"})
-#: Intents whose requests mean the room even without a device word, as in Home Assistant's sentences:
-#: "what's the temperature", "set the brightness to 50%".
-_ROOM_INTENTS = frozenset({"HassClimateGetTemperature", "HassLightSet"})
+#: Intents whose requests mean the room even without a device word, as in Home Assistant's sentences and
+#: handlers: "what's the temperature", "set the brightness to 50%", "set the temperature to 22 degrees"
+#: (Home Assistant's handler takes the satellite's area when none is said).
+_ROOM_INTENTS = frozenset({"HassClimateGetTemperature", "HassLightSet", "HassClimateSetTemperature"})
 #: Slots that say where or which: the request means what it says.
 _PLACE_SLOTS = frozenset({"area", "floor", "name"})
 #: Words for the whole home, or questions over it ("are any windows open", "which lights are on"): whole

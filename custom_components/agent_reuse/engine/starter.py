@@ -204,6 +204,21 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         _AREA_KIND,
         "Turned off the {slot.domain}s in the {slot.area}.",
     ),
+    # Said short ("kitchen lights off"; from a satellite "lights off" is its room's: 0.78 from this).
+    _switch(
+        "HassTurnOn",
+        "en",
+        "{area} {domain}s on",
+        _AREA_KIND,
+        "Turned on the {slot.domain}s in the {slot.area}.",
+    ),
+    _switch(
+        "HassTurnOff",
+        "en",
+        "{area} {domain}s off",
+        _AREA_KIND,
+        "Turned off the {slot.domain}s in the {slot.area}.",
+    ),
     # The whole home, said so ("turn off all the lights").
     _switch("HassTurnOn", "en", "turn on all the {domain}s", _ALL_KIND, "Turned on all the {slot.domain}s."),
     _switch(
