@@ -866,3 +866,16 @@ def test_a_question_of_the_time_left_alone_asks_for_the_timers(
 @pytest.mark.parametrize(("text", "language"), [("what time is it", "en"), ("现在几点", "zh-Hans")])
 def test_the_time_is_still_the_clock(joint_parser: JointParser, text: str, language: str) -> None:
     assert repair(joint_parser.parse(text, language)).intent == "HassGetCurrentTime"
+
+
+def test_the_home_said_as_a_room_is_no_area(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("家里的灯都关了", "zh-Hans")
+    assert raw.slot_values == {"area": "家里"}  # the parser's reading
+    repaired = repair(raw)
+    assert repaired.slots == ()
+    assert repaired.intent == raw.intent == "HassTurnOff"
+
+
+def test_a_room_stays_a_room() -> None:
+    request = parsed("把卧室的灯关了", "HassTurnOff", ("area", "卧室"))
+    assert repair(request).slot_values == {"area": "卧室"}

@@ -300,6 +300,7 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "{area} {domain}s off",
             ("homeassistant", "turn_off", {"area": "kitchen", "domain": "light"}),
         ),
+        ("家里的灯全关了", "zh", "家里的灯都关了", ("homeassistant", "turn_off", {"domain": "light"})),
         # "All the lights", said so.
         (
             "turn off all the lights",

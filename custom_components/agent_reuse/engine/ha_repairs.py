@@ -43,6 +43,7 @@ from .repairs_levels import (
 )
 from .repairs_switching import (
     repair_curtain_verb,
+    repair_home_as_area,
     repair_plural_device_word,
     repair_switch_command,
     repair_truncated_device_word,
@@ -61,6 +62,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_delayed_command,
     repair_truncated_device_word,
     repair_plural_device_word,
+    repair_home_as_area,
     repair_switch_command,
     repair_curtain_verb,
     repair_question,

@@ -25,6 +25,10 @@ HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and 
 dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
 one), with one it stays in the template as in "打开{area}的窗帘".
 
+The whole home said as a room (:func:`repair_home_as_area`). "家里的灯都关了" (all the lights at home off)
+came out with the area 家里, was served by "把{area}的灯关了", and failed: no area is called 家里. Without
+the area it is served like "关闭所有的灯".
+
 An English device word in the plural (:func:`repair_plural_device_word`): "fans" is tagged "fan" + "s", as
 the parser tags "lights".
 
@@ -124,6 +128,34 @@ def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
     if slots == list(parsed.slots):
         return parsed
     return dataclasses.replace(parsed, slots=tuple(slots))
+
+
+#: The whole home said where a room would be ("家里的灯都关了"): no area of anyone's home.
+_HOME_WORDS = frozenset(
+    {
+        "家里",
+        "家裡",
+        "家中",
+        "全家",
+        "全屋",
+        "屋里",
+        "屋裡",
+        "整个家",
+        "整個家",
+        "家",
+        "house",
+        "home",
+        "the house",
+    }
+)
+
+
+def repair_home_as_area(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` without an area slot that is the whole home (see the module doc)."""
+    if parsed.label_space != "ha":
+        return parsed
+    slots = tuple(s for s in parsed.slots if not (s.type == "area" and s.value.casefold() in _HOME_WORDS))
+    return parsed if len(slots) == len(parsed.slots) else dataclasses.replace(parsed, slots=slots)
 
 
 def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:

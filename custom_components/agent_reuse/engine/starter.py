@@ -477,6 +477,9 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     _set_brightness("zh", "把{name}调到{brightness}%", _NAME, "已把{slot.name}调到{slot.brightness}%。"),
     _switch("HassTurnOn", "zh", "打开所有的灯", _ALL_LIGHTS, "已打开所有的灯。"),
     _switch("HassTurnOff", "zh", "关闭所有的灯", _ALL_LIGHTS, "已关闭所有的灯。"),
+    # The home said as a room (ha_repairs drops the area 家里): 0.66 from the curtains', 0.60 from the fans'.
+    # Not "把家里的灯都打开": 0.749 from the curtains' wording.
+    _switch("HassTurnOff", "zh", "家里的灯都关了", _ALL_LIGHTS, "已关闭家里所有的灯。"),
     _set_temperature(
         "zh", "把{area}温度调到{temperature}度", "已把{slot.area}的温度调到{slot.temperature}度。"
     ),
