@@ -279,3 +279,15 @@ def test_a_device_name_the_parser_misread_becomes_that_name(
 def test_a_room_or_a_name_with_its_device_word_is_not_misread(joint_parser: JointParser, text: str) -> None:
     parsed = joint_parser.parse(text, "en")
     assert complete_slots(parsed, MISREAD, joint_parser.slot_types) is parsed
+
+
+def test_a_device_name_is_found_in_the_other_number_too(joint_parser: JointParser) -> None:
+    home = Gazetteer({"area": ("Kitchen",), "name": ("Kitchen Lights", "Porch Light")})
+    # Said "kitchen light" for the device "Kitchen Lights": the parser's area and device word, then a name.
+    parsed = joint_parser.parse("turn on the kitchen light and the porch light", "en")
+    assert "area" in parsed.slot_types
+    done = complete_slots(parsed, home, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in done.slots] == [("name", "kitchen light"), ("name", "porch light")]
+    assert home.knows("name", "kitchen light")
+    assert home.knows("name", "porch lights")
+    assert not home.knows("area", "kitchens")  # rooms are matched as they are named

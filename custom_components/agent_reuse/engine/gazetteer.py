@@ -10,6 +10,9 @@ there, or widens the one slot of the same type it covers (阁楼 → 阁楼风�
 tagged is kept; Latin names must match whole words (an area "den" does not tag "garden"), and one-letter
 names are ignored.
 
+A Latin device name is also found in the other number ("the kitchen light" for "Kitchen Lights"), as the
+runner matches it.
+
 Two or more of the home's device names joined by "and" / 和 are that many names (:func:`_joined_names`).
 "turn off the kitchen light and the bed light" came out as the area kitchen and the device word light
 twice, so only the kitchen's lights went off and the reply sounded complete; "关掉吊灯和台灯" came out as
@@ -69,10 +72,14 @@ class Gazetteer:
                 key = form.casefold()
                 if len(form) < 2 or len(key) != len(form):
                     continue
-                types.setdefault(key, [])
-                if slot_type not in types[key]:
-                    types[key].append(slot_type)
-                whole_word[key] = not has_cjk(form)
+                keys = [key]
+                if slot_type == "name" and not has_cjk(form):
+                    keys.append(_other_number(key))
+                for one in keys:
+                    types.setdefault(one, [])
+                    if slot_type not in types[one]:
+                        types[one].append(slot_type)
+                    whole_word[one] = not has_cjk(form)
         index: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
         for key in sorted(types, key=lambda key: (-len(key), key)):
             index.setdefault(key[0], []).append((key, whole_word[key], tuple(types[key])))
@@ -80,11 +87,14 @@ class Gazetteer:
 
     @cached_property
     def _folded(self) -> dict[str, frozenset[str]]:
-        """The casefolded forms per slot type, for exact lookups."""
-        return {
-            slot_type: frozenset(form.strip().casefold() for form in forms)
-            for slot_type, forms in self.names.items()
-        }
+        """The casefolded forms per slot type, for exact lookups (device names in either number)."""
+        folded: dict[str, frozenset[str]] = {}
+        for slot_type, forms in self.names.items():
+            keys = {form.strip().casefold() for form in forms}
+            if slot_type == "name":
+                keys |= {_other_number(key) for key in keys if not has_cjk(key)}
+            folded[slot_type] = frozenset(keys)
+        return folded
 
     def knows(self, slot_type: str, text: str) -> bool:
         """Whether ``text`` is exactly one of the forms of ``slot_type`` (case-insensitively)."""
@@ -114,6 +124,14 @@ class Gazetteer:
                 end = stop
                 break
             position = end
+
+
+def _other_number(name: str) -> str:
+    """A Latin device name with its last word in the other number ("kitchen lights" ↔ "kitchen light"): people
+    say either, and the runner matches both (``runners.TargetResolver``)."""
+    if name.endswith("s") and not name.endswith("ss"):
+        return name[:-1]
+    return name + "s"
 
 
 def _is_word(text: str, index: int) -> bool:
