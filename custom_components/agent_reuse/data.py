@@ -23,8 +23,6 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .cache_store import CacheStore
@@ -48,6 +46,7 @@ from .engine.speech import spoken
 from .invalidation import CacheInvalidator
 from .later_store import LaterStore
 from .loader import SharedModels
+from .runners import device_area
 
 #: Outcomes after which the cache changed (an entry was added, or its hit/failure counters moved).
 _CACHE_TOUCHING_OUTCOMES = frozenset({"hit", "miss"})
@@ -112,7 +111,8 @@ class AgentReuseData:
             EXTRA_LANGUAGE: language,
             EXTRA_DEVICE_ID: device_id,
         }
-        request = Request(text, language, request_id, area=device_area_name(self.hass, device_id))
+        room = device_area(self.hass, device_id)
+        request = Request(text, language, request_id, area=room.name if room is not None else None)
         reply = await self.pipeline.handle(request, extra)
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()
@@ -227,14 +227,3 @@ class AgentReuseData:
 
 
 type AgentReuseConfigEntry = ConfigEntry[AgentReuseData]
-
-
-def device_area_name(hass: HomeAssistant, device_id: str | None) -> str | None:
-    """The name of the area of the device a request came from (a voice satellite's room), if it has one."""
-    if not device_id:
-        return None
-    device = dr.async_get(hass).async_get(device_id)
-    if device is None or device.area_id is None:
-        return None
-    area = ar.async_get(hass).async_get_area(device.area_id)
-    return area.name if area is not None else None

@@ -47,6 +47,7 @@ from .engine.colours import css_colour
 from .engine.device_words import domain_of_word
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
+from .engine.gazetteer import other_number
 from .engine.plan import BoundStep
 from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH, STATE_ATTRIBUTE_KEY
 from .engine.speech import DeviceKinds, Spoken, speech_language, spoken
@@ -136,6 +137,16 @@ def device_class_of_word(word: str) -> str:
     return key
 
 
+def device_area(hass: HomeAssistant, device_id: str | None) -> ar.AreaEntry | None:
+    """The area of the device a request came from (a voice satellite's room), if it has one."""
+    if not device_id:
+        return None
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None or device.area_id is None:
+        return None
+    return ar.async_get(hass).async_get_area(device.area_id)
+
+
 def state_as_dict(state: State) -> dict[str, Any]:
     """A state in the shape the engine renders (``format_value``): entity id, name, state, attributes."""
     return {
@@ -179,15 +190,10 @@ class TargetResolver:
 
     def preferences(self, device_id: str | None) -> intent.MatchTargetsPreferences:
         """Prefer the area (and floor) of the satellite the request came from, like Assist."""
-        if not device_id:
+        area = device_area(self.hass, device_id)
+        if area is None:
             return intent.MatchTargetsPreferences()
-        device = dr.async_get(self.hass).async_get(device_id)
-        if device is None or device.area_id is None:
-            return intent.MatchTargetsPreferences()
-        area = ar.async_get(self.hass).async_get_area(device.area_id)
-        return intent.MatchTargetsPreferences(
-            area_id=device.area_id, floor_id=area.floor_id if area is not None else None
-        )
+        return intent.MatchTargetsPreferences(area_id=area.id, floor_id=area.floor_id)
 
     def resolve(
         self,
@@ -266,7 +272,7 @@ class TargetResolver:
             return None
         candidates: list[str] = []
         if name[-1].isascii() and name[-1].isalpha():
-            candidates.append(name[:-1] if name[-1] in "sS" else f"{name}s")
+            candidates.append(other_number(name))
         for word in domain_words:
             candidates += [f"{name} {word}", f"{name} {word}s", f"{name}{word}"]
         for candidate in candidates:

@@ -74,7 +74,7 @@ class Gazetteer:
                     continue
                 keys = [key]
                 if slot_type == "name" and not has_cjk(form):
-                    keys.append(_other_number(key))
+                    keys.append(other_number(key))
                 for one in keys:
                     types.setdefault(one, [])
                     if slot_type not in types[one]:
@@ -92,7 +92,7 @@ class Gazetteer:
         for slot_type, forms in self.names.items():
             keys = {form.strip().casefold() for form in forms}
             if slot_type == "name":
-                keys |= {_other_number(key) for key in keys if not has_cjk(key)}
+                keys |= {other_number(key) for key in keys if not has_cjk(key)}
             folded[slot_type] = frozenset(keys)
         return folded
 
@@ -126,10 +126,10 @@ class Gazetteer:
             position = end
 
 
-def _other_number(name: str) -> str:
+def other_number(name: str) -> str:
     """A Latin device name with its last word in the other number ("kitchen lights" ↔ "kitchen light"): people
-    say either, and the runner matches both (``runners.TargetResolver``)."""
-    if name.endswith("s") and not name.endswith("ss"):
+    say either. The gazetteer finds both, and the step runner retries a name that matched nothing in it."""
+    if name[-1:] in ("s", "S") and name[-2:-1] not in ("s", "S"):
         return name[:-1]
     return name + "s"
 
