@@ -15,8 +15,8 @@ the plan of "turn off all the lights", whose signature has no area.
 A request keeps its meaning when it names a place or a device itself (an area, floor or name slot), says
 the whole home ("all", "every", "everywhere", "所有", "全部", …) or asks over it ("are any windows open",
 "which lights are on"), is about the garage door (Home Assistant's "open the garage door" is any garage
-door), or comes from no device with an area (the text Assist dialog, MQTT, a service call). Chinese device words ("关灯") are names to the parser; the step
-runner already prefers the satellite's room for those.
+door), or comes from no device with an area (the text Assist dialog, MQTT, a service call). Chinese device
+words ("关灯") are names to the parser; the step runner already prefers the satellite's room for those.
 """
 
 from __future__ import annotations
@@ -57,18 +57,16 @@ def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
 
     The slot's span is empty, at the end of the text: nothing of the text was that area.
     """
-    if not area or not area.strip() or parsed.intent is None:
+    room = (area or "").strip()
+    if not room or parsed.intent is None:
         return parsed
-    types = {base_type(slot.type) for slot in parsed.slots}
-    kinds = [slot for slot in parsed.slots if base_type(slot.type) in _KIND_SLOTS]
-    if not (kinds or parsed.intent in _ROOM_INTENTS):
+    kinds = [slot.value.casefold() for slot in parsed.slots if base_type(slot.type) in _KIND_SLOTS]
+    if not (kinds or parsed.intent in _ROOM_INTENTS) or (kinds and set(kinds) <= _HOME_WIDE_CLASSES):
         return parsed
-    if kinds and all(slot.value.casefold() in _HOME_WIDE_CLASSES for slot in kinds):
-        return parsed
-    if types & _PLACE_SLOTS or _WHOLE_HOME.search(parsed.text):
+    if any(base_type(slot.type) in _PLACE_SLOTS for slot in parsed.slots) or _WHOLE_HOME.search(parsed.text):
         return parsed
     end = len(parsed.text)
-    return dataclasses.replace(parsed, slots=(*parsed.slots, Slot("area", area.strip(), end, end)))
+    return dataclasses.replace(parsed, slots=(*parsed.slots, Slot("area", room, end, end)))
 
 
 def unsaid(slot: Slot) -> bool:

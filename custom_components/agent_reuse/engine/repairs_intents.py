@@ -80,6 +80,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Set
 
+from .clock_answers import GET_TIME
 from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
@@ -226,7 +227,7 @@ _TIME_LEFT = re.compile(
 
 def repair_time_left(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassTimerStatus when it only asks how much time is left (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in (None, "HassGetCurrentTime"):
+    if parsed.label_space != "ha" or parsed.intent not in (None, GET_TIME):
         return parsed
     if not _TIME_LEFT.fullmatch(parsed.text):
         return parsed
