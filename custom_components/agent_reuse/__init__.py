@@ -68,6 +68,7 @@ from .engine.errors import ModelFileError, PlannerError, is_auth_error
 from .engine.executor import Executor
 from .engine.pipeline import HostIntents, ReusePipeline
 from .engine.plan import Plan
+from .engine.plan_fit import intent_fit_problem
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
 from .engine.repairs_words import TIMER_INTENTS
@@ -103,6 +104,7 @@ def create_planner(hass: HomeAssistant, settings: Mapping[str, Any]) -> PlannerC
         plan_schema=PLAN_JSON_SCHEMA,
         examples=PLAN_EXAMPLES,
         validate=Plan.from_dict,
+        check_fit=intent_fit_problem,
         api_key=str(api_key) if api_key else None,
         timeout_s=float(settings.get(CONF_PLANNER_TIMEOUT, DEFAULT_PLANNER_TIMEOUT)),
         # A plan is a few hundred tokens; without a cap llama.cpp servers generate up to the context size.

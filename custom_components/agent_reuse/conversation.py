@@ -26,6 +26,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LOGGER, SUPPORTED_LANGUAGES
 from .data import AgentReuseConfigEntry
+from .engine.said_language import said_language
 from .engine.speech import spoken
 from .entity import AgentReuseEntity
 
@@ -56,6 +57,7 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
     ) -> ConversationResult:
         """Run the request; answer with speech or a spoken error."""
         response = intent.IntentResponse(language=user_input.language)
+        said_in = said_language(user_input.text, user_input.language)  # what the engine answers in, too
         try:
             reply = await self.entry.runtime_data.async_handle(
                 user_input.text,
@@ -68,7 +70,7 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
             )
         except Exception:
             LOGGER.exception("AgentReuse failed on %r", user_input.text)
-            speech = spoken("internal").render(user_input.language)
+            speech = spoken("internal").render(said_in)
             response.async_set_error(intent.IntentResponseErrorCode.UNKNOWN, speech)
         else:
             LOGGER.debug("Trace for %r: %s", user_input.text, reply.trace.as_dict())
@@ -77,10 +79,10 @@ class AgentReuseConversationEntity(AgentReuseEntity, ConversationEntity):
                 # A plan without a ``respond`` step ran fine: confirm in the request's language ("never mind"
                 # gets no reply, as Home Assistant's own agent gives none).
                 if reply.trace.outcome != "nevermind":
-                    speech = speech or spoken("done").render(user_input.language)
+                    speech = speech or spoken("done").render(said_in)
                 response.async_set_speech(speech)
             else:
-                speech = speech or spoken("did_not_work").render(user_input.language)
+                speech = speech or spoken("did_not_work").render(said_in)
                 code = (
                     intent.IntentResponseErrorCode.UNKNOWN
                     if reply.trace.outcome == "error"

@@ -42,6 +42,7 @@ from .engine.executor import ExecutionReport
 from .engine.pending import SavedCommand
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
+from .engine.said_language import said_language
 from .engine.speech import spoken
 from .invalidation import CacheInvalidator
 from .later_store import LaterStore
@@ -89,6 +90,9 @@ class AgentReuseData:
         request_id: str | None = None,
     ) -> Reply:
         """Run one request through the engine; never raises for bad input or planner trouble."""
+        # Chinese typed into an English pipeline is Chinese (and English into a Chinese one is English): the
+        # cache serves each language its own plans, and the reply should be in the words the user used.
+        language = said_language(text, language)
         speakers = [key for key in (request_id, device_id) if key]
         reply = self._async_correct(speakers, language) if is_correction(text) else None
         if reply is None:

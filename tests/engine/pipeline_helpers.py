@@ -14,6 +14,7 @@ from custom_components.agent_reuse.engine.executor import ExecutionContext, Exec
 from custom_components.agent_reuse.engine.nlu import JointParser
 from custom_components.agent_reuse.engine.pipeline import PlannerContext, ReusePipeline
 from custom_components.agent_reuse.engine.plan import BoundStep, Plan
+from custom_components.agent_reuse.engine.plan_fit import intent_fit_problem
 from custom_components.agent_reuse.engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from custom_components.agent_reuse.engine.planner import ExposedEntity, PlannerClient
 from custom_components.agent_reuse.engine.reuse_policy import ReusePolicy
@@ -70,6 +71,7 @@ def make_pipeline(
         plan_schema=PLAN_JSON_SCHEMA,
         examples=PLAN_EXAMPLES,
         validate=Plan.from_dict,
+        check_fit=intent_fit_problem,
         timeout_s=timeout_s,
     )
     cache = PlanCache(

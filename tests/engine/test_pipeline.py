@@ -194,10 +194,18 @@ async def test_a_plan_made_for_english_does_not_answer_chinese(
     """The multilingual embedder scores these 0.88 (above γ): without the language gate the Chinese question
     would run the English plan and hear an English reply."""
     pipeline, runner = build_pipeline()
-    english = {
-        "steps": [{"id": "s1", "action": "respond", "inputs": {"template": "It is warm in {slot.area}."}}]
+    # A question's plan reads (here the recording runner, whose output reads "ok: yes") and says what it read.
+    read = {
+        "id": "s1",
+        "action": "ha_service",
+        "inputs": {"domain": "climate", "service": "read", "target": {"area": "{slot.area}"}},
     }
-    chinese = {"steps": [{"id": "s1", "action": "respond", "inputs": {"template": "{slot.area}很暖和。"}}]}
+
+    def answer(template: str) -> dict[str, Any]:
+        return {"id": "s2", "action": "respond", "inputs": {"template": template}, "depends_on": ["s1"]}
+
+    english = {"steps": [read, answer("It is warm in {slot.area} ({steps.s1.output}).")]}
+    chinese = {"steps": [read, answer("{slot.area}很暖和（{steps.s1.output}）。")]}
     planner_server.queue(json.dumps(english), json.dumps(chinese))
     assert (await pipeline.handle(Request("what is the temperature in the kitchen", "en"))).trace.cached
 
@@ -206,14 +214,14 @@ async def test_a_plan_made_for_english_does_not_answer_chinese(
     assert reply.trace.miss_reason == "other_language"
     assert reply.trace.similarity is not None
     assert reply.trace.similarity >= 0.8
-    assert reply.speech == "厨房很暖和。"
+    assert reply.speech == "厨房很暖和（ok: yes）。"
     assert planner_server.calls() == 2
 
     again = await pipeline.handle(Request("卧室的温度是多少", "zh-CN"))  # another Chinese code, same family
     assert again.trace.outcome == "hit"
-    assert again.speech == "卧室很暖和。"
+    assert again.speech == "卧室很暖和（ok: yes）。"
     english_again = await pipeline.handle(Request("what is the temperature in the bedroom", "en"))
-    assert english_again.speech == "It is warm in bedroom."
+    assert english_again.speech == "It is warm in bedroom (ok: yes)."
     assert planner_server.calls() == 2
 
 

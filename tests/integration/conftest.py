@@ -237,6 +237,12 @@ def service_step(
     }
 
 
+def area_step(service: str = "turn_on", step_id: str = "s2") -> dict[str, Any]:
+    """An ``ha_service`` step on the request's ``{slot.area}`` lights: beside a step that names an entity
+    literally, it makes the plan one that depends on the request (only such plans are cached)."""
+    return {**service_step({"area": "{slot.area}"}, service=service), "id": step_id}
+
+
 def respond_step(template: str, depends_on: tuple[str, ...] = ("s1",), step_id: str = "s9") -> dict[str, Any]:
     """A ``respond`` step."""
     return {

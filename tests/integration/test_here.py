@@ -100,3 +100,14 @@ async def test_a_device_called_by_its_two_letter_name_is_that_device(
     result = await ask(home, entry, "turn on the ac")
     assert home.states.get(AC_SWITCH).state == "on"
     assert planner.calls() == 0
+
+
+async def test_a_lone_device_word_said_to_a_satellite_is_its_rooms_device(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry, bedroom = await agent_and_bedroom_satellite(home, planner)
+
+    result = await ask(home, entry, "关灯", "zh-Hans", device_id=bedroom)
+    assert home.states.get(BED_LIGHT).state == "off", speech(result)
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert planner.calls() == 0

@@ -29,10 +29,11 @@ from custom_components.agent_reuse.engine.errors import ModelFileError
 from custom_components.agent_reuse.loader import SharedModels
 from tests.planner_fixture import PlannerServer
 
-from .conftest import KITCHEN_LIGHT, entry_for, plan_json, respond_step, service_step, setup_agent
+from .conftest import KITCHEN_LIGHT, area_step, entry_for, plan_json, respond_step, service_step, setup_agent
 
-#: A plan that names the kitchen light literally (as LLMs often do): it depends on that entity existing.
-LITERAL_PLAN = plan_json(service_step({"entity_id": KITCHEN_LIGHT}), respond_step("On."))
+#: A plan that names the kitchen light literally (as LLMs often do) beside the request's area: it depends on
+#: that entity existing.
+LITERAL_PLAN = plan_json(service_step({"entity_id": KITCHEN_LIGHT}), area_step(), respond_step("On."))
 AREA_PLAN = plan_json(service_step({"area": "{slot.area}"}), respond_step("OK."))
 
 
@@ -207,7 +208,9 @@ async def test_unexposed_entity_drops_plans_that_name_it_but_not_slot_plans(
 async def test_renamed_entity_drops_plans_that_use_its_old_name(
     agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
 ) -> None:
-    await _cache_one(agent, planner, plan_json(service_step({"name": "Kitchen Lights"}), respond_step("On.")))
+    await _cache_one(
+        agent, planner, plan_json(service_step({"name": "Kitchen Lights"}), area_step(), respond_step("On."))
+    )
     assert agent.runtime_data.cache.entries()[0].entities == frozenset({"Kitchen Lights"})
 
     er.async_get(home).async_update_entity(KITCHEN_LIGHT, name="Cooker light")

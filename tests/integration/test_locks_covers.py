@@ -336,8 +336,12 @@ async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, pla
     await ask(home, entry, "open the garage door")
     assert home.states.get(GARAGE_DOOR).state == "open"
 
-    # The demo's garage door has no positions: a plan that only says what it would do shows the binding.
-    saying = plan_json(respond_step("Setting the {slot.name} to {slot.position}%.", depends_on=()))
+    # The demo's garage door has no positions: a plan that only refreshes the door and says what it would do
+    # shows the binding.
+    saying = plan_json(
+        service_step({"name": "{slot.name}"}, service="update_entity", domain="homeassistant"),
+        respond_step("Setting the {slot.name} to {slot.position}%."),
+    )
     planner.queue(saying)
     result = await ask(home, entry, "close the garage door halfway")
     trace = last_trace(entry)

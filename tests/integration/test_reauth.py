@@ -97,7 +97,7 @@ async def test_key_refused_on_a_request_asks_once_and_plans_keep_working(
 
     planner.require_api_key("sk-2")  # the key was rotated on the server
     for _ in range(2):
-        refused = await ask(home, entry, "turn off the kitchen light", "zh-CN")
+        refused = await ask(home, entry, "关掉厨房的灯", "zh-CN")
         assert speech(refused) == "抱歉，规划器拒绝了 API 密钥，请在集成设置里检查。"
         await home.async_block_till_done()
     assert len(_reauth_flows(home)) == 1  # asked once, however many requests failed

@@ -11,10 +11,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.agent_reuse.const import DOMAIN
 from tests.planner_fixture import PlannerServer
 
-from .conftest import AREA_PLAN, KITCHEN_LIGHT, plan_json, respond_step, service_step
+from .conftest import AREA_PLAN, KITCHEN_LIGHT, area_step, plan_json, respond_step, service_step
 
 NAME_PLAN = plan_json(
     service_step({"entity_id": "switch.decorative_lights"}, service="turn_off", domain="switch"),
+    area_step("turn_off"),
     respond_step("Off."),
 )
 

@@ -114,6 +114,8 @@ class Trace:
     #: This reuse will be re-planned in the background and compared (sampled audit).
     audit: bool = False
     cached: bool = False
+    #: Why a planned plan that ran was not cached (it ignores every parameter of its request).
+    not_cached: str | None = None
     #: Steps still running in the background after a long delay ("in 5 minutes"): a new plan is cached,
     #: and a reused one counted as a hit or a failure, only once they have run.
     deferred: list[str] = field(default_factory=list)
@@ -594,6 +596,14 @@ class ReusePipeline:
 
             def cache(outcome: ExecutionReport) -> None:
                 if not outcome.success:
+                    return
+                if template.signature and not result.plan.acting_parameters & template.signature:
+                    # It did this request's work with values written into it: reused for other values, it
+                    # would do the same work again. Served once, planned afresh next time.
+                    trace.not_cached = (
+                        "the plan uses none of the request's parameters "
+                        f"({', '.join(sorted(template.signature))}) outside its reply"
+                    )
                     return
                 self.cache.add(
                     intent=intent,

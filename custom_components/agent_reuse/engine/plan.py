@@ -314,6 +314,20 @@ class Plan:
         """The slot types the plan references: a request must have all of them to reuse this plan."""
         return self._parameters
 
+    @property
+    def acting_parameters(self) -> frozenset[str]:
+        """The slot types the plan's work depends on: those in the inputs of its steps other than ``respond``.
+
+        Why: a plan that names the kitchen light where the request said ``{area}`` does the same whatever
+        area is said, and only its reply would change; reused for the bedroom, it lights the kitchen.
+        """
+        found: set[str] = set()
+        for step in self.steps:
+            if step.action != "respond":
+                for _path, text in iter_strings(step.inputs):
+                    found.update(_slot_types(text))
+        return frozenset(found)
+
     def referenced_entities(self) -> frozenset[str]:
         """Entity ids and names written literally in targets/selectors (for cache invalidation)."""
         return frozenset().union(*(step.referenced_entities() for step in self.steps))

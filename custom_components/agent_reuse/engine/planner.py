@@ -222,7 +222,9 @@ class PlannerClient[T]:
     (llama.cpp, vLLM, OpenAI, Ollama ≥ 0.5) instead of plain JSON mode, and falls back to JSON mode for good
     when the server refuses it (HTTP 400/422); ``json_mode=False`` sends no response format at all, for
     servers that reject it. ``check_placeholders`` rejects plans that use ``{slot.X}`` placeholders
-    for parameters the request does not have.
+    for parameters the request does not have. ``check_fit(intent, raw)`` may describe what keeps a valid
+    plan from serving the request's intent (``plan_fit.intent_fit_problem``); the description goes to the
+    repair round like a schema error.
     """
 
     def __init__(
@@ -239,6 +241,7 @@ class PlannerClient[T]:
         structured_output: bool = False,
         json_mode: bool = True,
         check_placeholders: bool = True,
+        check_fit: Callable[[str | None, Mapping[str, Any]], str | None] | None = None,
         max_tokens: int | None = None,
     ) -> None:
         if timeout_s <= 0:
@@ -253,6 +256,7 @@ class PlannerClient[T]:
         self._structured_output = structured_output
         self._json_mode = json_mode
         self._check_placeholders = check_placeholders
+        self._check_fit = check_fit
         self._max_tokens = max_tokens
         self._system_prompt = build_system_prompt(plan_schema, examples)
 
@@ -371,6 +375,8 @@ class PlannerClient[T]:
             plan = self._validate(raw)
         except PlanValidationError as err:
             return f"the plan does not match the schema: {err}"
+        if self._check_fit is not None and (problem := self._check_fit(request.intent, raw)) is not None:
+            return f"the plan does not fit the request: {problem}"
         return raw, plan
 
     async def _chat(self, messages: list[dict[str, str]]) -> ChatAnswer:

@@ -53,6 +53,15 @@ def to_script(text: str, language: str) -> str:
     return text.translate(_tables()["to_traditional"])
 
 
+def script_of_text(text: str) -> str:
+    """``"zh-Hant"`` when more of the text's characters are Traditional-only than Simplified-only, else
+    ``"zh-Hans"`` (most characters, 的 or 灯 alike, are written the same in both)."""
+    tables = _tables()
+    traditional = sum(tables["to_simplified"].get(ord(ch), ch) != ch for ch in text)
+    simplified = sum(tables["to_traditional"].get(ord(ch), ch) != ch for ch in text)
+    return "zh-Hant" if traditional > simplified else "zh-Hans"
+
+
 def needs_conversion(plan_language: str, request_language: str) -> bool:
     """Whether a plan made for ``plan_language`` speaks another Chinese script than the request."""
     plan_script, request_script = script_of(plan_language), script_of(request_language)

@@ -1,0 +1,75 @@
+"""Does a planner's plan do the kind of thing its intent asks for? A check beside the schema's.
+
+Why: a plan can be valid and run without an error and still not serve the request, and a plan that runs
+without an error is cached and reused. The offline demo's small planner, asked "现在多少度" (a temperature
+question), wrote one MQTT message "set the temperature to 25 degrees" and no answer; it ran, so it was
+cached, and every later temperature question in that room would have sent it again. Two rules that hold
+for every home, told to the planner as a validation error so its one repair round can mend the plan:
+
+* a question about the home's state (HassGetState, HassClimateGetTemperature, HassGetWeather) must answer
+  it: a ``respond`` step whose template says an earlier step's output, and no MQTT message;
+* a device command (HassTurnOn, HassLightSet, HassMediaPause, …) must command something: at least one
+  ``ha_service`` or ``mqtt_publish`` step.
+
+Other intents (timers, lists, broadcasts, unknown requests) are left to the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+#: Questions answered from what the home reads: the plan reads, then says what it read.
+QUESTION_INTENTS: Final = frozenset({"HassGetState", "HassClimateGetTemperature", "HassGetWeather"})
+
+#: Commands to devices: the plan has to send one.
+COMMAND_INTENTS: Final = frozenset(
+    {
+        "HassTurnOn",
+        "HassTurnOff",
+        "HassLightSet",
+        "HassClimateSetTemperature",
+        "HassSetPosition",
+        "HassSetVolume",
+        "HassMediaPause",
+        "HassMediaUnpause",
+        "HassMediaNext",
+        "HassMediaPrevious",
+        "HassMediaSearchAndPlay",
+        "HassVacuumStart",
+        "HassVacuumReturnToBase",
+    }
+)
+
+_COMMAND_ACTIONS: Final = frozenset({"ha_service", "mqtt_publish"})
+_STEP_OUTPUT: Final = re.compile(r"\{\s*steps\.[a-z0-9_]+\.output")
+
+
+def intent_fit_problem(intent: str | None, plan: Mapping[str, Any]) -> str | None:
+    """What keeps a schema-valid plan document from serving a request of ``intent``, or None if nothing."""
+    steps = [step for step in plan.get("steps", ()) if isinstance(step, Mapping)]
+    actions = [str(step.get("action", "")) for step in steps]
+    if intent in QUESTION_INTENTS:
+        answers = any(
+            step.get("action") == "respond" and _STEP_OUTPUT.search(_template(step)) for step in steps
+        )
+        if not answers:
+            return (
+                f"the request asks a question ({intent}): read the answer (an ha_state step) and say it in a "
+                "respond step whose template uses {steps.<id>.output}"
+            )
+        if "mqtt_publish" in actions:
+            return f"the request asks a question ({intent}): answer it without sending device commands"
+    if intent in COMMAND_INTENTS and not _COMMAND_ACTIONS.intersection(actions):
+        return (
+            f"the request is a device command ({intent}): the plan needs an ha_service or mqtt_publish step "
+            "that carries it out"
+        )
+    return None
+
+
+def _template(step: Mapping[str, Any]) -> str:
+    inputs = step.get("inputs")
+    template = inputs.get("template") if isinstance(inputs, Mapping) else None
+    return template if isinstance(template, str) else ""
