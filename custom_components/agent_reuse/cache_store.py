@@ -28,6 +28,7 @@ from .const import CACHE_SAVE_DELAY_S, DOMAIN, ISSUE_CACHE_MOVED_ASIDE, LOGGER
 from .engine.bounded import BoundedThresholds
 from .engine.cache import PlanCache
 from .engine.errors import CacheFileError
+from .engine.plan_fit import cached_plan_problem
 from .engine.reuse_policy import load_learner, save_learner
 
 
@@ -80,6 +81,14 @@ async def async_load_cache(
             },
             data={"entry_id": entry_id},
         )
+    for entry in cache.entries():
+        # Plans an older version cached that do not serve their request (a temperature question answered
+        # with an MQTT command): dropped, so the next such request is planned afresh.
+        if (problem := cached_plan_problem(entry.intent, entry.plan, entry.parameters)) is not None:
+            cache.remove(entry.entry_id)
+            LOGGER.warning(
+                "Dropped the cached plan for %r (%s): %s", entry.template_text, entry.intent, problem
+            )
     return cache
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from custom_components.agent_reuse.engine.pipeline import Request
 from custom_components.agent_reuse.engine.plan import Plan
-from custom_components.agent_reuse.engine.plan_fit import intent_fit_problem
+from custom_components.agent_reuse.engine.plan_fit import cached_plan_problem, intent_fit_problem
+from custom_components.agent_reuse.engine.starter import STARTER_PLANS
 from tests.engine.pipeline_helpers import TURN_ON_AREA, PipelineFactory
 from tests.planner_fixture import PlannerServer
 
@@ -143,3 +144,25 @@ async def test_a_plan_that_ignores_the_requests_values_runs_once_and_is_not_cach
     assert second.trace.cached
     assert second.trace.not_cached is None
     assert planner_server.calls() == 2
+
+
+def test_every_starter_plan_keeps_the_rules() -> None:
+    """Starter plans are cached at every setup and checked at every load: none may break a rule."""
+    for starter in STARTER_PLANS:
+        parameters = Plan.from_dict(starter.plan).parameters
+        assert cached_plan_problem(starter.intent, starter.plan, parameters) is None, starter.template
+
+
+def test_a_plan_cached_by_an_older_version_is_checked() -> None:
+    demo_answer = cached_plan_problem("HassClimateGetTemperature", PUBLISH_ONLY, ["area"])
+    assert demo_answer is not None
+    assert "asks a question" in demo_answer
+    kitchen_only = {
+        "steps": [{**TURN_ON_AREA["steps"][0], "inputs": {"domain": "light", "service": "turn_on"}}]
+    }
+    ignores = cached_plan_problem("HassTurnOn", kitchen_only, ["area"])
+    assert ignores is not None
+    assert "none of its request's parameters" in ignores
+    assert cached_plan_problem("HassTurnOn", {"steps": []}, ["area"]) is not None  # not a plan at all
+    assert cached_plan_problem("HassTurnOn", TURN_ON_AREA, ["area"]) is None
+    assert cached_plan_problem("HassStartTimer", SAY_ONLY, []) is None

@@ -220,3 +220,38 @@ async def test_renamed_entity_drops_plans_that_use_its_old_name(
     await home.async_block_till_done()
 
     assert len(agent.runtime_data.cache) == 0
+
+
+async def test_a_cached_plan_that_does_not_serve_its_request_is_dropped_at_load(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older version cached the demo planner's answer to "现在多少度": one MQTT command, no answer
+    (``engine/plan_fit.py``). Loaded again, it is dropped; the good plan beside it stays."""
+    path = cache_path(home, agent.entry_id)
+    await _cache_one(agent, planner)
+    assert await home.config_entries.async_unload(agent.entry_id)
+    saved = json.loads(path.read_text())
+    good = saved["entries"][0]
+    publish = {
+        "id": "s1",
+        "description": "set the temperature to 25 degrees",
+        "action": "mqtt_publish",
+        "inputs": {"topic": "home/temperature", "payload": "heat", "qos": 0, "retain": False},
+        "depends_on": [],
+    }
+    bad = good | {
+        "entry_id": "0" * 32,
+        "intent": "HassClimateGetTemperature",
+        "template_text": "现在多少度",
+        "language": "zh-Hans",
+        "plan": {"steps": [publish]},
+        "parameters": ["area"],
+    }
+    saved["entries"].append(bad)
+    path.write_text(json.dumps(saved))
+
+    assert await home.config_entries.async_setup(agent.entry_id)
+    await home.async_block_till_done()
+
+    assert [entry.template_text for entry in agent.runtime_data.cache.entries()] == [good["template_text"]]
+    assert "Dropped the cached plan for '现在多少度' (HassClimateGetTemperature)" in caplog.text

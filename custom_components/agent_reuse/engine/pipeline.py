@@ -45,6 +45,7 @@ from .local_answers import ANSWERED_LOCALLY, answer_locally
 from .nlu import ParsedRequest
 from .pending import PendingCommands, SavedCommand
 from .plan import BoundPlan, Plan
+from .plan_fit import ignores_its_request
 from .planner import ExposedEntity, PlannerResult, PlanRequest
 from .reuse_policy import Candidate, ReusePolicy
 from .speech import Spoken, spoken
@@ -597,7 +598,7 @@ class ReusePipeline:
             def cache(outcome: ExecutionReport) -> None:
                 if not outcome.success:
                     return
-                if template.signature and not result.plan.acting_parameters & template.signature:
+                if ignores_its_request(result.plan, template.signature):
                     # It did this request's work with values written into it: reused for other values, it
                     # would do the same work again. Served once, planned afresh next time.
                     trace.not_cached = (

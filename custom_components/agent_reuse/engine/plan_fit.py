@@ -12,13 +12,21 @@ for every home, told to the planner as a validation error so its one repair roun
   ``ha_service`` or ``mqtt_publish`` step.
 
 Other intents (timers, lists, broadcasts, unknown requests) are left to the schema.
+
+A third rule decides caching, not planning: a plan whose work uses none of its request's parameters (the
+kitchen light written in where the request said ``{area}``) serves that request once but would do the same
+work for every other value; it is not cached (:func:`ignores_its_request`). Plans cached before these rules
+existed are checked when the cache is loaded (:func:`cached_plan_problem`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any, Final
+
+from .errors import PlanValidationError
+from .plan import Plan
 
 #: Questions answered from what the home reads: the plan reads, then says what it read.
 QUESTION_INTENTS: Final = frozenset({"HassGetState", "HassClimateGetTemperature", "HassGetWeather"})
@@ -73,3 +81,21 @@ def _template(step: Mapping[str, Any]) -> str:
     inputs = step.get("inputs")
     template = inputs.get("template") if isinstance(inputs, Mapping) else None
     return template if isinstance(template, str) else ""
+
+
+def ignores_its_request(plan: Plan, parameters: Set[str]) -> bool:
+    """Whether the request had parameters and the plan's steps other than ``respond`` use none of them."""
+    return bool(parameters) and not plan.acting_parameters & parameters
+
+
+def cached_plan_problem(intent: str, plan: Mapping[str, Any], parameters: Iterable[str]) -> str | None:
+    """Why a cached plan should not be reused under these rules (it came from an older version), or None."""
+    if (problem := intent_fit_problem(intent, plan)) is not None:
+        return problem
+    try:
+        validated = Plan.from_dict(plan)
+    except PlanValidationError as err:
+        return f"the plan is not valid: {err}"
+    if ignores_its_request(validated, frozenset(parameters)):
+        return "the plan uses none of its request's parameters outside its reply"
+    return None
