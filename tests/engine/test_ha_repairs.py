@@ -283,6 +283,34 @@ def test_other_chinese_commands_keep_the_parsers_reading(text: str, intent: str 
     assert repair(request) == request
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "slots"),
+    [
+        ("空调开了吗", "zh", {"name": "空调"}),  # unknown to the parser
+        ("卧室的空调开了吗", "zh", {"area": "卧室", "name": "空调"}),  # HassTimerStatus to the parser
+        ("空调关了吗", "zh", {"name": "空调"}),
+        ("电视开了没有", "zh", {"name": "电视"}),
+        ("冷氣開了嗎", "zh-TW", {"name": "冷氣"}),
+        # Read as a question of the room's lights already: it stays so ("{area}的灯开着吗", every light there).
+        ("卧室的灯开着吗", "zh", {"area": "卧室"}),
+    ],
+)
+def test_a_device_word_asked_about_is_a_state_question_of_that_device(
+    joint_parser: JointParser, text: str, language: str, slots: dict[str, str]
+) -> None:
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == "HassGetState"
+    assert repaired.slot_values == slots
+    for slot in repaired.slots:
+        assert text[slot.start : slot.end] == slot.value
+
+
+@pytest.mark.parametrize("text", ["你开了吗", "天气开了吗", "空调开了", "打开空调吗"])
+def test_a_question_of_no_device_word_is_left_alone(joint_parser: JointParser, text: str) -> None:
+    repaired = repair(joint_parser.parse(text, "zh"))
+    assert repaired.intent != "HassGetState" or "name" not in repaired.slot_types
+
+
 def test_no_home_assistant_test_sentence_is_made_worse(joint_parser: JointParser) -> None:
     """Over Home Assistant's own test sentences (en, zh-cn, zh-tw, zh-hk) the repairs change no intent
     that the parser got right."""

@@ -230,3 +230,26 @@ async def test_turning_up_the_heat_to_a_number_sets_the_thermostat(
     assert speech(result) == "Set to 22."
     assert last_trace(entry)["intent"] == "HassClimateSetTemperature"
     assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == 22
+
+
+async def test_asking_whether_a_device_word_is_on(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "空调开了吗" was unknown to the parser and "卧室的空调开了吗" a timer question: both went to the planner
+    (``repairs_switching.repair_device_question``)."""
+    areas, entities = ar.async_get(home), er.async_get(home)
+    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
+    entities.async_update_entity(KITCHEN_CLIMATE, area_id=areas.async_get_area_by_name("Kitchen").id)
+    async_expose_entity(home, "conversation", KITCHEN_CLIMATE, True)
+    await home.services.async_call("climate", "turn_off", {"entity_id": KITCHEN_CLIMATE}, blocking=True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "卧室的空调开了吗", "zh-Hans")
+    assert speech(result) == "卧室的空调：制冷。"
+    assert last_trace(entry)["template_text"] == "{area}的{name}开了吗"
+    result = await ask(home, entry, "厨房的空调关了吗", "zh-Hans")
+    assert speech(result) == "厨房的空调：关闭。"
+
+    # Said to the kitchen's satellite without a room: the kitchen's air conditioner, not "which one?".
+    result = await ask(home, entry, "空调开了吗", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "空调：关闭。"
+    assert last_trace(entry)["intent"] == "HassGetState"
+    assert planner.calls() == 0

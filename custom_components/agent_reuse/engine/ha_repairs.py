@@ -43,6 +43,7 @@ from .repairs_levels import (
 )
 from .repairs_switching import (
     repair_curtain_verb,
+    repair_device_question,
     repair_home_as_area,
     repair_plural_device_word,
     repair_switch_command,
@@ -66,6 +67,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_switch_command,
     repair_curtain_verb,
     repair_question,
+    repair_device_question,
     repair_how_long,
     repair_time_left,
     repair_brightness,

@@ -32,6 +32,13 @@ the area it is served like "关闭所有的灯".
 An English device word in the plural (:func:`repair_plural_device_word`): "fans" is tagged "fan" + "s", as
 the parser tags "lights".
 
+A device's state asked by its kind (:func:`repair_device_question`). "空调开了吗" (is the AC on) came out as
+unknown, "卧室的空调开了吗" as HassTimerStatus: both went to the planner. A request that is only a device
+word, maybe after an area ("卧室的"), and a state question (开了吗, 关着吗, 锁了没有) is HassGetState, and the
+device word is its name (the runner finds the one device of that kind, in the satellite's room first);
+slots the parser found in the question's tail are dropped. With an area that the parser read as a
+question already ("卧室的灯开着吗"), its reading stays: "{area}的灯开着吗" answers for every light there.
+
 A device word cut short (:func:`repair_truncated_device_word`). "把空调调到26度" came out with the name
 空 ("no device called 空"). A name that is the start of a device word said right there (空 of 空调, 电 of
 电视) is widened to the word, which the runner resolves.
@@ -56,6 +63,8 @@ from .repairs_words import (
     in_text_order,
 )
 from .speech import has_cjk
+
+GET_STATE = "HassGetState"
 
 _ENGLISH_SWITCH = re.compile(
     r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
@@ -91,6 +100,33 @@ _DRAW_CLOSED = re.compile(r"拉上|合上|放下|降下|拉拢|拉攏")
 _TARGET = re.compile(r"[到至成]|\d|一半|%|％")
 _LOCK_WORDS = re.compile(r"[锁鎖]")
 _NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|音乐|音樂|歌|广播|廣播|节目|節目")
+
+
+#: "[卧室的]空调" + a state question tail (开了吗): the device word, then where the question starts.
+_DEVICE_QUESTION = re.compile(rf"^\s*{_OWNER}{_THING}(?=(?:{CHINESE_QUESTION.pattern}))")
+
+
+def repair_device_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassGetState of a device word asked about (see the module doc)."""
+    if parsed.label_space != "ha":
+        return parsed
+    match = _DEVICE_QUESTION.match(parsed.text)
+    if match is None or domain_of_word(match["thing"]) is None:
+        return parsed
+    if match["owner"] is not None and parsed.intent == GET_STATE:
+        return parsed  # "卧室的灯开着吗": the parser's reading, served by "{area}的灯开着吗" (every light there)
+    start, end = match.span("thing")
+    slots = tuple(slot for slot in parsed.slots if slot.end <= end)  # none in the question's tail
+    if not any(slot.start >= start for slot in slots):
+        slots = in_text_order(
+            (
+                *(slot for slot in slots if not slot.overlaps(start, end)),
+                Slot("name", match["thing"], start, end),
+            )
+        )
+    if parsed.intent == GET_STATE and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=GET_STATE, slots=slots)
 
 
 def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:

@@ -157,6 +157,7 @@ _NAME = {"name": "{slot.name}"}
 _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
 _AREA_LIGHTS = {"area": "{slot.area}", "domain": "light"}
+_AREA_NAME = {"area": "{slot.area}", "name": "{slot.name}"}
 _TWO_AREAS: list[str] = ["{slot.area}", "{slot.area_2}"]
 _TWO_AREAS_KIND: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "{slot.domain}"}
 _TWO_AREAS_LIGHTS: dict[str, str | list[str]] = {"area": _TWO_AREAS, "domain": "light"}
@@ -532,6 +533,9 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     _read_state("zh", "{name}锁了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
     _read_state("zh", "{name}开了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
     _read_state("zh", "{name}关了吗", _NAME, "{slot.name}：{steps.s1.output}。"),
+    # "卧室的空调开了吗": a device word in a room (``repair_device_question``).
+    _read_state("zh", "{area}的{name}开了吗", _AREA_NAME, "{slot.area}的{slot.name}：{steps.s1.output}。"),
+    _read_state("zh", "{area}的{name}关了吗", _AREA_NAME, "{slot.area}的{slot.name}：{steps.s1.output}。"),
     _read_state("zh", "{area}的灯开着吗", _AREA_LIGHTS, "{slot.area}的灯：{steps.s1.output}。"),
     _read_state(
         "zh",
