@@ -42,7 +42,7 @@ from .engine.executor import ExecutionReport
 from .engine.pending import SavedCommand
 from .engine.pipeline import Audit, Reply, Request, ReusePipeline, Trace
 from .engine.reuse_policy import Candidate
-from .engine.said_language import said_language
+from .engine.said_language import name_in_language, said_language
 from .engine.speech import spoken
 from .invalidation import CacheInvalidator
 from .later_store import LaterStore
@@ -116,7 +116,8 @@ class AgentReuseData:
             EXTRA_DEVICE_ID: device_id,
         }
         room = device_area(self.hass, device_id)
-        request = Request(text, language, request_id, area=room.name if room is not None else None)
+        area = name_in_language(room.name, room.aliases, language) if room is not None else None
+        request = Request(text, language, request_id, area=area)
         reply = await self.pipeline.handle(request, extra)
         if reply.trace.outcome in _CACHE_TOUCHING_OUTCOMES:
             self.store.async_schedule_save()

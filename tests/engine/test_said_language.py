@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.agent_reuse.engine.said_language import said_language
+from custom_components.agent_reuse.engine.said_language import name_in_language, said_language
 from custom_components.agent_reuse.engine.zh_script import script_of_text
 
 
@@ -40,3 +40,20 @@ def test_a_texts_script_is_the_one_most_of_its_telling_characters_are_in() -> No
     assert script_of_text("打開客廳的燈") == "zh-Hant"
     assert script_of_text("打开燈") == "zh-Hans"  # one each: a tie is Simplified
     assert script_of_text("的") == "zh-Hans"  # written alike in both
+
+
+@pytest.mark.parametrize(
+    ("name", "aliases", "language", "said"),
+    [
+        ("Bedroom", {"卧室", "臥室"}, "zh-Hans", "卧室"),
+        ("Bedroom", {"卧室", "臥室"}, "zh-TW", "臥室"),
+        ("Bedroom", {"卧室", "master"}, "zh-HK", "卧室"),  # no Traditional alias: the Chinese one there is
+        ("Bedroom", {"卧室"}, "en", "Bedroom"),
+        ("Bedroom", {"master bedroom"}, "zh", "Bedroom"),  # no Chinese alias: the name
+        ("主卧", {"Bedroom"}, "zh-Hans", "主卧"),
+    ],
+)
+def test_a_rooms_name_in_the_requests_language(
+    name: str, aliases: set[str], language: str, said: str
+) -> None:
+    assert name_in_language(name, aliases, language) == said

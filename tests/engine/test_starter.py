@@ -375,6 +375,12 @@ def test_everyday_requests_are_served_by_their_starter_plan(
         (
             "卧室现在多少度",
             "zh",
+            "{area}现在多少度",
+            {"area": "卧室", "domain": "climate", "attribute": "current_temperature"},
+        ),
+        (
+            "卧室的温度是多少",
+            "zh",
             "{area}的温度是多少",
             {"area": "卧室", "domain": "climate", "attribute": "current_temperature"},
         ),

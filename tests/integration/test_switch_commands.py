@@ -253,3 +253,22 @@ async def test_asking_whether_a_device_word_is_on(home: HomeAssistant, planner: 
     assert speech(result) == "空调：关闭。"
     assert last_trace(entry)["intent"] == "HassGetState"
     assert planner.calls() == 0
+
+
+async def test_the_temperature_asked_of_a_satellite_is_its_rooms(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "现在多少度" said in the bedroom went to the planner; the room is said in Chinese in the reply."""
+    areas, entities = ar.async_get(home), er.async_get(home)
+    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    reading = home.states.get(AIR_CONDITIONER).attributes["current_temperature"]
+
+    for question in ("现在多少度", "温度多少"):
+        result = await ask(home, entry, question, "zh-Hans", bedroom)
+        assert speech(result) == f"卧室现在是{reading} °C。"
+        assert last_trace(entry)["slots"] == {"area": "卧室"}
+    result = await ask(home, entry, "臥室現在多少度", "zh-TW")
+    assert speech(result) == f"臥室現在是{reading} °C。"
+    assert planner.calls() == 0

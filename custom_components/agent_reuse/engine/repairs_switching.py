@@ -114,7 +114,9 @@ def repair_device_question(parsed: ParsedRequest) -> ParsedRequest:
     if match is None or domain_of_word(match["thing"]) is None:
         return parsed
     if match["owner"] is not None and parsed.intent == GET_STATE:
-        return parsed  # "卧室的灯开着吗": the parser's reading, served by "{area}的灯开着吗" (every light there)
+        return (
+            parsed  # "卧室的灯开着吗": the parser's reading, served by "{area}的灯开着吗" (every light there)
+        )
     start, end = match.span("thing")
     slots = tuple(slot for slot in parsed.slots if slot.end <= end)  # none in the question's tail
     if not any(slot.start >= start for slot in slots):

@@ -11,8 +11,10 @@ the language the user used. Everything else keeps the language it came with.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .speech import has_cjk, speech_language
-from .zh_script import script_of_text
+from .zh_script import script_of, script_of_text
 
 
 def said_language(text: str, language: str) -> str:
@@ -23,3 +25,19 @@ def said_language(text: str, language: str) -> str:
     if chinese_pipeline and any(ch.isascii() and ch.isalpha() for ch in text):
         return "en"
     return language
+
+
+def name_in_language(name: str, aliases: Iterable[str], language: str) -> str:
+    """The name of a room (or device) to use in a request of ``language``: for Chinese, a Chinese alias
+    when the name itself is not Chinese (one in the request's script first, then the first in order).
+
+    Why: a satellite's room is added to a request the user did not say it in ("现在多少度" in the bedroom),
+    and the reply says it: "卧室现在是23 °C。", not "Bedroom现在是23 °C。". Home Assistant finds the area by
+    its aliases just as by its name.
+    """
+    script = script_of(language)
+    if not script or has_cjk(name):
+        return name
+    chinese = sorted(alias for alias in aliases if has_cjk(alias))
+    same_script = [alias for alias in chinese if script_of_text(alias) == script]
+    return (same_script or chinese or [name])[0]

@@ -544,6 +544,18 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "{slot.area}的温度是{steps.s1.output}。",
         intent="HassClimateGetTemperature",
     ),
+    # Short questions said to a satellite ("现在多少度", "温度多少"): its room is the unsaid {area}
+    # (``context_area``), and the request's template ("现在多少度") is 0.84–0.86 from these.
+    *(
+        _read_state(
+            "zh",
+            template,
+            _AREA_CLIMATE_TEMPERATURE,
+            "{slot.area}现在是{steps.s1.output}。",
+            intent="HassClimateGetTemperature",
+        )
+        for template in ("{area}现在多少度", "{area}多少度", "{area}温度多少")
+    ),
     _read_state(
         "zh",
         "{name}现在多少度",
