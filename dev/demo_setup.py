@@ -66,6 +66,8 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         "light.porch_light": None,
         "switch.garden_pump": None,
         "fan.attic_fan": None,
+        # The weather now ("what's the weather", "天气怎么样"); the demo's second weather entity stays hidden.
+        "weather.demo_weather_south": None,
     }
 )
 

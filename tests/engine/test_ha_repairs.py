@@ -293,6 +293,8 @@ def test_other_chinese_commands_keep_the_parsers_reading(text: str, intent: str 
         ("冷氣開了嗎", "zh-TW", {"name": "冷氣"}),
         # Read as a question of the room's lights already: it stays so ("{area}的灯开着吗", every light there).
         ("卧室的灯开着吗", "zh", {"area": "卧室"}),
+        ("is the window open", "en", {"name": "window"}),  # no slot at all from the parser
+        ("is the light on", "en", {"domain": "light", "state": "on"}),  # the parser's reading stays
     ],
 )
 def test_a_device_word_asked_about_is_a_state_question_of_that_device(
@@ -309,6 +311,15 @@ def test_a_device_word_asked_about_is_a_state_question_of_that_device(
 def test_a_question_of_no_device_word_is_left_alone(joint_parser: JointParser, text: str) -> None:
     repaired = repair(joint_parser.parse(text, "zh"))
     assert repaired.intent != "HassGetState" or "name" not in repaired.slot_types
+
+
+@pytest.mark.parametrize(
+    "text", ["天气怎么样", "天气如何", "外面天气怎么样", "现在天气好吗", "今天天氣怎麼樣？"]
+)
+def test_the_weather_asked_in_a_few_words_is_the_weather(joint_parser: JointParser, text: str) -> None:
+    repaired = repair(joint_parser.parse(text, "zh"))
+    assert repaired.intent == "HassGetWeather"
+    assert repaired.slots == ()  # 外面 (outside) is no place of the home
 
 
 def test_no_home_assistant_test_sentence_is_made_worse(joint_parser: JointParser) -> None:

@@ -30,6 +30,7 @@ from .repairs_intents import (
     repair_vacuum_activity,
     repair_vacuum_errand,
     repair_weather_name,
+    repair_weather_question,
 )
 from .repairs_levels import (
     repair_brightness,
@@ -84,6 +85,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_negation,
     repair_setting_question,
     repair_unsaid_intent,
+    repair_weather_question,
     repair_weather_name,
     repair_thermostat_number,
     repair_list_item,

@@ -59,6 +59,13 @@ A weather word is no place (:func:`repair_weather_name`): "will it rain today" h
 and the weather plan looked for a weather entity called so. A name that is itself a weather word is
 dropped.
 
+The weather asked in a few words (:func:`repair_weather_question`). "天气怎么样" and "天气如何" came out as
+unknown, "外面天气怎么样" as unknown with a place called 外面: they went to the planner. A request that is
+only (今天 / 现在 / 外面) 天气 怎么样 / 如何 / 好吗 is HassGetWeather without slots: the current weather,
+as Home Assistant answers it. Home Assistant files forecast questions ("is it going to snow tomorrow")
+under the same intent and answers them with the weather now; so do the starter plans, and their reply
+says "now" ("The weather now: …", "现在的天气：…").
+
 A shopping-list item the parser did not tag (:func:`repair_list_item`). Items are open-ended and the parser
 knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
 itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
@@ -351,6 +358,21 @@ def repair_weather_name(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     slots = tuple(s for s in parsed.slots if not (s.type == "name" and _WEATHER_NAME.match(s.value.strip())))
     return parsed if slots == parsed.slots else dataclasses.replace(parsed, slots=slots)
+
+
+_WEATHER_QUESTION = re.compile(
+    r"^\s*(?:今天|今日|现在|現在|外面|外边|外邊)?的?(?:天气|天氣)(?:怎么样|怎麼樣|如何|好吗|好嗎|好不好)"
+    r"(?:啊|呀|呢)?\s*[?？。]?\s*$"
+)
+
+
+def repair_weather_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassGetWeather when it only asks how the weather is (see the module doc)."""
+    if parsed.label_space != "ha" or not _WEATHER_QUESTION.match(parsed.text):
+        return parsed
+    if parsed.intent == "HassGetWeather" and not parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent="HassGetWeather", slots=())
 
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:

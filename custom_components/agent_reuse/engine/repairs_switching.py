@@ -38,6 +38,8 @@ word, maybe after an area ("卧室的"), and a state question (开了吗, 关着
 device word is its name (the runner finds the one device of that kind, in the satellite's room first);
 slots the parser found in the question's tail are dropped. With an area that the parser read as a
 question already ("卧室的灯开着吗"), its reading stays: "{area}的灯开着吗" answers for every light there.
+English the same: "is the window open" came out with no slot at all; where the parser tagged the device
+word ("is the light on": a domain), its reading stays.
 
 A device word cut short (:func:`repair_truncated_device_word`). "把空调调到26度" came out with the name
 空 ("no device called 空"). A name that is the start of a device word said right there (空 of 空调, 电 of
@@ -104,20 +106,27 @@ _NOT_A_DEVICE = re.compile(r"计时|計時|定时|定時|闹钟|鬧鐘|提醒|�
 
 #: "[卧室的]空调" + a state question tail (开了吗): the device word, then where the question starts.
 _DEVICE_QUESTION = re.compile(rf"^\s*{_OWNER}{_THING}(?=(?:{CHINESE_QUESTION.pattern}))")
+#: "is the window open": the same in English (no room: "is the kitchen window open" has one the parser tags).
+_ENGLISH_DEVICE_QUESTION = re.compile(
+    r"^\s*(?:is|are)\s+the\s+(?P<thing>[a-z ]{2,24}?)(?=\s+(?:on|off|open|closed|shut|locked|unlocked)\s*\??\s*$)",
+    re.IGNORECASE,
+)
 
 
 def repair_device_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassGetState of a device word asked about (see the module doc)."""
     if parsed.label_space != "ha":
         return parsed
-    match = _DEVICE_QUESTION.match(parsed.text)
+    match = _DEVICE_QUESTION.match(parsed.text) or _ENGLISH_DEVICE_QUESTION.match(parsed.text)
     if match is None or domain_of_word(match["thing"]) is None:
         return parsed
-    if match["owner"] is not None and parsed.intent == GET_STATE:
-        return (
-            parsed  # "卧室的灯开着吗": the parser's reading, served by "{area}的灯开着吗" (every light there)
-        )
     start, end = match.span("thing")
+    if parsed.intent == GET_STATE and (
+        match.groupdict().get("owner") is not None or any(slot.overlaps(start, end) for slot in parsed.slots)
+    ):
+        # "卧室的灯开着吗" (served by "{area}的灯开着吗", every light there), "is the light on" (a domain and
+        # a state): the parser's reading of a question of the device word stays.
+        return parsed
     slots = tuple(slot for slot in parsed.slots if slot.end <= end)  # none in the question's tail
     if not any(slot.start >= start for slot in slots):
         slots = in_text_order(

@@ -153,6 +153,36 @@ def _read_state(
     return _then_say(intent, language, template, step, reply)
 
 
+def _weather(language: str, template: str, reply: str) -> StarterPlan:
+    """The weather now: the condition and the temperature of the home's weather entity, read at once.
+
+    Home Assistant's own HassGetWeather answers from a weather entity in the same way; a home with several
+    exposed weather entities hears each one's.
+    """
+    steps = [
+        {
+            "id": "s1",
+            "description": "read the weather",
+            "action": ACTION_HA_STATE,
+            "inputs": {"domain": "weather"},
+        },
+        {
+            "id": "s2",
+            "description": "read the temperature",
+            "action": ACTION_HA_STATE,
+            "inputs": {"domain": "weather", "attribute": "temperature"},
+        },
+        {
+            "id": "s3",
+            "description": "answer",
+            "action": ACTION_RESPOND,
+            "inputs": {"template": reply},
+            "depends_on": ["s1", "s2"],
+        },
+    ]
+    return StarterPlan("HassGetWeather", language, template, {"steps": steps})
+
+
 _NAME = {"name": "{slot.name}"}
 _NAME_KIND = {"name": "{slot.name}", "domain": "{slot.domain}"}
 _AREA_KIND = {"area": "{slot.area}", "domain": "{slot.domain}"}
@@ -400,6 +430,10 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "Set the {slot.name} to {slot.temperature} degrees.",
         _NAMED_CLIMATE,
     ),
+    # The weather now: condition and temperature.
+    _weather("en", "what's the weather", "The weather now: {steps.s1.output}, {steps.s2.output}."),
+    _weather("en", "what is the weather like", "The weather now: {steps.s1.output}, {steps.s2.output}."),
+    _weather("en", "how's the weather", "The weather now: {steps.s1.output}, {steps.s2.output}."),
 )
 
 _SIMPLIFIED: tuple[StarterPlan, ...] = (
@@ -563,6 +597,10 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "{slot.name}现在是{steps.s1.output}。",
         intent="HassClimateGetTemperature",
     ),
+    # The weather now (``repairs_intents.repair_weather_question`` reads the short forms as HassGetWeather).
+    _weather("zh", "今天天气怎么样", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
+    _weather("zh", "天气怎么样", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
+    _weather("zh", "天气如何", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
 )
 
 
