@@ -31,7 +31,14 @@ from homeassistant.components.homeassistant.exposed_entities import async_should
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.components.switch import SwitchDeviceClass
 from homeassistant.components.valve import ValveDeviceClass
-from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
+from homeassistant.const import (
+    ATTR_AREA_ID,
+    ATTR_DEVICE_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import Context, HomeAssistant, ServiceCall, State, SupportsResponse
 from homeassistant.core import valid_entity_id as ha_valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceNotFound, Unauthorized
@@ -561,6 +568,9 @@ class HaStateRunner:
                 ):
                     said[state.entity_id] = text.lower() if language == "en" else text
                     break
+            else:
+                if state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+                    said[state.entity_id] = spoken(f"state_{state.state}").render(language)
         return said
 
     def _readings(self, states: list[State], attribute: str) -> dict[str, Any] | list[dict[str, Any]]:

@@ -314,6 +314,22 @@ def test_a_question_of_no_device_word_is_left_alone(joint_parser: JointParser, t
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("close the window", "HassTurnOff"),
+        ("open the window", "HassTurnOn"),
+        ("shut the window please", "HassTurnOff"),
+    ],
+)
+def test_a_covers_device_word_after_open_or_close_is_the_name(
+    joint_parser: JointParser, text: str, intent: str
+) -> None:
+    repaired = repair(joint_parser.parse(text, "en"))
+    assert repaired.intent == intent
+    assert repaired.slot_values == {"name": "window"}
+
+
+@pytest.mark.parametrize(
     "text", ["天气怎么样", "天气如何", "外面天气怎么样", "现在天气好吗", "今天天氣怎麼樣？"]
 )
 def test_the_weather_asked_in_a_few_words_is_the_weather(joint_parser: JointParser, text: str) -> None:

@@ -389,3 +389,29 @@ async def test_a_device_class_said_in_the_plural_finds_its_devices(
     result = await ask(home, entry, "open all the garages")
     assert speech(result) == "Opened."
     assert home.states.get(GARAGE_DOOR).state == "open"
+
+
+async def test_the_window_said_to_a_satellite_is_its_rooms(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "close the window" came out as HassTurnOff with no slot at all, and went to the planner
+    (``repairs_switching._english_cover``); the satellite's room decides which window."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    kitchen = satellite_in(home, "Kitchen")
+
+    result = await ask(home, entry, "open the window", device_id=kitchen)
+    assert speech(result) == "Opened the window."
+    assert home.states.get(KITCHEN_WINDOW).state == "open"
+    result = await ask(home, entry, "is the window open", device_id=kitchen)
+    assert speech(result) == "The window is open."
+    result = await ask(home, entry, "close the window", device_id=kitchen)
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"
+    assert last_trace(entry)["slots"] == {"name": "window"}
+    assert planner.calls() == 0
+
+    # A window that went offline: said in words, not as Home Assistant's raw "unavailable" in Chinese.
+    home.states.async_set(KITCHEN_WINDOW, "unavailable", home.states.get(KITCHEN_WINDOW).attributes)
+    result = await ask(home, entry, "窗户开了吗", "zh-Hans", kitchen)
+    assert speech(result) == "窗户：不可用。"
+    result = await ask(home, entry, "is the window open", device_id=kitchen)
+    assert speech(result) == "The window is unavailable."

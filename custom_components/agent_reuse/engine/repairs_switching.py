@@ -14,7 +14,9 @@ own name or alias is already tagged by the gazetteer, and for anything else the 
 words, does better than a name that names nothing. X is never a timer, an alarm or music, a target
 ("到50%"), or "all …" (所有电扇 is a domain).
 The English form works the same way for a device word (:func:`_english_switch`): "turn off the ac", where
-the parser tags nothing, and "turn on the thermostat", which it reads as HassClimateGetTemperature.
+the parser tags nothing, and "turn on the thermostat", which it reads as HassClimateGetTemperature; and for
+a cover's device word after open / close / shut (:func:`_english_cover`): "close the window", where the
+parser tags nothing.
 
 Drawing curtains (:func:`repair_curtain_verb`). The verbs that draw curtains and blinds are not in Home
 Assistant's sentences, and the parser got them backwards: "把窗帘拉上" (draw them closed), "放下窗帘"
@@ -71,6 +73,11 @@ GET_STATE = "HassGetState"
 _ENGLISH_SWITCH = re.compile(
     r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
     r"|(?:the\s+)?(?P<thing2>[a-z ]{2,24}?)\s+(?P<on2>on|off))(?:\s+please)?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+#: "open the window" / "close the blinds": a cover's verbs in English (see :func:`_english_cover`).
+_ENGLISH_OPEN_CLOSE = re.compile(
+    r"^\s*(?:please\s+)?(?P<verb>open|close|shut)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)(?:\s+please)?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 #: The switching verbs after the thing (把 X 关了), and what each one asks for (before it: VERBS_BEFORE).
@@ -212,6 +219,8 @@ def repair_switch_command(parsed: ParsedRequest) -> ParsedRequest:
     english = _ENGLISH_SWITCH.match(parsed.text)
     if english is not None:
         return _english_switch(parsed, english)
+    if (cover := _ENGLISH_OPEN_CLOSE.match(parsed.text)) is not None:
+        return _english_cover(parsed, cover)
     found = next(
         (
             (match, verbs, needs_word)
@@ -269,6 +278,20 @@ def _english_switch(parsed: ParsedRequest, match: re.Match[str]) -> ParsedReques
         intent = TURN_ON if (match["on"] or match["on2"]).casefold() == "on" else TURN_OFF
     kept = tuple(slot for slot in parsed.slots if slot not in overlapping)
     return dataclasses.replace(parsed, intent=intent, slots=(*kept, Slot("name", thing, start, end)))
+
+
+def _english_cover(parsed: ParsedRequest, match: re.Match[str]) -> ParsedRequest:
+    """ "close the window": the parser chose HassTurnOff but tagged nothing, so the request had no plan. A
+    cover's device word with no slot in it is the name (the runner finds the satellite room's window), and
+    the verb says the direction (open: HassTurnOn, as "open the {name}" is filed)."""
+    thing = match["thing"]
+    start, end = match.span("thing")
+    if domain_of_word(thing) != "cover" or any(slot.overlaps(start, end) for slot in parsed.slots):
+        return parsed
+    intent = TURN_ON if match["verb"].casefold() == "open" else TURN_OFF
+    return dataclasses.replace(
+        parsed, intent=intent, slots=in_text_order((*parsed.slots, Slot("name", thing, start, end)))
+    )
 
 
 def repair_curtain_verb(parsed: ParsedRequest) -> ParsedRequest:

@@ -338,6 +338,10 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "“{name}”没有 {attribute} 这个属性",
             "「{name}」沒有 {attribute} 這個屬性",
         ),
+        # A state Home Assistant's entity translations have no words for: a device not heard from yet (an
+        # MQTT fan before its first message) or one that is offline.
+        "state_unknown": _m("unknown", "未知", "未知"),
+        "state_unavailable": _m("unavailable", "不可用", "無法使用"),
         "which_one": _m(
             "there is more than one {kind} ({names}); please say which one",
             "有不止一个{kind}（{names}），请说是哪一个",
