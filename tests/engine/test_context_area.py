@@ -81,3 +81,24 @@ def test_base_type_drops_only_a_repeat_number() -> None:
         "device_class",
         "area",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # One device word in the singular, said where there is no room: one device (or a question back).
+        ("turn off the switch", {"name": "switch"}),
+        ("turn on the light please", {"name": "light"}),
+        ("switch off the fan", {"name": "fan"}),
+        # The plural and "all" are every one; a room, or a question, says what it says.
+        ("turn off the lights", {"domain": "light"}),
+        ("turn on the fans", {"domain": "fan"}),
+        ("turn off all the lights", {"domain": "light"}),
+        ("turn off the kitchen light", {"area": "kitchen", "domain": "light"}),
+        ("is the light on", {"domain": "light", "state": "on"}),
+    ],
+)
+def test_without_a_room_one_device_word_in_the_singular_is_one_device(
+    joint_parser: JointParser, text: str, slots: dict[str, str]
+) -> None:
+    assert with_context_area(parse(joint_parser, text), None).slot_values == slots

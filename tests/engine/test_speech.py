@@ -189,3 +189,16 @@ async def test_step_timeouts_are_said_in_the_request_language() -> None:
     report = await executor.execute(_one_step_plan("turn on the lights"), language="zh-Hant")
     assert report.speech == "抱歉，超過0.05秒還沒有完成。"
     assert report.results[0].error == "it took longer than 0.05 seconds"
+
+
+def test_a_service_id_as_description_is_not_read_out() -> None:
+    """The starter plans describe a step by its service: "Sorry, I could not homeassistant.turn_off: …" was
+    the English reply."""
+    reason = spoken("which_one", kind=DeviceKinds(("light",)), names="Bed Light, Kitchen Lights")
+    assert (
+        failure_sentence("homeassistant.turn_off", "s1", "ha_service", reason, "en")
+        == "Sorry, there is more than one light (Bed Light, Kitchen Lights); please say which one."
+    )
+    assert failure_sentence("light.turn_on", "s1", "ha_service", reason, "zh-TW").startswith(
+        "抱歉，有不止一個燈"
+    )

@@ -14,7 +14,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
-from .conftest import BED_LIGHT, KITCHEN_LIGHT, ask, last_trace, satellite_in, setup_agent, speech
+from .conftest import (
+    BED_LIGHT,
+    DECORATIVE_SWITCH,
+    KITCHEN_LIGHT,
+    ask,
+    last_trace,
+    satellite_in,
+    setup_agent,
+    speech,
+)
 
 AC_SWITCH = "switch.ac"  # the demo's switch called "AC"
 
@@ -110,4 +119,28 @@ async def test_a_lone_device_word_said_to_a_satellite_is_its_rooms_device(
     result = await ask(home, entry, "关灯", "zh-Hans", device_id=bedroom)
     assert home.states.get(BED_LIGHT).state == "off", speech(result)
     assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert planner.calls() == 0
+
+
+async def test_one_device_word_typed_without_a_room_is_one_device(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "turn off the switch" in the text dialog switched off every switch of the home; now the one there
+    is, or a question back when there are several (``context_area.one_device_of_its_kind``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await lights_on(home)
+    await home.services.async_call("switch", "turn_on", {"entity_id": DECORATIVE_SWITCH}, blocking=True)
+
+    result = await ask(home, entry, "turn off the switch")
+    assert home.states.get(DECORATIVE_SWITCH).state == "off"  # the one exposed switch
+    assert last_trace(entry)["slots"] == {"name": "switch"}
+
+    result = await ask(home, entry, "turn off the light")
+    assert speech(result) == (
+        "Sorry, there is more than one light (Bed Light, Kitchen Lights); please say which one."
+    )
+    assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "on"
+
+    await ask(home, entry, "turn off the lights")  # the plural: every one
+    assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "off"
     assert planner.calls() == 0

@@ -17,6 +17,13 @@ the whole home ("all", "every", "everywhere", "所有", "全部", …) or asks o
 "which lights are on"), is about the garage door (Home Assistant's "open the garage door" is any garage
 door), or comes from no device with an area (the text Assist dialog, MQTT, a service call). Chinese device
 words ("关灯") are names to the parser; the step runner already prefers the satellite's room for those.
+
+Without a room, one device word in the singular means one device (:func:`one_device_of_its_kind`): "turn off
+the switch" typed into the text dialog switched off every switch of the home (a pump, a server's plug) by
+the plan of "turn off all the {domain}s", while "turn off the tv" (a name to the parser) found the one TV or
+asked which one. The English singular of a domain, with nothing else saying where, is now such a name too:
+the runner switches the one device of that kind or asks which one. The plural ("turn off the lights") and
+"all" keep meaning every one.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .device_words import domain_of_word
 from .nlu import ParsedRequest, Slot
+from .speech import has_cjk
 
 #: Slots that say what kind of device, without saying which one or where.
 _KIND_SLOTS = frozenset({"domain", "device_class"})
@@ -58,8 +67,10 @@ def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
     The slot's span is empty, at the end of the text: nothing of the text was that area.
     """
     room = (area or "").strip()
-    if not room or parsed.intent is None:
+    if parsed.intent is None:
         return parsed
+    if not room:
+        return one_device_of_its_kind(parsed)
     kinds = [slot.value.casefold() for slot in parsed.slots if base_type(slot.type) in _KIND_SLOTS]
     if not (kinds or parsed.intent in _ROOM_INTENTS) or (kinds and set(kinds) <= _HOME_WIDE_CLASSES):
         return parsed
@@ -67,6 +78,30 @@ def with_context_area(parsed: ParsedRequest, area: str | None) -> ParsedRequest:
         return parsed
     end = len(parsed.text)
     return dataclasses.replace(parsed, slots=(*parsed.slots, Slot("area", room, end, end)))
+
+
+#: Commands that switch what they name (a question about "the light" may read every light: it changes nothing).
+_SWITCHING = frozenset({"HassTurnOn", "HassTurnOff"})
+
+
+def one_device_of_its_kind(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with its one English device word in the singular as a name, where nothing else says which
+    or where (see the module doc); else ``parsed`` unchanged."""
+    if parsed.intent not in _SWITCHING or _WHOLE_HOME.search(parsed.text):
+        return parsed
+    kinds = [slot for slot in parsed.slots if base_type(slot.type) in _KIND_SLOTS]
+    if len(kinds) != 1 or kinds[0].type != "domain":
+        return parsed
+    if any(base_type(slot.type) in _PLACE_SLOTS for slot in parsed.slots):
+        return parsed
+    kind = kinds[0]
+    word = parsed.text[kind.start : kind.end]
+    if has_cjk(word) or domain_of_word(word) is None or word.casefold().endswith("s"):
+        return parsed
+    if parsed.text[kind.end : kind.end + 1].isalpha():
+        return parsed  # "light" + "s": the parser tags a plural's stem
+    name = Slot("name", kind.value, kind.start, kind.end)
+    return dataclasses.replace(parsed, slots=tuple(name if slot is kind else slot for slot in parsed.slots))
 
 
 def unsaid(slot: Slot) -> bool:

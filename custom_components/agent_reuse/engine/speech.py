@@ -11,6 +11,7 @@ another language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -193,6 +194,7 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "抱歉，没能{description}：{reason}",
             "抱歉，沒能{description}：{reason}",
         ),
+        "step_failed_reason_only": _m("Sorry, {reason}", "抱歉，{reason}", "抱歉，{reason}"),
         "step_failed_without_description": _m(
             "Sorry, step {step} ({action}) failed: {reason}", "抱歉，{reason}", "抱歉，{reason}"
         ),
@@ -378,8 +380,12 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
 )
 
 
+_SERVICE_ID: Final = re.compile(r"[a-z0-9_]+\.[a-z0-9_]+")
+
+
 def failure_sentence(description: str, step_id: str, action: str, reason: Renderable, language: str) -> str:
-    """One sentence about a failed step: "Sorry, I could not <description>: <reason>." in ``language``.
+    """One sentence about a failed step: "Sorry, I could not <description>: <reason>." in ``language``
+    ("Sorry, <reason>." where the description is only a service's id).
 
     A description is said only where it is in the reply's language (a Chinese reply does not quote an
     English step description the planner wrote); otherwise the reason stands alone.
@@ -389,6 +395,10 @@ def failure_sentence(description: str, step_id: str, action: str, reason: Render
     if not text.endswith((".", "!", "?", "。", "！", "？")):
         text += "." if lang == "en" else "。"
     description = description.strip()
+    if _SERVICE_ID.fullmatch(description):
+        # "homeassistant.turn_off" (the starter plans' descriptions) is no words to say: "Sorry, I could not
+        # homeassistant.turn_off: …". The reason says what went wrong.
+        return spoken("step_failed_reason_only", reason=text).render(lang)
     if description and (lang == "en" or has_cjk(description)):
         return spoken("step_failed_with_description", description=description, reason=text).render(lang)
     return spoken("step_failed_without_description", step=step_id, action=action, reason=text).render(lang)
