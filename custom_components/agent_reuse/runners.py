@@ -293,11 +293,14 @@ class TargetResolver:
     def _match_device_word(
         self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
     ) -> intent.MatchTargetsResult | None:
-        """A "name" that is only a device word ("打开风扇", "turn on the fan"): the one exposed device of that
-        kind — in the satellite's area first — or a question back when there are several.
+        """A "name" that is only a device word ("打开风扇", "turn on the fan"): those of that kind in the
+        satellite's area when it has any (all of them, as Assist takes "关灯" said in a room, and as "turn off
+        the light" said there is served); else the one exposed device of that kind, or a question back when
+        there are several.
 
         Why: the parser tags a lone device word as a name, and no entity is called "风扇". Assist would
-        switch every fan it finds; a singular "the fan" means one, so several are not all switched.
+        switch every fan of the home; a singular "the fan" said where no room is known means one, so
+        several are not all switched.
         """
         domain = domain_of_word(constraints.name or "")
         if domain is None or (constraints.domains and domain not in constraints.domains):
@@ -313,7 +316,7 @@ class TargetResolver:
                     self.hass, dataclasses.replace(by_kind, area_name=area.name), preferences
                 )
                 if local.is_match:
-                    result = local
+                    return local
         if len(result.states) > 1:
             names = sorted(state.name for state in result.states)
             listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")

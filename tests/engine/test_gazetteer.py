@@ -251,6 +251,13 @@ MISREAD = Gazetteer(
             [("name", "decorative lights"), ("minutes", "5")],
             "turn off the {name} in {minutes} minutes",
         ),
+        # Only the device word tagged, "decorative" left out: nothing serves "turn off the decorative {domain}s".
+        (
+            "turn off the decorative lights",
+            [("domain", "light")],
+            [("name", "decorative lights")],
+            "turn off the {name}",
+        ),
     ],
 )
 def test_a_device_name_the_parser_misread_becomes_that_name(

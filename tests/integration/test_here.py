@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
@@ -18,6 +20,7 @@ from .conftest import (
     BED_LIGHT,
     DECORATIVE_SWITCH,
     KITCHEN_LIGHT,
+    SECRET_LIGHT,
     ask,
     last_trace,
     satellite_in,
@@ -143,4 +146,27 @@ async def test_one_device_word_typed_without_a_room_is_one_device(
 
     await ask(home, entry, "turn off the lights")  # the plural: every one
     assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "off"
+    assert planner.calls() == 0
+
+
+async def test_a_chinese_device_word_said_to_a_satellite_is_every_one_of_its_room(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "关灯" said in a room with two lights asked "which one?", while "turn off the light" there switched
+    both: Assist takes both as the room's lights (``runners.TargetResolver._match_device_word``)."""
+    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    er.async_get(home).async_update_entity(BED_LIGHT, area_id=kitchen.id)  # two exposed lights in the kitchen
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await lights_on(home)
+    satellite = satellite_in(home, "Kitchen")
+
+    result = await ask(home, entry, "关灯", "zh-Hans", satellite)
+    assert speech(result) == "已关闭灯。"
+    assert home.states.get(BED_LIGHT).state == home.states.get(KITCHEN_LIGHT).state == "off"
+    assert home.states.get(SECRET_LIGHT).state == "off"  # unexposed: never switched on, never touched
+
+    await ask(home, entry, "把灯调到30%", "zh-Hans", satellite)
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 76  # 30 % of 255, rounded down
+    assert home.states.get(KITCHEN_LIGHT).attributes["brightness"] == 76
     assert planner.calls() == 0

@@ -39,6 +39,7 @@ off the bedroom ac" (English) — so the request reads like the forms the parser
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -197,17 +198,35 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
     behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor the home does not have, or
     a piece of a word ("decorative lights": the floor "ative").
-    A name the parser split into a name and a device word ("bed" + "light") is left to the runner."""
+    A device word with a word of the name left untagged ("decorative lights": only the domain "light") is
+    that name too: nothing serves "turn off the decorative {domain}s". A name the parser split into a name
+    and a device word ("bed" + "light") is left to the runner."""
     if not covered or any(slot.start < name.start or slot.end > name.end for slot in covered):
         return False
     if any(slot.type not in _MISREADABLE for slot in covered):
         return False
+    if all(slot.type in _KIND_TYPES for slot in covered) and _leaves_a_word(text, covered, name):
+        return True
     return any(
         slot.type in ("device_class", "state")
         or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
         or _cuts_a_word(text, slot)
         for slot in covered
     )
+
+
+_KIND_TYPES = frozenset({"domain", "device_class"})
+_LATIN_WORD = re.compile(r"[^\W_]+")
+
+
+def _leaves_a_word(text: str, covered: list[Slot], name: Slot) -> bool:
+    """Whether a Latin word of ``name`` is in none of the ``covered`` slots (a word the parser left out)."""
+    for word in _LATIN_WORD.finditer(text, name.start, name.end):
+        if has_cjk(word.group()):
+            continue
+        if not any(slot.overlaps(*word.span()) for slot in covered):
+            return True
+    return False
 
 
 def _cuts_a_word(text: str, slot: Slot) -> bool:
