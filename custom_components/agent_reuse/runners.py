@@ -309,6 +309,8 @@ class TargetResolver:
         result = intent.async_match_targets(self.hass, by_kind, preferences)
         if not result.is_match:
             return None
+        if constraints.area_name:
+            return result  # "客厅的窗户": the room's windows, all of them, as Assist takes a room and a kind
         if len(result.states) > 1 and preferences.area_id and not constraints.area_name:
             area = ar.async_get(self.hass).async_get_area(preferences.area_id)
             if area is not None:

@@ -293,6 +293,7 @@ def test_other_chinese_commands_keep_the_parsers_reading(text: str, intent: str 
         ("冷氣開了嗎", "zh-TW", {"name": "冷氣"}),
         # Read as a question of the room's lights already: it stays so ("{area}的灯开着吗", every light there).
         ("卧室的灯开着吗", "zh", {"area": "卧室"}),
+        ("客厅的窗户关了吗", "zh", {"area": "客厅", "name": "窗户"}),  # 窗户 was left in the template
         ("is the window open", "en", {"name": "window"}),  # no slot at all from the parser
         ("is the light on", "en", {"domain": "light", "state": "on"}),  # the parser's reading stays
     ],

@@ -407,6 +407,9 @@ async def test_the_window_said_to_a_satellite_is_its_rooms(
     result = await ask(home, entry, "close the window", device_id=kitchen)
     assert home.states.get(KITCHEN_WINDOW).state == "closed"
     assert last_trace(entry)["slots"] == {"name": "window"}
+    # A room and a kind, asked from anywhere: that room's devices of the kind.
+    result = await ask(home, entry, "厨房的窗户关了吗", "zh-Hans")
+    assert speech(result) == "厨房的窗户：已关闭。"
     assert planner.calls() == 0
 
     # A window that went offline: said in words, not as Home Assistant's raw "unavailable" in Chinese.

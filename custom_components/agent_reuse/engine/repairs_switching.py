@@ -38,8 +38,10 @@ A device's state asked by its kind (:func:`repair_device_question`). "空调开�
 unknown, "卧室的空调开了吗" as HassTimerStatus: both went to the planner. A request that is only a device
 word, maybe after an area ("卧室的"), and a state question (开了吗, 关着吗, 锁了没有) is HassGetState, and the
 device word is its name (the runner finds the one device of that kind, in the satellite's room first);
-slots the parser found in the question's tail are dropped. With an area that the parser read as a
-question already ("卧室的灯开着吗"), its reading stays: "{area}的灯开着吗" answers for every light there.
+slots the parser found in the question's tail are dropped. A room's lights that the parser read as a
+question already ("卧室的灯开着吗") keep its reading: "{area}的灯开着吗" answers for every light there; other
+kinds in a room ("客厅的窗户关了吗", the device word left in the template) get the name, and the runner reads
+every device of that kind in that room.
 English the same: "is the window open" came out with no slot at all; where the parser tagged the device
 word ("is the light on": a domain), its reading stays.
 
@@ -128,8 +130,11 @@ def repair_device_question(parsed: ParsedRequest) -> ParsedRequest:
     if match is None or domain_of_word(match["thing"]) is None:
         return parsed
     start, end = match.span("thing")
+    lights_of_a_room = (
+        match.groupdict().get("owner") is not None and domain_of_word(match["thing"]) == "light"
+    )
     if parsed.intent == GET_STATE and (
-        match.groupdict().get("owner") is not None or any(slot.overlaps(start, end) for slot in parsed.slots)
+        lights_of_a_room or any(slot.overlaps(start, end) for slot in parsed.slots)
     ):
         # "卧室的灯开着吗" (served by "{area}的灯开着吗", every light there), "is the light on" (a domain and
         # a state): the parser's reading of a question of the device word stays.
