@@ -35,7 +35,14 @@ from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
 from . import const  # DEFER_AFTER_S read at setup, so tests can shorten it
-from .cache_store import CacheStore, async_load_cache, async_load_learner, cache_path, policy_path
+from .cache_store import (
+    CacheStore,
+    async_load_cache,
+    async_load_learner,
+    cache_path,
+    drop_unfit_plans,
+    policy_path,
+)
 from .const import (
     CONF_API_KEY,
     CONF_AUDIT_RATE,
@@ -135,6 +142,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
     store = CacheStore(
         hass, cache, cache_path(hass, entry.entry_id), policy.learner, policy_path(hass, entry.entry_id)
     )
+    if drop_unfit_plans(cache):
+        store.async_schedule_save()  # written without them, so a restart does not find them again
     if settings.get(CONF_STARTER_PLANS, DEFAULT_STARTER_PLANS) and (
         added := await hass.async_add_executor_job(seed_cache, cache, models.embedder)
     ):

@@ -81,15 +81,24 @@ async def async_load_cache(
             },
             data={"entry_id": entry_id},
         )
+    return cache
+
+
+def drop_unfit_plans(cache: PlanCache) -> int:
+    """Remove the cached plans that do not serve their request (see ``engine/plan_fit.py``); return how many.
+
+    Why: plans an older version cached, before those rules, stay in the file (a temperature question that
+    the demo's planner answered with an MQTT command). Dropped, the next such request is planned afresh.
+    """
+    dropped = 0
     for entry in cache.entries():
-        # Plans an older version cached that do not serve their request (a temperature question answered
-        # with an MQTT command): dropped, so the next such request is planned afresh.
         if (problem := cached_plan_problem(entry.intent, entry.plan, entry.parameters)) is not None:
             cache.remove(entry.entry_id)
+            dropped += 1
             LOGGER.warning(
                 "Dropped the cached plan for %r (%s): %s", entry.template_text, entry.intent, problem
             )
-    return cache
+    return dropped
 
 
 class CacheStore:

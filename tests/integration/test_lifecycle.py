@@ -255,3 +255,7 @@ async def test_a_cached_plan_that_does_not_serve_its_request_is_dropped_at_load(
 
     assert [entry.template_text for entry in agent.runtime_data.cache.entries()] == [good["template_text"]]
     assert "Dropped the cached plan for '现在多少度' (HassClimateGetTemperature)" in caplog.text
+    # And written without it, so the next start does not find it again.
+    async_fire_time_changed(home, dt_util.utcnow() + timedelta(seconds=11))
+    await home.async_block_till_done()
+    assert [e["template_text"] for e in json.loads(path.read_text())["entries"]] == [good["template_text"]]
