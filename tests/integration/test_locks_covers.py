@@ -418,3 +418,18 @@ async def test_the_window_said_to_a_satellite_is_its_rooms(
     assert speech(result) == "窗户：不可用。"
     result = await ask(home, entry, "is the window open", device_id=kitchen)
     assert speech(result) == "The window is unavailable."
+
+
+async def test_is_the_fan_off_said_to_a_satellite(home: HomeAssistant, planner: PlannerServer) -> None:
+    """The parser tags no state in "is the fan off" (it does in "is the light off"): it went to the planner."""
+    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
+    assert kitchen is not None
+    er.async_get(home).async_update_entity(CEILING_FAN, area_id=kitchen.id)
+    async_expose_entity(home, "conversation", CEILING_FAN, True)
+    await home.services.async_call("fan", "turn_off", {"entity_id": CEILING_FAN}, blocking=True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "is the fan off", device_id=satellite_in(home, "Kitchen"))
+    assert speech(result) == "The fan in the Kitchen: off."
+    assert last_trace(entry)["template_text"] == "is the {domain} off"
+    assert planner.calls() == 0

@@ -406,6 +406,12 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "The {slot.domain} in the {slot.area}: {steps.s1.output}.",
         " (asked: {slot.state})",
     ),
+    # The parser tags "off"/"on" as a state for lights but not for fans: "is the fan off" said to a
+    # satellite (its room unsaid) is 0.83 from these, 0.68 from the one above.
+    *(
+        _read_state("en", template, _AREA_KIND, "The {slot.domain} in the {slot.area}: {steps.s1.output}.")
+        for template in ("is the {area} {domain} on", "is the {area} {domain} off")
+    ),
     _read_state(
         "en",
         "is the {name} {domain} {state}",
