@@ -89,6 +89,7 @@ def drop_unfit_plans(cache: PlanCache) -> int:
 
     Why: plans an older version cached, before those rules, stay in the file (a temperature question that
     the demo's planner answered with an MQTT command). Dropped, the next such request is planned afresh.
+    Blocking (it validates every plan): call it from an executor thread.
     """
     dropped = 0
     for entry in cache.entries():

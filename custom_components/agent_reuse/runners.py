@@ -311,14 +311,13 @@ class TargetResolver:
             return None
         if constraints.area_name:
             return result  # "客厅的窗户": the room's windows, all of them, as Assist takes a room and a kind
-        if len(result.states) > 1 and preferences.area_id and not constraints.area_name:
-            area = ar.async_get(self.hass).async_get_area(preferences.area_id)
-            if area is not None:
-                local = intent.async_match_targets(
-                    self.hass, dataclasses.replace(by_kind, area_name=area.name), preferences
-                )
-                if local.is_match:
-                    return local
+        here = ar.async_get(self.hass).async_get_area(preferences.area_id) if preferences.area_id else None
+        if len(result.states) > 1 and here is not None:
+            local = intent.async_match_targets(
+                self.hass, dataclasses.replace(by_kind, area_name=here.name), preferences
+            )
+            if local.is_match:
+                return local
         if len(result.states) > 1:
             names = sorted(state.name for state in result.states)
             listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
@@ -566,16 +565,25 @@ class HaStateRunner:
         words = await async_get_translations(self.hass, language, "entity_component", domains)
         said: dict[str, str] = {}
         for state in states:
-            device_class = state.attributes.get("device_class")
-            for key in (device_class, "_"):
-                if key and (
-                    text := words.get(f"component.{state.domain}.entity_component.{key}.state.{state.state}")
-                ):
-                    said[state.entity_id] = text.lower() if language == "en" else text
-                    break
-            else:
-                if state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-                    said[state.entity_id] = spoken(f"state_{state.state}").render(language)
+            keys = (state.attributes.get("device_class"), "_")  # the device class's words first
+            text = next(
+                (
+                    found
+                    for key in keys
+                    if key
+                    and (
+                        found := words.get(
+                            f"component.{state.domain}.entity_component.{key}.state.{state.state}"
+                        )
+                    )
+                ),
+                None,
+            )
+            if text:
+                said[state.entity_id] = text.lower() if language == "en" else text
+            elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+                # Not in the entity translations: a device not heard from yet, or offline.
+                said[state.entity_id] = spoken(f"state_{state.state}").render(language)
         return said
 
     def _readings(self, states: list[State], attribute: str) -> dict[str, Any] | list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.agent_reuse.engine.device_words import device_word_end, domain_of_word
+from custom_components.agent_reuse.engine.device_words import device_word_end, domain_of_word, spelt_plurals
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,13 @@ def test_domain_of_a_device_word(word: str, domain: str | None) -> None:
 )
 def test_device_word_end(text: str, start: int, min_end: int, end: int | None) -> None:
     assert device_word_end(text, start, min_end) == end
+
+
+def test_a_device_words_plural_made_by_a_template_is_spelt_right() -> None:
+    assert spelt_plurals("Turned off the switchs in the Living Room.") == (
+        "Turned off the switches in the Living Room."
+    )
+    assert (
+        spelt_plurals("Turned off the lights and the Switchs.") == "Turned off the lights and the Switches."
+    )
+    assert spelt_plurals("已关闭开关。") == "已关闭开关。"

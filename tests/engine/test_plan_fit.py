@@ -66,8 +66,7 @@ SAY_ONLY: dict[str, Any] = {"steps": [{"id": "s1", "action": "respond", "inputs"
 def test_a_plan_has_to_do_what_its_intent_asks(
     intent: str | None, plan: dict[str, Any], problem: str | None
 ) -> None:
-    Plan.from_dict(plan)  # every case is valid by the schema
-    found = intent_fit_problem(intent, plan)
+    found = intent_fit_problem(intent, Plan.from_dict(plan))  # every case is valid by the schema
     if problem is None:
         assert found is None
     else:

@@ -23,7 +23,6 @@ from custom_components.agent_reuse.engine.speech import (
     SPEECH_LANGUAGES,
     DeviceKinds,
     Spoken,
-    english_plurals,
     failure_sentence,
     speech_language,
     spoken,
@@ -203,13 +202,3 @@ def test_a_service_id_as_description_is_not_read_out() -> None:
     assert failure_sentence("light.turn_on", "s1", "ha_service", reason, "zh-TW").startswith(
         "抱歉，有不止一個燈"
     )
-
-
-def test_a_device_words_plural_made_by_a_template_is_spelt_right() -> None:
-    assert english_plurals("Turned off the switchs in the Living Room.") == (
-        "Turned off the switches in the Living Room."
-    )
-    assert (
-        english_plurals("Turned off the lights and the Switchs.") == "Turned off the lights and the Switches."
-    )
-    assert english_plurals("已关闭开关。") == "已关闭开关。"

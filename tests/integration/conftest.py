@@ -191,6 +191,13 @@ async def ask(
     )
 
 
+def place_in(hass: HomeAssistant, entity_id: str, area_name: str) -> None:
+    """Put an entity into the area ``area_name`` (which must exist)."""
+    area = ar.async_get(hass).async_get_area_by_name(area_name)
+    assert area is not None
+    er.async_get(hass).async_update_entity(entity_id, area_id=area.id)
+
+
 def satellite_in(hass: HomeAssistant, area_name: str) -> str:
     """The device id of a voice satellite placed in the area ``area_name`` (which must exist)."""
     area = ar.async_get(hass).async_get_area_by_name(area_name)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
@@ -23,6 +21,7 @@ from .conftest import (
     SECRET_LIGHT,
     ask,
     last_trace,
+    place_in,
     satellite_in,
     setup_agent,
     speech,
@@ -154,9 +153,7 @@ async def test_a_chinese_device_word_said_to_a_satellite_is_every_one_of_its_roo
 ) -> None:
     """ "关灯" said in a room with two lights asked "which one?", while "turn off the light" there switched
     both: Assist takes both as the room's lights (``runners.TargetResolver._match_device_word``)."""
-    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    er.async_get(home).async_update_entity(BED_LIGHT, area_id=kitchen.id)  # two exposed lights in the kitchen
+    place_in(home, BED_LIGHT, "Kitchen")  # two exposed lights in the kitchen
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     await lights_on(home)
     satellite = satellite_in(home, "Kitchen")

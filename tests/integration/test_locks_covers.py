@@ -29,6 +29,7 @@ from .conftest import (
     ask,
     demo_home,
     last_trace,
+    place_in,
     plan_json,
     respond_step,
     satellite_in,
@@ -262,9 +263,7 @@ async def test_a_lone_device_word_means_the_one_device_of_that_kind(
     assert home.states.get(CEILING_FAN).state == "on"  # neither was switched
 
     # Asked from the kitchen's satellite: the kitchen's fan.
-    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    er.async_get(home).async_update_entity(CEILING_FAN, area_id=kitchen.id)
+    place_in(home, CEILING_FAN, "Kitchen")
     result = await ask(home, entry, "关闭风扇", "zh-Hans", satellite_in(home, "Kitchen"))
     assert speech(result) == "已关闭风扇。"
     assert home.states.get(CEILING_FAN).state == "off"
@@ -422,9 +421,7 @@ async def test_the_window_said_to_a_satellite_is_its_rooms(
 
 async def test_is_the_fan_off_said_to_a_satellite(home: HomeAssistant, planner: PlannerServer) -> None:
     """The parser tags no state in "is the fan off" (it does in "is the light off"): it went to the planner."""
-    kitchen = ar.async_get(home).async_get_area_by_name("Kitchen")
-    assert kitchen is not None
-    er.async_get(home).async_update_entity(CEILING_FAN, area_id=kitchen.id)
+    place_in(home, CEILING_FAN, "Kitchen")
     async_expose_entity(home, "conversation", CEILING_FAN, True)
     await home.services.async_call("fan", "turn_off", {"entity_id": CEILING_FAN}, blocking=True)
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})

@@ -12,8 +12,6 @@ import pytest
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import entity_registry as er
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
@@ -24,6 +22,7 @@ from .conftest import (
     ask,
     demo_home,
     last_trace,
+    place_in,
     plan_json,
     respond_step,
     satellite_in,
@@ -41,6 +40,13 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
     async with demo_home(hass, [Platform.LIGHT, Platform.SWITCH, Platform.CLIMATE]) as furnished:
         async_expose_entity(furnished, "conversation", AIR_CONDITIONER, True)
         yield furnished
+
+
+def thermostats_in_bedroom_and_kitchen(home: HomeAssistant) -> None:
+    """The air conditioner in the bedroom, and a second thermostat, exposed, in the kitchen."""
+    place_in(home, AIR_CONDITIONER, "Bedroom")
+    place_in(home, KITCHEN_CLIMATE, "Kitchen")
+    async_expose_entity(home, "conversation", KITCHEN_CLIMATE, True)
 
 
 async def test_the_air_conditioner_is_switched_by_its_device_word(
@@ -101,10 +107,7 @@ async def test_a_room_said_before_a_device_word_is_its_area(
 ) -> None:
     """ "打开卧室灯" failed ("没有叫“卧室灯”的设备") and "关闭卧室空调" reused the plan of "关闭{name}" for a
     device named 卧室; the home's areas settle them (``gazetteer``)."""
-    areas, entities = ar.async_get(home), er.async_get(home)
-    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
-    entities.async_update_entity(KITCHEN_CLIMATE, area_id=areas.async_get_area_by_name("Kitchen").id)
-    async_expose_entity(home, "conversation", KITCHEN_CLIMATE, True)
+    thermostats_in_bedroom_and_kitchen(home)
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
 
     result = await ask(home, entry, "打开卧室灯", "zh-Hans")
@@ -235,10 +238,7 @@ async def test_turning_up_the_heat_to_a_number_sets_the_thermostat(
 async def test_asking_whether_a_device_word_is_on(home: HomeAssistant, planner: PlannerServer) -> None:
     """ "空调开了吗" was unknown to the parser and "卧室的空调开了吗" a timer question: both went to the planner
     (``repairs_switching.repair_device_question``)."""
-    areas, entities = ar.async_get(home), er.async_get(home)
-    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
-    entities.async_update_entity(KITCHEN_CLIMATE, area_id=areas.async_get_area_by_name("Kitchen").id)
-    async_expose_entity(home, "conversation", KITCHEN_CLIMATE, True)
+    thermostats_in_bedroom_and_kitchen(home)
     await home.services.async_call("climate", "turn_off", {"entity_id": KITCHEN_CLIMATE}, blocking=True)
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
 
@@ -259,8 +259,7 @@ async def test_the_temperature_asked_of_a_satellite_is_its_rooms(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
     """ "现在多少度" said in the bedroom went to the planner; the room is said in Chinese in the reply."""
-    areas, entities = ar.async_get(home), er.async_get(home)
-    entities.async_update_entity(AIR_CONDITIONER, area_id=areas.async_get_area_by_name("Bedroom").id)
+    place_in(home, AIR_CONDITIONER, "Bedroom")
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     bedroom = satellite_in(home, "Bedroom")
     reading = home.states.get(AIR_CONDITIONER).attributes["current_temperature"]

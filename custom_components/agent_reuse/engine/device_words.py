@@ -8,6 +8,7 @@ imports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .speech import has_cjk
@@ -101,3 +102,20 @@ def device_word_end(text: str, start: int, min_end: int) -> int | None:
         if domain_of_word(text[start:end]) is not None:
             return end
     return None
+
+
+#: A Latin word ending in "s": perhaps a plural a reply template made ("{slot.domain}s").
+_ENDS_IN_S = re.compile(r"\b([A-Za-z]+)s\b")
+
+
+def spelt_plurals(text: str) -> str:
+    """``text`` with each device word's plural that a reply template made by appending "s" spelt as the word
+    table has it: "Turned off the {slot.domain}s in the {slot.area}." said "switchs", now "switches"."""
+
+    def spell(match: re.Match[str]) -> str:
+        word, stem = match.group(0), match.group(1)
+        if domain_of_word(word) is None and domain_of_word(f"{stem}es") is not None:
+            return f"{stem}es"
+        return word
+
+    return _ENDS_IN_S.sub(spell, text)

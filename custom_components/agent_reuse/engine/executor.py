@@ -36,10 +36,11 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
+from .device_words import spelt_plurals
 from .errors import StepError
 from .plan import BoundPlan, BoundStep, SlotValue, format_value
 from .plan_schema import ACTION_DELAY, ACTION_RESPOND, DELAY_UNITS, MAX_DELAY_S
-from .speech import EnglishOnly, Renderable, english_plurals, failure_sentence, join_sentences, spoken
+from .speech import EnglishOnly, Renderable, failure_sentence, join_sentences, spoken
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class RespondRunner:
 
     async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> str:
         """Return the rendered reply."""
-        return english_plurals(format_value(inputs.get("template")).strip())
+        return spelt_plurals(format_value(inputs.get("template")).strip())
 
 
 class DelayRunner:

@@ -32,6 +32,7 @@ from .errors import PlanValidationError
 from .plan_schema import (
     ACTION_HA_SERVICE,
     ACTION_HA_STATE,
+    ACTION_RESPOND,
     ENTITY_KEYS,
     MAX_PLAN_BYTES,
     NormalizedStep,
@@ -217,10 +218,14 @@ class Step:
     @property
     def parameters(self) -> frozenset[str]:
         """Slot types this step references (in inputs or description)."""
-        found = set(_slot_types(self.description))
-        for _path, text in iter_strings(self.inputs):
-            found.update(_slot_types(text))
-        return frozenset(found)
+        return self.input_parameters | frozenset(_slot_types(self.description))
+
+    @property
+    def input_parameters(self) -> frozenset[str]:
+        """Slot types this step's inputs reference: what it does with them, not how it is described."""
+        return frozenset(
+            slot_type for _path, text in iter_strings(self.inputs) for slot_type in _slot_types(text)
+        )
 
     @property
     def step_refs(self) -> frozenset[str]:
@@ -321,12 +326,9 @@ class Plan:
         Why: a plan that names the kitchen light where the request said ``{area}`` does the same whatever
         area is said, and only its reply would change; reused for the bedroom, it lights the kitchen.
         """
-        found: set[str] = set()
-        for step in self.steps:
-            if step.action != "respond":
-                for _path, text in iter_strings(step.inputs):
-                    found.update(_slot_types(text))
-        return frozenset(found)
+        return frozenset().union(
+            *(step.input_parameters for step in self.steps if step.action != ACTION_RESPOND)
+        )
 
     def referenced_entities(self) -> frozenset[str]:
         """Entity ids and names written literally in targets/selectors (for cache invalidation)."""

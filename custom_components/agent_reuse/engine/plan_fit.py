@@ -21,12 +21,12 @@ existed are checked when the cache is loaded (:func:`cached_plan_problem`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Set
 from typing import Any, Final
 
 from .errors import PlanValidationError
 from .plan import Plan
+from .plan_schema import ACTION_HA_SERVICE, ACTION_MQTT_PUBLISH, ACTION_RESPOND
 
 #: Questions answered from what the home reads: the plan reads, then says what it read.
 QUESTION_INTENTS: Final = frozenset({"HassGetState", "HassClimateGetTemperature", "HassGetWeather"})
@@ -50,37 +50,27 @@ COMMAND_INTENTS: Final = frozenset(
     }
 )
 
-_COMMAND_ACTIONS: Final = frozenset({"ha_service", "mqtt_publish"})
-_STEP_OUTPUT: Final = re.compile(r"\{\s*steps\.[a-z0-9_]+\.output")
+_COMMAND_ACTIONS: Final = frozenset({ACTION_HA_SERVICE, ACTION_MQTT_PUBLISH})
 
 
-def intent_fit_problem(intent: str | None, plan: Mapping[str, Any]) -> str | None:
-    """What keeps a schema-valid plan document from serving a request of ``intent``, or None if nothing."""
-    steps = [step for step in plan.get("steps", ()) if isinstance(step, Mapping)]
-    actions = [str(step.get("action", "")) for step in steps]
+def intent_fit_problem(intent: str | None, plan: Plan) -> str | None:
+    """What keeps a valid plan from serving a request of ``intent``, or None if nothing."""
+    actions = {step.action for step in plan.steps}
     if intent in QUESTION_INTENTS:
-        answers = any(
-            step.get("action") == "respond" and _STEP_OUTPUT.search(_template(step)) for step in steps
-        )
-        if not answers:
+        # A reply that says an earlier step's output ({steps.<id>.output} in its template).
+        if not any(step.action == ACTION_RESPOND and step.step_refs for step in plan.steps):
             return (
                 f"the request asks a question ({intent}): read the answer (an ha_state step) and say it in a "
                 "respond step whose template uses {steps.<id>.output}"
             )
-        if "mqtt_publish" in actions:
+        if ACTION_MQTT_PUBLISH in actions:
             return f"the request asks a question ({intent}): answer it without sending device commands"
-    if intent in COMMAND_INTENTS and not _COMMAND_ACTIONS.intersection(actions):
+    if intent in COMMAND_INTENTS and not _COMMAND_ACTIONS & actions:
         return (
             f"the request is a device command ({intent}): the plan needs an ha_service or mqtt_publish step "
             "that carries it out"
         )
     return None
-
-
-def _template(step: Mapping[str, Any]) -> str:
-    inputs = step.get("inputs")
-    template = inputs.get("template") if isinstance(inputs, Mapping) else None
-    return template if isinstance(template, str) else ""
 
 
 def ignores_its_request(plan: Plan, parameters: Set[str]) -> bool:
@@ -89,13 +79,14 @@ def ignores_its_request(plan: Plan, parameters: Set[str]) -> bool:
 
 
 def cached_plan_problem(intent: str, plan: Mapping[str, Any], parameters: Iterable[str]) -> str | None:
-    """Why a cached plan should not be reused under these rules (it came from an older version), or None."""
-    if (problem := intent_fit_problem(intent, plan)) is not None:
-        return problem
+    """Why a cached plan document should not be reused under these rules (it came from an older version),
+    or None."""
     try:
         validated = Plan.from_dict(plan)
     except PlanValidationError as err:
         return f"the plan is not valid: {err}"
+    if (problem := intent_fit_problem(intent, validated)) is not None:
+        return problem
     if ignores_its_request(validated, frozenset(parameters)):
         return "the plan uses none of its request's parameters outside its reply"
     return None

@@ -222,7 +222,7 @@ class PlannerClient[T]:
     (llama.cpp, vLLM, OpenAI, Ollama ≥ 0.5) instead of plain JSON mode, and falls back to JSON mode for good
     when the server refuses it (HTTP 400/422); ``json_mode=False`` sends no response format at all, for
     servers that reject it. ``check_placeholders`` rejects plans that use ``{slot.X}`` placeholders
-    for parameters the request does not have. ``check_fit(intent, raw)`` may describe what keeps a valid
+    for parameters the request does not have. ``check_fit(intent, plan)`` may describe what keeps a valid
     plan from serving the request's intent (``plan_fit.intent_fit_problem``); the description goes to the
     repair round like a schema error.
     """
@@ -241,7 +241,7 @@ class PlannerClient[T]:
         structured_output: bool = False,
         json_mode: bool = True,
         check_placeholders: bool = True,
-        check_fit: Callable[[str | None, Mapping[str, Any]], str | None] | None = None,
+        check_fit: Callable[[str | None, T], str | None] | None = None,
         max_tokens: int | None = None,
     ) -> None:
         if timeout_s <= 0:
@@ -375,7 +375,7 @@ class PlannerClient[T]:
             plan = self._validate(raw)
         except PlanValidationError as err:
             return f"the plan does not match the schema: {err}"
-        if self._check_fit is not None and (problem := self._check_fit(request.intent, raw)) is not None:
+        if self._check_fit is not None and (problem := self._check_fit(request.intent, plan)) is not None:
             return f"the plan does not fit the request: {problem}"
         return raw, plan
 

@@ -94,6 +94,7 @@ from .repairs_words import (
     CANCEL_ALL_TIMERS,
     CANCEL_TIMER,
     CHINESE_QUESTION,
+    GET_STATE,
     LIGHT_SET,
     NEVERMIND,
     ON_OFF,
@@ -195,7 +196,7 @@ _NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|d
 _MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset({"HassMediaPause", "HassMediaUnpause", SET_VOLUME, *ON_OFF})
 #: A request to act, or a state question ("when will the kitchen lights turn off" came out as HassGetState).
-_ASKED_WHEN = _ACTIONS | {"HassGetState"}
+_ASKED_WHEN = _ACTIONS | {GET_STATE}
 _SWITCHED = re.compile(r"(?<![a-z])(?:turn|switch)(?:s|ed|ing)?\s|[开关開關]", re.IGNORECASE)
 _HOW_LONG = re.compile(
     r"^\s*(?:how\s+(?:long|much\s+(?:longer|time))|when\s+(?:will|does|do|is|are))(?![a-z])"
@@ -210,7 +211,7 @@ def repair_question(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.label_space != "ha" or parsed.intent not in _SWITCHING:
         return parsed
     if _ENGLISH_QUESTION.match(parsed.text) or CHINESE_QUESTION.search(parsed.text):
-        return dataclasses.replace(parsed, intent="HassGetState")
+        return dataclasses.replace(parsed, intent=GET_STATE)
     return parsed
 
 
@@ -218,7 +219,7 @@ def repair_how_long(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassTimerStatus when it asks how long until something is done (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in _ASKED_WHEN or not _HOW_LONG.search(parsed.text):
         return parsed
-    if parsed.intent == "HassGetState" and not _SWITCHED.search(parsed.text):
+    if parsed.intent == GET_STATE and not _SWITCHED.search(parsed.text):
         return parsed  # "when will the next birthday be": a calendar's state
     return dataclasses.replace(parsed, intent=TIMER_STATUS)
 

@@ -60,6 +60,7 @@ from .device_words import device_word_end, domain_of_word
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
     CHINESE_QUESTION,
+    GET_STATE,
     ON_OFF,
     POLITE,
     SHORT_VERBS,
@@ -69,8 +70,6 @@ from .repairs_words import (
     in_text_order,
 )
 from .speech import has_cjk
-
-GET_STATE = "HassGetState"
 
 _ENGLISH_SWITCH = re.compile(
     r"^\s*(?:please\s+)?(?:turn|switch)\s+(?:(?P<on>on|off)\s+(?:the\s+)?(?P<thing>[a-z ]{2,24}?)"
@@ -127,12 +126,11 @@ def repair_device_question(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.label_space != "ha":
         return parsed
     match = _DEVICE_QUESTION.match(parsed.text) or _ENGLISH_DEVICE_QUESTION.match(parsed.text)
-    if match is None or domain_of_word(match["thing"]) is None:
+    domain = domain_of_word(match["thing"]) if match is not None else None
+    if match is None or domain is None:
         return parsed
     start, end = match.span("thing")
-    lights_of_a_room = (
-        match.groupdict().get("owner") is not None and domain_of_word(match["thing"]) == "light"
-    )
+    lights_of_a_room = domain == "light" and match.groupdict().get("owner") is not None
     if parsed.intent == GET_STATE and (
         lights_of_a_room or any(slot.overlaps(start, end) for slot in parsed.slots)
     ):

@@ -19,6 +19,7 @@ ON_OFF = frozenset({TURN_ON, TURN_OFF})
 SET_TEMPERATURE, SET_VOLUME = "HassClimateSetTemperature", "HassSetVolume"
 START_TIMER, CANCEL_TIMER, CANCEL_ALL_TIMERS = "HassStartTimer", "HassCancelTimer", "HassCancelAllTimers"
 TIMER_STATUS = "HassTimerStatus"
+GET_STATE = "HassGetState"
 NEVERMIND = "HassNevermind"
 #: Home Assistant's timer intents (2025.4): the repairs, cancel requests and the integration's timers use them.
 TIMER_INTENTS = frozenset(

@@ -424,13 +424,3 @@ def duration_words(hours: int, minutes: int, seconds: int, language: str) -> str
 def has_cjk(text: str) -> bool:
     """Whether ``text`` contains Chinese characters (CJK unified and compatibility ideographs)."""
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
-
-
-#: A device word's plural made by a template's "{slot.domain}s" ("switchs"), and its spelling.
-_PLURAL_SPELLING: Final = re.compile(r"\b(switch|bench|box)s\b", re.IGNORECASE)
-
-
-def english_plurals(text: str) -> str:
-    """``text`` with the plurals a reply template makes by appending "s" to a device word spelt right:
-    "Turned off the {slot.domain}s in the {slot.area}." said "switchs"."""
-    return _PLURAL_SPELLING.sub(r"\1es", text)

@@ -437,9 +437,10 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         _NAMED_CLIMATE,
     ),
     # The weather now: condition and temperature.
-    _weather("en", "what's the weather", "The weather now: {steps.s1.output}, {steps.s2.output}."),
-    _weather("en", "what is the weather like", "The weather now: {steps.s1.output}, {steps.s2.output}."),
-    _weather("en", "how's the weather", "The weather now: {steps.s1.output}, {steps.s2.output}."),
+    *(
+        _weather("en", template, "The weather now: {steps.s1.output}, {steps.s2.output}.")
+        for template in ("what's the weather", "what is the weather like", "how's the weather")
+    ),
 )
 
 _SIMPLIFIED: tuple[StarterPlan, ...] = (
@@ -604,9 +605,10 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         intent="HassClimateGetTemperature",
     ),
     # The weather now (``repairs_intents.repair_weather_question`` reads the short forms as HassGetWeather).
-    _weather("zh", "今天天气怎么样", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
-    _weather("zh", "天气怎么样", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
-    _weather("zh", "天气如何", "现在的天气：{steps.s1.output}，{steps.s2.output}。"),
+    *(
+        _weather("zh", template, "现在的天气：{steps.s1.output}，{steps.s2.output}。")
+        for template in ("今天天气怎么样", "天气怎么样", "天气如何")
+    ),
 )
 
 
