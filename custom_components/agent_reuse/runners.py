@@ -444,6 +444,8 @@ class HaServiceRunner:
             )
             if not states:
                 raise StepError.said("no_exposed_match")
+            if default_domain is not None:
+                self._check_kind(domain, service, states)
             call_target = {"entity_id": [state.entity_id for state in states]}
         if domain == "homeassistant" and service in _GENERIC_SWITCH_SERVICES and states:
             states = await self._switch_each_domain(service, data, states, context)
@@ -455,6 +457,19 @@ class HaServiceRunner:
             return None
         fresh = [self.hass.states.get(state.entity_id) or state for state in states]
         return _single_or_list(fresh)
+
+    @staticmethod
+    def _check_kind(domain: str, service: str, states: list[State]) -> None:
+        """Refuse a domain's action on entities of another domain ("cover.open_cover" on the kitchen lights).
+
+        Why: Home Assistant skips such entities with only a log warning, so "open the kitchen lights" served
+        by a cover plan, or a planner's plan that names the wrong domain, reported success and did nothing.
+        Old-style groups are let through: Home Assistant expands them to their members.
+        """
+        foreign = [state for state in states if state.domain not in (domain, "group")]
+        if foreign:
+            names = ", ".join(sorted(state.name for state in foreign))
+            raise StepError.said("wrong_kind", action=f"{domain}.{service}", names=names)
 
     async def _switch_each_domain(
         self, service: str, data: dict[str, Any], states: list[State], context: ExecutionContext

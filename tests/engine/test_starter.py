@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from custom_components.agent_reuse.engine.cache import CacheLookup, PlanCache
+from custom_components.agent_reuse.engine.context_area import with_context_area
 from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
 from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser
@@ -37,7 +38,7 @@ def seeded(sentence_embedder: SentenceEmbedder) -> PlanCache:
 @pytest.mark.parametrize("starter", STARTER_PLANS, ids=lambda s: f"{s.intent}:{s.template}")
 def test_each_plan_is_valid_and_takes_exactly_the_slots_of_its_template(starter: Any) -> None:
     plan = Plan.from_dict(starter.plan)
-    assert plan.parameters == frozenset(re.findall(r"\{(\w+)\}", starter.template))
+    assert plan.parameters == frozenset(re.findall(r"\{(\w+)\}", starter.template)) | starter.unsaid
     assert not plan.referenced_entities()  # targets come from the request, checked at run time
 
 
@@ -335,6 +336,31 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "set the {name} light to {brightness}%",
             ("light", "turn_on", {"name": "bed", "domain": "light"}),
         ),
+        # A room's covers by their word, each direction its cover action ("window" was left untagged).
+        (
+            "close the kitchen window",
+            "en",
+            "close the {area} {domain}",
+            ("homeassistant", "turn_off", {"area": "kitchen", "domain": "window"}),
+        ),
+        (
+            "open the living room blinds",
+            "en",
+            "open the {area} {device_class}s",
+            ("cover", "open_cover", {"area": "living room", "device_class": "blind", "domain": "cover"}),
+        ),
+        (
+            "close the kitchen curtains",
+            "en",
+            "close the {area} {device_class}s",
+            ("cover", "close_cover", {"area": "kitchen", "device_class": "curtain", "domain": "cover"}),
+        ),
+        (
+            "close the blinds",
+            "en",
+            "close the {device_class}s",
+            ("cover", "close_cover", {"device_class": "blind", "domain": "cover"}),
+        ),
     ],
 )
 def test_everyday_requests_are_served_by_their_starter_plan(
@@ -418,6 +444,16 @@ def test_everyday_requests_are_served_by_their_starter_plan(
             "{area}的溫度是多少",
             {"area": "客廳", "domain": "climate", "attribute": "current_temperature"},
         ),
+        # No room said or known (the text dialog): every thermostat.
+        *(
+            (text, language, template, {"domain": "climate", "attribute": "current_temperature"})
+            for text, language, template in (
+                ("what's the temperature", "en", "what's the temperature"),
+                ("现在几度", "zh", "现在几度"),
+                ("室温多少", "zh", "室温是多少"),
+                ("現在幾度", "zh-TW", "現在幾度"),
+            )
+        ),
     ],
 )
 def test_state_questions_are_served_by_a_plan_that_reads_the_state(
@@ -476,3 +512,27 @@ def test_a_lights_position_is_served_as_a_brightness(
         "turn_on",
         {"brightness_pct": "50"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "template"), [("现在几度", "现在几度"), ("几度了", "几度了"), ("室温多少", "室温是多少")]
+)
+def test_the_temperature_asked_of_a_satellite_is_its_rooms(
+    seeded: PlanCache,
+    joint_parser: JointParser,
+    sentence_embedder: SentenceEmbedder,
+    text: str,
+    template: str,
+) -> None:
+    """The same words as the whole home's question, with the satellite's room as an unsaid area: another
+    entry of the same template, told apart by its parameters."""
+    parsed = with_context_area(repair(joint_parser.parse(text, "zh")), "卧室")
+    stripped = strip_slots(parsed)
+    assert parsed.intent is not None
+    found = seeded.lookup(parsed.intent, sentence_embedder.embed(stripped.text), stripped.signature)
+    assert found.hit
+    assert found.entry is not None
+    assert (found.entry.template_text, found.entry.parameters) == (template, frozenset({"area"}))
+    bound = Plan.from_dict(found.entry.plan).bind(parsed.slot_values)
+    step = next(s for s in bound.steps if s.action == "ha_state")
+    assert dict(step.inputs) == {"area": "卧室", "domain": "climate", "attribute": "current_temperature"}

@@ -430,3 +430,52 @@ async def test_is_the_fan_off_said_to_a_satellite(home: HomeAssistant, planner: 
     assert speech(result) == "The fan in the Kitchen: off."
     assert last_trace(entry)["template_text"] == "is the {domain} off"
     assert planner.calls() == 0
+
+
+async def test_a_rooms_window_and_blinds_open_and_close_by_their_word(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "close the kitchen window" had only the room tagged (no plan for it); blinds and curtains are device
+    classes of covers, said in the plural."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "open the kitchen window")
+    assert speech(result) == "Opened the kitchen window."
+    assert home.states.get(KITCHEN_WINDOW).state == "open"
+    result = await ask(home, entry, "close the kitchen window")
+    assert last_trace(entry)["template_text"] == "close the {area} {domain}"
+    assert speech(result) == "Closed the kitchen window."
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"
+
+    er.async_get(home).async_update_entity(KITCHEN_WINDOW, device_class="blind")
+    await home.async_block_till_done()
+    assert home.states.get(KITCHEN_WINDOW).attributes["device_class"] == "blind"
+    result = await ask(home, entry, "open the kitchen blinds")
+    assert speech(result) == "Opened the kitchen blinds."
+    assert home.states.get(KITCHEN_WINDOW).state == "open"
+    result = await ask(
+        home, entry, "close the blinds"
+    )  # every blind of the home: the text dialog has no room
+    assert speech(result) == "Closed the blinds."
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"
+    assert home.states.get(GARAGE_DOOR).state == "closed"  # a garage door is no blind
+    assert planner.calls() == 0
+
+
+async def test_a_domains_action_on_another_domains_device_fails_instead_of_saying_done(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Home Assistant skips such entities with a log warning: the reply said "Opened." and nothing moved."""
+    entry = await setup_agent(home, planner.url)
+    before = home.states.get(KITCHEN_LIGHT)
+    planner.queue(
+        plan_json(
+            service_step({"area": "{slot.area}", "domain": "light"}, service="open_cover", domain="cover"),
+            respond_step("Opened."),
+        )
+    )
+    result = await ask(home, entry, "open the kitchen lights")
+    assert result.response.response_type.value == "error"
+    assert "cover.open_cover does not act on Kitchen Lights" in speech(result)
+    assert home.states.get(KITCHEN_LIGHT) == before
+    assert len(entry.runtime_data.cache) == 0  # a failed plan is not cached

@@ -264,10 +264,29 @@ async def test_the_temperature_asked_of_a_satellite_is_its_rooms(
     bedroom = satellite_in(home, "Bedroom")
     reading = home.states.get(AIR_CONDITIONER).attributes["current_temperature"]
 
-    for question in ("现在多少度", "温度多少"):
+    # "现在几度" was read as the clock's time, "室温多少" as a device called 室温.
+    for question in ("现在多少度", "温度多少", "现在几度", "室温多少"):
         result = await ask(home, entry, question, "zh-Hans", bedroom)
         assert speech(result) == f"卧室现在是{reading} °C。"
         assert last_trace(entry)["slots"] == {"area": "卧室"}
     result = await ask(home, entry, "臥室現在多少度", "zh-TW")
     assert speech(result) == f"臥室現在是{reading} °C。"
+    assert planner.calls() == 0
+
+
+async def test_the_temperature_asked_without_a_room_reads_every_thermostat(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Typed into the text dialog no room is known: each thermostat is read and named (Home Assistant's own
+    handler gives up when there are several)."""
+    thermostats_in_bedroom_and_kitchen(home)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    hvac = home.states.get(AIR_CONDITIONER).attributes["current_temperature"]
+    ecobee = home.states.get(KITCHEN_CLIMATE).attributes["current_temperature"]
+
+    result = await ask(home, entry, "what's the temperature")
+    assert speech(result) == f"The thermostats read Ecobee: {ecobee} °C, Hvac: {hvac} °C."
+    result = await ask(home, entry, "现在几度", "zh-Hans")
+    assert speech(result) == f"现在是Ecobee: {ecobee} °C, Hvac: {hvac} °C。"
+    assert last_trace(entry)["slots"] == {}
     assert planner.calls() == 0

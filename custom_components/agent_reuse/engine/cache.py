@@ -366,11 +366,20 @@ class PlanCache:
         while len(remembered) > _REMEMBERED_PER_PARTITION:
             remembered.popitem(last=False)
 
-    def has_template(self, intent: str, language: str, template_text: str) -> bool:
-        """Whether an entry is cached for exactly this intent, language and template text."""
+    def has_template(
+        self, intent: str, language: str, template_text: str, parameters: Iterable[str] | None = None
+    ) -> bool:
+        """Whether an entry is cached for exactly this intent, language and template text (and, when
+        ``parameters`` is given, these parameters: "现在几度" asked with the satellite's room is another
+        plan than the same words asked of the whole home)."""
+        wanted = None if parameters is None else frozenset(parameters)
         with self._lock:
             ids = self._by_template.get((intent, template_text), ())
-            return any(self._lru[entry_id].language == language for entry_id in ids)
+            return any(
+                self._lru[entry_id].language == language
+                and (wanted is None or self._lru[entry_id].parameters == wanted)
+                for entry_id in ids
+            )
 
     def lookup_exact(
         self, intent: str, template_text: str, slot_types: Iterable[str] = frozenset(), language: str = ""
@@ -502,7 +511,11 @@ class PlanCache:
         entities: Iterable[str] = frozenset(),
         language: str = "en",
     ) -> CacheEntry:
-        """Cache a plan (replacing any entry for the same intent, language and template text)."""
+        """Cache a plan, replacing any entry for the same intent, language, template text and parameters.
+
+        Same words with other parameters are another entry: "现在几度" said to a satellite has the room as an
+        unsaid ``area``, the same words typed into the text dialog have none, and each needs its own plan.
+        """
         vector = normalize(embedding, self._dim)
         try:
             # A JSON round trip: the cache's own copy, in exactly the types the file will hold (so the
@@ -527,7 +540,10 @@ class PlanCache:
             duplicates = [
                 e.entry_id
                 for e in self._lru.values()
-                if e.intent == intent and e.language == language and e.template_text == template_text
+                if e.intent == intent
+                and e.language == language
+                and e.template_text == template_text
+                and e.parameters == entry.parameters
             ]
             for entry_id in duplicates:
                 self._remove_locked(entry_id)

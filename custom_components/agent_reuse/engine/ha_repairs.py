@@ -25,6 +25,7 @@ from .repairs_intents import (
     repair_negation,
     repair_question,
     repair_setting_question,
+    repair_temperature_question,
     repair_time_left,
     repair_unsaid_intent,
     repair_vacuum_activity,
@@ -49,6 +50,7 @@ from .repairs_switching import (
     repair_plural_device_word,
     repair_switch_command,
     repair_truncated_device_word,
+    repair_untagged_device_word,
 )
 
 
@@ -64,6 +66,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_delayed_command,
     repair_truncated_device_word,
     repair_plural_device_word,
+    repair_untagged_device_word,
     repair_home_as_area,
     repair_switch_command,
     repair_curtain_verb,
@@ -86,6 +89,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_setting_question,
     repair_unsaid_intent,
     repair_weather_question,
+    repair_temperature_question,
     repair_weather_name,
     repair_thermostat_number,
     repair_list_item,

@@ -66,6 +66,11 @@ as Home Assistant answers it. Home Assistant files forecast questions ("is it go
 under the same intent and answers them with the weather now; so do the starter plans, and their reply
 says "now" ("The weather now: …", "现在的天气：…").
 
+The temperature asked in a few words (:func:`repair_temperature_question`). "现在几度" (how many degrees now)
+and "屋里几度" came out as the clock's time, "室温是多少" (the room temperature) as the state of a device
+called 室温. A request that is only (现在 / 屋里 / 室内) 几度 / 多少度, or 室温 (是) 多少, is
+HassClimateGetTemperature without slots: the satellite's room, else every thermostat.
+
 A shopping-list item the parser did not tag (:func:`repair_list_item`). Items are open-ended and the parser
 knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
 itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
@@ -374,6 +379,23 @@ def repair_weather_question(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == "HassGetWeather" and not parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent="HassGetWeather", slots=())
+
+
+_TEMPERATURE_QUESTION = re.compile(
+    r"^\s*(?:(?:现在|現在|屋里|屋裡|房间里|房間裡|房间|房間|室内|室內|这里|這裡)(?:是)?(?:几度|幾度|多少度)"
+    r"|(?:几度|幾度)|(?:现在的|現在的)?(?:室温|室溫|室内温度|室內溫度)(?:是|有)?多少度?)"
+    r"(?:了)?(?:啊|呀|呢)?\s*[?？。]?\s*$"
+)
+_CLIMATE_GET_TEMPERATURE = "HassClimateGetTemperature"
+
+
+def repair_temperature_question(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassClimateGetTemperature when it only asks how warm it is (see the module doc)."""
+    if parsed.label_space != "ha" or not _TEMPERATURE_QUESTION.match(parsed.text):
+        return parsed
+    if parsed.intent == _CLIMATE_GET_TEMPERATURE and not parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=_CLIMATE_GET_TEMPERATURE, slots=())
 
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:

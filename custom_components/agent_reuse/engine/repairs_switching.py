@@ -32,7 +32,13 @@ came out with the area 家里, was served by "把{area}的灯关了", and failed
 the area it is served like "关闭所有的灯".
 
 An English device word in the plural (:func:`repair_plural_device_word`): "fans" is tagged "fan" + "s", as
-the parser tags "lights".
+the parser tags "lights"; so are device classes ("curtains" → "curtain" + "s", as "blinds" is tagged).
+
+A device word after a room that the parser left untagged (:func:`repair_untagged_device_word`). "close the
+kitchen window" came out with the area and nothing else, where "close the living room window" has the
+area and the domain "window": the request had the template "close the {area} window" and no plan to reuse
+(a plan for "{area}" alone would act on the whole room). The device word right after the area is its
+``domain``, as the parser tags it elsewhere.
 
 A device's state asked by its kind (:func:`repair_device_question`). "空调开了吗" (is the AC on) came out as
 unknown, "卧室的空调开了吗" as HassTimerStatus: both went to the planner. A request that is only a device
@@ -166,6 +172,12 @@ def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, slots=tuple(slots))
 
 
+#: Slot types that say a kind of device ("lights", "blinds").
+_KIND_TYPES = frozenset({"domain", "device_class"})
+#: An English word right after a room's name ("kitchen| window"), the word itself in ``word``.
+_NEXT_ENGLISH_WORD = re.compile(r"\s+(?P<word>[A-Za-z]+)")
+
+
 def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with an English device word tagged with its plural "s" ("fans") tagged without it.
 
@@ -178,13 +190,36 @@ def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
     slots = list(parsed.slots)
     for index, slot in enumerate(slots):
         value = slot.value
-        if slot.type != "domain" or len(value) < 4 or value[-1] not in "sS" or has_cjk(value):
+        if slot.type not in _KIND_TYPES or len(value) < 4 or value[-1] not in "sS" or has_cjk(value):
             continue
         if domain_of_word(value[:-1]) is not None:
-            slots[index] = Slot("domain", value[:-1], slot.start, slot.end - 1)
+            slots[index] = Slot(slot.type, value[:-1], slot.start, slot.end - 1)
     if slots == list(parsed.slots):
         return parsed
     return dataclasses.replace(parsed, slots=tuple(slots))
+
+
+def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with an untagged English device word right after the area as its ``domain`` (see the
+    module doc); the plural's "s" stays in the template, as for "lights"."""
+    if parsed.label_space != "ha" or (parsed.intent not in ON_OFF and parsed.intent != GET_STATE):
+        return parsed
+    if any(slot.type in _KIND_TYPES or slot.type == "name" for slot in parsed.slots):
+        return parsed
+    areas = [slot for slot in parsed.slots if slot.type == "area" and slot.end > slot.start]
+    if len(areas) != 1 or has_cjk(areas[0].value):
+        return parsed
+    match = _NEXT_ENGLISH_WORD.match(parsed.text, areas[0].end)
+    if match is None:
+        return parsed
+    word = match["word"]
+    start, end = match.span("word")
+    if domain_of_word(word) is None or any(slot.overlaps(start, end) for slot in parsed.slots):
+        return parsed
+    if word[-1] in "sS" and len(word) >= 4 and domain_of_word(word[:-1]) is not None:
+        word, end = word[:-1], end - 1
+    domain = Slot("domain", word, start, end)
+    return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, domain)))
 
 
 #: The whole home said where a room would be ("家里的灯都关了"): no area of anyone's home.

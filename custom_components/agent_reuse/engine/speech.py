@@ -354,6 +354,11 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "“{names}”不能打开或关闭",
             "「{names}」不能打開或關閉",
         ),
+        "wrong_kind": _m(
+            "{action} does not act on {names}",
+            "{action} 不能用于“{names}”",
+            "{action} 不能用於「{names}」",
+        ),
         "action_unauthorized": _m(
             "you are not allowed to run {action}", "你没有权限执行 {action}", "你沒有權限執行 {action}"
         ),
