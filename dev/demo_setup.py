@@ -68,6 +68,10 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         "fan.attic_fan": None,
         # The weather now ("what's the weather", "天气怎么样"); the demo's second weather entity stays hidden.
         "weather.demo_weather_south": None,
+        # Media players ("pause", "下一首", "set the volume to 30%"): universal players in front of the
+        # demo's own (configuration.yaml), which have no unique id and so no room.
+        "media_player.living_room_tv": "Living Room",
+        "media_player.kitchen_speaker": "Kitchen",
     }
 )
 
@@ -91,6 +95,8 @@ DEMO_ENTITY_ALIASES: Mapping[str, list[str]] = MappingProxyType(
         "switch.garden_pump": ["花园水泵", "花園水泵"],
         "cover.garage_door": ["车库门", "車庫門"],
         "light.kitchen_lights": ["厨房灯", "廚房燈"],
+        "media_player.living_room_tv": ["客厅电视", "客廳電視"],
+        "media_player.kitchen_speaker": ["厨房音箱", "廚房音箱"],
     }
 )
 
@@ -411,6 +417,9 @@ async def smoke(args: argparse.Namespace) -> int:
             {"entity_id": [light, "light.kitchen_lights", "light.porch_light"]},
         )
         await client.rest("POST", "/api/services/cover/close_cover", {"entity_id": "cover.garage_door"})
+        await client.rest(
+            "POST", "/api/services/media_player/media_play", {"entity_id": "media_player.kitchen_speaker"}
+        )
         ok = True
         # (request, language, entity to check, state it must have afterwards, and a brightness if it must
         # have one); the last one goes over MQTT. "forty percent" is how speech-to-text often writes it.
@@ -421,6 +430,7 @@ async def smoke(args: argparse.Namespace) -> int:
             ("set the bed light to forty percent", "en", light, "on", 102),  # 40 % of 255
             ("turn on the kitchen lights", "en", "light.kitchen_lights", "on", None),
             ("open the garage door", "en", "cover.garage_door", "open", None),
+            ("pause the music", "en", "media_player.kitchen_speaker", "paused", None),
             ("turn on the porch light", "en", "light.porch_light", "on", None),
         ):
             before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]

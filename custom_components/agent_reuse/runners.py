@@ -56,8 +56,14 @@ from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.gazetteer import other_number
 from .engine.plan import BoundStep
-from .engine.plan_schema import ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_MQTT_PUBLISH, STATE_ATTRIBUTE_KEY
-from .engine.speech import DeviceKinds, Spoken, speech_language, spoken
+from .engine.plan_schema import (
+    ACTION_HA_SERVICE,
+    ACTION_HA_STATE,
+    ACTION_MQTT_PUBLISH,
+    STATE_ATTRIBUTE_KEY,
+    STATE_FILTER_KEY,
+)
+from .engine.speech import MESSAGES, DeviceKinds, Spoken, speech_language, spoken
 
 #: Domains a plan may never call services of.
 BLOCKED_DOMAINS = frozenset(
@@ -144,6 +150,21 @@ def device_class_of_word(word: str) -> str:
     return key
 
 
+def volume_fraction(value: Any) -> Any:
+    """A volume as Home Assistant's ``volume_level`` (0–1) where it was said as a percentage ("30", "30%",
+    30): the parser's ``volume_level`` slot is the number said, as Assist's HassSetVolume takes it. Anything
+    else is passed on unchanged, for Home Assistant to accept or refuse."""
+    text = str(value).strip()
+    percent = text.endswith(("%", "％"))
+    try:
+        number = float(text.rstrip("%％").strip())
+    except ValueError:
+        return value
+    if percent or number > 1:
+        return round(number / 100, 4)
+    return number if isinstance(value, str) else value
+
+
 def device_area(hass: HomeAssistant, device_id: str | None) -> ar.AreaEntry | None:
     """The area of the device a request came from (a voice satellite's room), if it has one."""
     if not device_id:
@@ -213,8 +234,9 @@ class TargetResolver:
 
         ``selector`` may hold ``entity_id``, ``device_id``/``area_id``/``floor_id``/``label_id`` (Home
         Assistant ids) and ``name``/``area``/``floor``/``domain``/``device_class`` (words, matched like
-        Assist does). ``default_domain`` restricts word matching to the service's domain when the selector
-        names no domain itself (``light.turn_on`` + area kitchen → the kitchen's lights only).
+        Assist does), and ``state``: only what words match in one of these states. ``default_domain``
+        restricts word matching to the service's domain when the selector names no domain itself
+        (``light.turn_on`` + area kitchen → the kitchen's lights only).
         """
         found: dict[str, State] = {}
         for entity_id in _as_list(selector.get("entity_id")):
@@ -229,6 +251,7 @@ class TargetResolver:
         domain_words = _as_list(selector.get("domain"))
         domains = {self.known_domain(word) for word in domain_words}
         device_classes = {device_class_of_word(word) for word in _as_list(selector.get("device_class"))}
+        in_states = {state.casefold() for state in _as_list(selector.get(STATE_FILTER_KEY))}
         if any(word is not None for values in words.values() for word in values) or domains or device_classes:
             if not domains and default_domain:
                 domains = {default_domain}
@@ -240,9 +263,12 @@ class TargetResolver:
                     floor_name=floor,
                     domains=domains or None,
                     device_classes=device_classes or None,
+                    states=in_states or None,
                     assistant=ASSISTANT,
                 )
                 result = intent.async_match_targets(self.hass, constraints, preferences)
+                if result.is_match and in_states and name is None and area is None and floor is None:
+                    result = self._in_this_room(constraints, preferences) or result
                 if not result.is_match and result.no_match_reason is intent.MatchFailedReason.NAME:
                     # The said device word, else the kind the service acts on ("dim the bed light" → light).
                     device_words = domain_words or sorted(domains)
@@ -257,6 +283,24 @@ class TargetResolver:
                 for state in result.states:
                     found[state.entity_id] = state
         return list(found.values())
+
+    def _in_this_room(
+        self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
+    ) -> intent.MatchTargetsResult | None:
+        """Those of the satellite's room, where it has any ("pause the music" said in the bedroom pauses the
+        bedroom's player, not every player of the home); None to keep the whole home's.
+
+        Why only for a state filter: "what is playing now" is where the user is. Without one ("turn off all
+        the lights") a selector without a place means the whole home, and a request that means the room has
+        the room added as its area before the lookup (``context_area``).
+        """
+        here = ar.async_get(self.hass).async_get_area(preferences.area_id) if preferences.area_id else None
+        if here is None:
+            return None
+        local = intent.async_match_targets(
+            self.hass, dataclasses.replace(constraints, area_name=here.name), preferences
+        )
+        return local if local.is_match else None
 
     def _match_name_variant(
         self,
@@ -381,6 +425,13 @@ class TargetResolver:
             return spoken("no_floor", floor=result.no_match_name or constraints.floor_name or "")
         if reason is intent.MatchFailedReason.DUPLICATE_NAME:
             return spoken("duplicate_name", name=result.no_match_name or constraints.name or "")
+        # Home Assistant checks exposure after the state: with nothing exposed playing, an unexposed player
+        # that plays made it "not exposed", which tells of a device the user never meant.
+        unexposed_only = reason is intent.MatchFailedReason.ASSISTANT and not constraints.name
+        if constraints.states and (reason is intent.MatchFailedReason.STATE or unexposed_only):
+            state = sorted(constraints.states)[0]  # the plans filter by one state ("playing")
+            said: Spoken | str = spoken(f"state_{state}") if f"state_{state}" in MESSAGES else state
+            return spoken("none_in_state", kind=kind, where=where, state=said)
         if reason is intent.MatchFailedReason.ASSISTANT:
             if constraints.name:
                 return spoken("not_exposed", name=constraints.name)
@@ -427,6 +478,8 @@ class HaServiceRunner:
         colour = data.get("color_name")
         if isinstance(colour, str) and (css := css_colour(colour)) is not None:
             data["color_name"] = css  # "蓝" as said, "blue" for Home Assistant
+        if domain == "media_player" and "volume_level" in data:
+            data["volume_level"] = volume_fraction(data["volume_level"])
         if domain == "script" and service not in _SCRIPT_ENTITY_SERVICES:
             # script.<name> runs that script: it is the script entity that must be exposed.
             target["entity_id"] = [*_as_list(target.get("entity_id")), f"script.{service}"]

@@ -992,3 +992,27 @@ def test_other_questions_of_degrees_are_not_read_as_the_room_temperature(
 ) -> None:
     repaired = repair(joint_parser.parse(text, "zh"))
     assert repaired.intent != "HassClimateGetTemperature" or repaired.slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("停止播放", "HassMediaPause", {}),  # was HassCancelTimer
+        ("切歌", "HassMediaNext", {}),  # "切" was a device name
+        ("暂停电视", "HassMediaPause", {"name": "电视"}),  # no slot: it paused whatever played
+        ("暫停電視", "HassMediaPause", {"name": "電視"}),
+        ("继续播放音箱", "HassMediaUnpause", {"name": "音箱"}),
+        ("pause the living room tv", "HassMediaPause", {"area": "living room", "domain": "tv"}),
+        ("暂停扫地", None, {"name": "扫地"}),  # cleaning, not a player called 扫地: planned
+    ],
+)
+def test_media_commands_said_in_few_words(
+    joint_parser: JointParser, text: str, intent: str | None, slots: dict[str, str]
+) -> None:
+    repaired = repair(joint_parser.parse(text, "zh" if not text.isascii() else "en"))
+    assert (repaired.intent, repaired.slot_values) == (intent, slots)
+
+
+def test_a_media_verb_before_something_that_is_no_player_is_left_alone() -> None:
+    request = parsed("暂停一下", "HassMediaPause")
+    assert repair(request) is request

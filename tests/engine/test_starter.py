@@ -30,7 +30,7 @@ MY_PLAN = {
 
 @pytest.fixture
 def seeded(sentence_embedder: SentenceEmbedder) -> PlanCache:
-    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=200)
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=400)
     assert seed_cache(cache, sentence_embedder) == len(STARTER_PLANS)
     return cache
 
@@ -45,7 +45,7 @@ def test_each_plan_is_valid_and_takes_exactly_the_slots_of_its_template(starter:
 def test_seeding_adds_once_and_never_replaces_a_plan_the_planner_made(
     sentence_embedder: SentenceEmbedder,
 ) -> None:
-    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=200)
+    cache = PlanCache(sentence_embedder.dim, threshold=0.75, max_entries=400)
     mine = cache.add(
         "HassTurnOn", "打开{name}", sentence_embedder.embed("打开{name}"), MY_PLAN, {"name"}, language="zh"
     )

@@ -86,7 +86,11 @@ TARGET_KEYS: Final = (
     "label",
     "domain",
     "device_class",
+    "state",
 )
+#: A filter on what a target or selector finds, not a selector of its own: only entities in one of these
+#: states ("pause the music" pauses what is playing, "resume" what is paused, as Assist's handlers do).
+STATE_FILTER_KEY: Final = "state"
 #: Keys a ``ha_state`` step may select entities by (at least one is required).
 STATE_SELECTOR_KEYS: Final = ("entity_id", "name", "area", "floor", "domain", "device_class")
 #: The optional ``ha_state`` input that reads one attribute instead of the state ("current_temperature"
@@ -459,6 +463,7 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
         vol.Schema(
             {
                 **{vol.Optional(key): _names for key in STATE_SELECTOR_KEYS},
+                vol.Optional(STATE_FILTER_KEY): _names,
                 vol.Optional(STATE_ATTRIBUTE_KEY): _ha_identifier("attribute"),
             }
         ),
@@ -477,7 +482,7 @@ _INPUT_SCHEMAS: Final[Mapping[str, Callable[[Any], Any]]] = {
 INPUT_KEYS: Final[Mapping[str, tuple[str, ...]]] = {
     ACTION_HA_SERVICE: ("domain", "service", "target", "data"),
     ACTION_MQTT_PUBLISH: ("topic", "payload", "qos", "retain"),
-    ACTION_HA_STATE: (*STATE_SELECTOR_KEYS, STATE_ATTRIBUTE_KEY),
+    ACTION_HA_STATE: (*STATE_SELECTOR_KEYS, STATE_FILTER_KEY, STATE_ATTRIBUTE_KEY),
     ACTION_RESPOND: ("template",),
     ACTION_DELAY: tuple(DELAY_UNITS),
 }
@@ -840,6 +845,7 @@ PLAN_JSON_SCHEMA: Final[dict[str, Any]] = {
                             "type": "object",
                             "properties": {
                                 **{key: _NAMES_SCHEMA for key in STATE_SELECTOR_KEYS},
+                                STATE_FILTER_KEY: _NAMES_SCHEMA,
                                 STATE_ATTRIBUTE_KEY: {"type": "string", "pattern": r"^[a-z_][a-z0-9_]*$"},
                             },
                             "minProperties": 1,

@@ -13,7 +13,13 @@ partition for "next track" could later be reused for "previous track". Within th
 HassMediaPrevious the words decide: next/skip/forward/下一/换一首 against previous/back/last/replay/上一; a
 request with both keeps the parser's choice. One with neither is no step at all: "播放音乐" (play music)
 came out as HassMediaPrevious at 1.00, so it is unknown and planned (Home Assistant 2025.4 has no intent
-for it either), never served by a cached "previous track" plan.
+for it either), never served by a cached "previous track" plan. A name the parser cut out of the direction
+word ("切" of "切歌", skip the song) is dropped.
+
+Media said in Chinese (:func:`repair_media_command`). "停止播放" (stop playing) came out as HassCancelTimer:
+it is HassMediaPause, as "stop the music" is. "暂停电视" (pause the TV) had no slot, so it paused whatever
+was playing: a media device word after 暂停 / 继续播放 is the name (the runner finds that kind of device,
+the satellite room's first).
 
 The vacuum's errand (:func:`repair_vacuum_errand`). "send the vacuum home" came out as HassVacuumStart:
 it set off cleaning. Within the pair HassVacuumStart / HassVacuumReturnToBase, words of going back (home,
@@ -21,7 +27,8 @@ dock, base, charge, 返回, 回去, 充电, 回充) make it HassVacuumReturnToBa
 
 Cleaning said in Chinese (:func:`repair_vacuum_activity`). "开始扫地" (start sweeping) came out as
 HassVacuumStart of a device named 扫地, so it failed ("没有叫“扫地”的设备"); "去扫地" and "开始吸尘" came out
-as HassTurnOff, "扫地" as HassNevermind, "停止扫地" as HassCancelTimer of a timer named 扫地. A request
+as HassTurnOff, "扫地" as HassNevermind, "停止扫地" as HassCancelTimer of a timer named 扫地, "暂停扫地" as
+pausing a media player called 扫地. A request
 that says sweeping, mopping or vacuuming (扫地, 拖地, 吸尘, 打扫, 清扫, outside a device name such as
 扫地机器人) and was read as one of those intents is HassVacuumStart, and a name that is only the activity
 is dropped; one that says stop (停, 暂停) is unknown and planned, since Home Assistant 2025.4 has no
@@ -151,7 +158,16 @@ _LATER_COMMAND = re.compile(
 _CLEANING = re.compile(r"扫地|掃地|拖地|吸尘|吸塵|打扫|打掃|清扫|清掃")
 _STOPPING = re.compile(r"停|暂停|暫停")
 _CLEANING_CONFUSIONS = frozenset(
-    {_VACUUM_START, *ON_OFF, NEVERMIND, CANCEL_TIMER, CANCEL_ALL_TIMERS, "HassPauseTimer"}
+    {
+        _VACUUM_START,
+        *ON_OFF,
+        NEVERMIND,
+        CANCEL_TIMER,
+        CANCEL_ALL_TIMERS,
+        "HassPauseTimer",
+        "HassMediaPause",  # "暂停扫地": no media player is called 扫地
+        "HassMediaUnpause",
+    }
 )
 _GET_TEMPERATURE = "HassClimateGetTemperature"
 _SETTING_WORDS = re.compile(
@@ -257,7 +273,45 @@ def repair_media_step(parsed: ParsedRequest) -> ParsedRequest:
     if forward and backward:
         return parsed
     intent = _MEDIA_NEXT if forward else _MEDIA_PREVIOUS
-    return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
+    words = [match.span() for match in (_NEXT_WORDS if forward else _PREVIOUS_WORDS).finditer(parsed.text)]
+    slots = tuple(
+        slot
+        for slot in parsed.slots
+        if not (slot.type == "name" and any(start <= slot.start and slot.end <= end for start, end in words))
+    )
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=slots)
+
+
+_STOP_PLAYING = re.compile(
+    r"^\s*(?:请|請)?(?:停止|停)(?:播放|放歌|放音乐|放音樂|音乐|音樂)(?:吧)?\s*[。！!]?\s*$"
+)
+_MEDIA_VERB_THING = re.compile(
+    r"^\s*(?:请|請)?(?P<verb>暂停|暫停|继续播放|繼續播放)(?P<thing>[^\s，,。？?！!的]{1,6}?)(?:吧)?\s*[。！!]?\s*$"
+)
+_MEDIA_VERBS = {"暂停": "HassMediaPause", "暫停": "HassMediaPause"} | dict.fromkeys(
+    ("继续播放", "繼續播放"), "HassMediaUnpause"
+)
+
+
+def repair_media_command(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as the media command its Chinese words say (see the module doc)."""
+    if parsed.label_space != "ha":
+        return parsed
+    if _STOP_PLAYING.match(parsed.text):
+        if parsed.intent == "HassMediaPause" and not parsed.slots:
+            return parsed
+        return dataclasses.replace(parsed, intent="HassMediaPause", slots=())
+    match = _MEDIA_VERB_THING.match(parsed.text)
+    if match is None or domain_of_word(match["thing"]) != "media_player":
+        return parsed
+    start, end = match.span("thing")
+    name = Slot("name", match["thing"], start, end)
+    intent = _MEDIA_VERBS[match["verb"]]
+    if parsed.intent == intent and parsed.slots == (name,):
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=(name,))
 
 
 def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:

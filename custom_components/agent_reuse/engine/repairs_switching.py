@@ -174,6 +174,9 @@ def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
 
 #: Slot types that say a kind of device ("lights", "blinds").
 _KIND_TYPES = frozenset({"domain", "device_class"})
+#: Besides switching, the intents whose requests say a room's device ("is the kitchen window open", "pause
+#: the living room tv").
+_ROOM_DEVICE_INTENTS = frozenset({GET_STATE, "HassMediaPause", "HassMediaUnpause", "HassSetVolume"})
 #: An English word right after a room's name ("kitchen| window"), the word itself in ``word``.
 _NEXT_ENGLISH_WORD = re.compile(r"\s+(?P<word>[A-Za-z]+)")
 
@@ -202,7 +205,9 @@ def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
 def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with an untagged English device word right after the area as its ``domain`` (see the
     module doc); the plural's "s" stays in the template, as for "lights"."""
-    if parsed.label_space != "ha" or (parsed.intent not in ON_OFF and parsed.intent != GET_STATE):
+    if parsed.label_space != "ha" or (
+        parsed.intent not in ON_OFF and parsed.intent not in _ROOM_DEVICE_INTENTS
+    ):
         return parsed
     if any(slot.type in _KIND_TYPES or slot.type == "name" for slot in parsed.slots):
         return parsed

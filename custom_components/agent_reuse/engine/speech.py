@@ -344,6 +344,14 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         # MQTT fan before its first message) or one that is offline.
         "state_unknown": _m("unknown", "未知", "未知"),
         "state_unavailable": _m("unavailable", "不可用", "無法使用"),
+        # States a plan filters its targets by ("pause": what is playing), said when none is.
+        "state_playing": _m("playing", "正在播放", "正在播放"),
+        "state_paused": _m("paused", "已暂停", "已暫停"),
+        "state_on": _m("on", "开着", "開著"),
+        "state_off": _m("off", "关着", "關著"),
+        "none_in_state": _m(
+            "no {kind}{where} is {state}", "{where}没有{state}的{kind}", "{where}沒有{state}的{kind}"
+        ),
         "which_one": _m(
             "there is more than one {kind} ({names}); please say which one",
             "有不止一个{kind}（{names}），请说是哪一个",

@@ -211,6 +211,123 @@ _NAMED_CLIMATE = {"name": "{slot.name}", "domain": "climate"}
 #: Every thermostat of the home, read the same way (each one named when there are several).
 _CLIMATE_TEMPERATURES = {"domain": "climate", "attribute": "current_temperature"}
 
+#: Media players by what they are doing, as Assist's media handlers pick them: "pause" pauses what is playing,
+#: "resume" what is paused (the satellite's room first, else the home's: the runner's state filter).
+_PLAYING = {"domain": "media_player", "state": "playing"}
+_PAUSED = {"domain": "media_player", "state": "paused"}
+_NAMED_PLAYER = {"name": "{slot.name}", "domain": "media_player"}
+_SET_VOLUME = {"volume_level": "{slot.volume_level}"}  # a percentage: the runner makes it 0–1
+
+
+_AREA_PLAYING = {"area": "{slot.area}", "domain": "media_player", "state": "playing"}
+
+#: (intent, the ways of saying it, media_player action, target, reply): one plan per way of saying it, since
+#: these short requests are far apart to the embedder ("skip" is 0.54 from "next song").
+type _MediaLine = tuple[str, tuple[str, ...], str, Mapping[str, str], str]
+
+_MEDIA_ENGLISH: tuple[_MediaLine, ...] = (
+    ("HassMediaPause", ("pause", "pause the music"), "media_pause", _PLAYING, "Paused."),
+    ("HassMediaPause", ("pause the {name}",), "media_pause", _NAMED_PLAYER, "Paused the {slot.name}."),
+    (
+        "HassMediaPause",
+        ("pause the {area} {domain}",),
+        "media_pause",
+        _AREA_KIND,
+        "Paused the {slot.area} {slot.domain}.",
+    ),
+    (
+        "HassMediaPause",
+        ("pause the music in the {area}",),
+        "media_pause",
+        _AREA_PLAYING,
+        "Paused the music in the {slot.area}.",
+    ),
+    (
+        "HassMediaUnpause",
+        ("resume", "resume the music", "continue playing", "unpause"),
+        "media_play",
+        _PAUSED,
+        "Resumed.",
+    ),
+    ("HassMediaUnpause", ("resume the {name}",), "media_play", _NAMED_PLAYER, "Resumed the {slot.name}."),
+    (
+        "HassMediaUnpause",
+        ("resume the {area} {domain}",),
+        "media_play",
+        _AREA_KIND,
+        "Resumed the {slot.area} {slot.domain}.",
+    ),
+    (
+        "HassMediaNext",
+        ("next song", "next track", "skip this song", "skip"),
+        "media_next_track",
+        _PLAYING,
+        "Playing the next one.",
+    ),
+    (
+        "HassMediaPrevious",
+        ("previous song", "previous track"),
+        "media_previous_track",
+        _PLAYING,
+        "Playing the previous one.",
+    ),
+    (
+        "HassSetVolume",
+        ("set the volume to {volume_level}%", "set the volume to {volume_level}"),
+        "volume_set",
+        _PLAYING,
+        "Volume set to {slot.volume_level}%.",
+    ),
+    (
+        "HassSetVolume",
+        ("set the {name} volume to {volume_level}%",),
+        "volume_set",
+        _NAMED_PLAYER,
+        "Set the {slot.name} volume to {slot.volume_level}%.",
+    ),
+    (
+        "HassSetVolume",
+        ("set the {area} {domain} volume to {volume_level}%",),
+        "volume_set",
+        _AREA_KIND,
+        "Set the {slot.area} {slot.domain} volume to {slot.volume_level}%.",
+    ),
+)
+_MEDIA_CHINESE: tuple[_MediaLine, ...] = (
+    ("HassMediaPause", ("暂停", "暂停音乐", "停止播放"), "media_pause", _PLAYING, "已暂停。"),
+    ("HassMediaPause", ("暂停{name}",), "media_pause", _NAMED_PLAYER, "已暂停{slot.name}。"),
+    ("HassMediaUnpause", ("继续播放", "继续"), "media_play", _PAUSED, "已继续播放。"),
+    ("HassMediaUnpause", ("继续播放{name}",), "media_play", _NAMED_PLAYER, "已继续播放{slot.name}。"),
+    ("HassMediaNext", ("下一首", "换一首", "切歌"), "media_next_track", _PLAYING, "已切到下一首。"),
+    ("HassMediaPrevious", ("上一首",), "media_previous_track", _PLAYING, "已切到上一首。"),
+    (
+        "HassSetVolume",
+        ("把音量调到{volume_level}", "音量调到{volume_level}%"),
+        "volume_set",
+        _PLAYING,
+        "已把音量调到{slot.volume_level}%。",
+    ),
+)
+
+
+def _media_plans(language: str, lines: Sequence[_MediaLine]) -> tuple[StarterPlan, ...]:
+    """The media plans of ``lines``: the player's own action on the target; a volume said as a percentage
+    (the runner makes it Home Assistant's 0–1)."""
+    return tuple(
+        _service(
+            intent,
+            language,
+            template,
+            f"media_player.{action}",
+            target,
+            reply,
+            _SET_VOLUME if action == "volume_set" else None,
+        )
+        for intent, templates, action, target, reply in lines
+        for template in templates
+    )
+
+
 _ENGLISH: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
     _switch("HassTurnOn", "en", "turn on the {name}", _NAME, "Turned on the {slot.name}."),
@@ -483,6 +600,8 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "Set the {slot.name} to {slot.temperature} degrees.",
         _NAMED_CLIMATE,
     ),
+    # Media: pause, resume, skip, and the volume (Home Assistant 2025.4 has no intent to start music).
+    *_media_plans("en", _MEDIA_ENGLISH),
     # The weather now: condition and temperature.
     *(
         _weather("en", template, "The weather now: {steps.s1.output}, {steps.s2.output}.")
@@ -681,6 +800,8 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "{slot.name}现在是{steps.s1.output}。",
         intent="HassClimateGetTemperature",
     ),
+    # Media (停止播放, 切歌 and 暂停电视 are read as such by ``repairs_intents``).
+    *_media_plans("zh", _MEDIA_CHINESE),
     # The weather now (``repairs_intents.repair_weather_question`` reads the short forms as HassGetWeather).
     *(
         _weather("zh", template, "现在的天气：{steps.s1.output}，{steps.s2.output}。")

@@ -1,0 +1,135 @@
+"""Media players in a real Home Assistant: pause, resume, skip and the volume, served by starter plans.
+
+Before, "pause", "下一首" and "set the volume to 30%" had no plan: every one went to the planner (the offline
+demo's small model plans nothing right). Assist's own handlers pick players by what they are doing — pause
+what is playing, resume what is paused — and so do these plans, the satellite's room first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
+from custom_components.agent_reuse.runners import volume_fraction
+from tests.planner_fixture import PlannerServer
+
+from .conftest import ask, demo_home, last_trace, place_in, satellite_in, setup_agent, speech
+
+KITCHEN_SPEAKER = "media_player.kitchen_speaker"  # plays the demo's music player "Kitchen", track 1
+BEDROOM_SPEAKER = "media_player.bedroom_speaker"  # plays the demo's music player "Walkman", track 1
+LIVING_ROOM_TV = "media_player.living_room"  # never exposed
+
+
+@pytest.fixture
+async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
+    """Two exposed speakers, one in the kitchen and one in the bedroom, both playing.
+
+    The demo's players have no unique id (so no area); Home Assistant's ``universal`` player, which passes
+    everything to the demo's, has one.
+    """
+    speakers = [
+        {"platform": "universal", "name": name, "unique_id": name, "children": [child]}
+        for name, child in (
+            ("Kitchen Speaker", "media_player.kitchen"),
+            ("Bedroom Speaker", "media_player.walkman"),
+        )
+    ]
+    assert await async_setup_component(hass, "media_player", {"media_player": speakers})
+    async with demo_home(hass, [Platform.LIGHT, Platform.MEDIA_PLAYER]) as furnished:
+        place_in(furnished, KITCHEN_SPEAKER, "Kitchen")
+        place_in(furnished, BEDROOM_SPEAKER, "Bedroom")
+        for entity_id in (KITCHEN_SPEAKER, BEDROOM_SPEAKER):
+            async_expose_entity(furnished, "conversation", entity_id, True)
+        yield furnished
+
+
+def state_of(home: HomeAssistant, entity_id: str) -> str:
+    state = home.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def test_pause_and_resume_what_plays_the_satellites_room_first(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    tv_before = home.states.get(LIVING_ROOM_TV)
+
+    result = await ask(home, entry, "pause", device_id=bedroom)
+    assert speech(result) == "Paused."
+    assert (state_of(home, BEDROOM_SPEAKER), state_of(home, KITCHEN_SPEAKER)) == ("paused", "playing")
+
+    # Typed into the text dialog: no room, so whatever plays in the home.
+    result = await ask(home, entry, "暂停音乐", "zh-Hans")
+    assert speech(result) == "已暂停。"
+    assert state_of(home, KITCHEN_SPEAKER) == "paused"
+
+    result = await ask(home, entry, "resume", device_id=bedroom)
+    assert speech(result) == "Resumed."
+    assert (state_of(home, BEDROOM_SPEAKER), state_of(home, KITCHEN_SPEAKER)) == ("playing", "paused")
+    result = await ask(home, entry, "继续播放", "zh-Hans")
+    assert speech(result) == "已继续播放。"
+    assert state_of(home, KITCHEN_SPEAKER) == "playing"
+
+    # A room's device by its word: "speaker" after the room, untagged by the parser, is its kind.
+    result = await ask(home, entry, "pause the kitchen speaker")
+    assert last_trace(entry)["template_text"] == "pause the {area} {domain}"
+    assert speech(result) == "Paused the kitchen speaker."
+    assert (state_of(home, BEDROOM_SPEAKER), state_of(home, KITCHEN_SPEAKER)) == ("playing", "paused")
+
+    assert home.states.get(LIVING_ROOM_TV) == tv_before  # not exposed: never touched
+    assert planner.calls() == 0
+
+
+async def test_skip_and_the_volume_act_on_what_plays(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+
+    result = await ask(home, entry, "next song", device_id=bedroom)
+    assert speech(result) == "Playing the next one."
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 2
+    assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 1
+    result = await ask(home, entry, "切歌", "zh-Hans", bedroom)  # "切" was a device name
+    assert speech(result) == "已切到下一首。"
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 3
+    await ask(home, entry, "上一首", "zh-Hans", bedroom)
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 2
+
+    # The volume is said as a percentage; Home Assistant's is 0–1.
+    result = await ask(home, entry, "set the volume to 30%", device_id=bedroom)
+    assert speech(result) == "Volume set to 30%."
+    assert home.states.get(BEDROOM_SPEAKER).attributes["volume_level"] == pytest.approx(0.3)
+    result = await ask(home, entry, "把音量调到百分之五十", "zh-Hans")  # no room: every player that plays
+    assert speech(result) == "已把音量调到50%。"
+    for speaker in (BEDROOM_SPEAKER, KITCHEN_SPEAKER):
+        assert home.states.get(speaker).attributes["volume_level"] == pytest.approx(0.5)
+    assert planner.calls() == 0
+
+
+async def test_nothing_playing_is_said_not_done(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await home.services.async_call(
+        "media_player", "media_pause", {"entity_id": [KITCHEN_SPEAKER, BEDROOM_SPEAKER]}, blocking=True
+    )
+    result = await ask(home, entry, "next song")
+    assert result.response.response_type.value == "error"
+    assert "no media player is playing" in speech(result)
+    result = await ask(home, entry, "下一首", "zh-Hans")
+    assert "没有正在播放的播放器" in speech(result)
+    assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 1
+    assert planner.calls() == 0
+
+
+@pytest.mark.parametrize(
+    ("said", "level"),
+    [("30", 0.3), ("30%", 0.3), (75, 0.75), ("100", 1.0), ("0.4", 0.4), (0.4, 0.4), ("loud", "loud")],
+)
+def test_a_volume_said_as_a_percentage_is_home_assistants_fraction(said: object, level: object) -> None:
+    assert volume_fraction(said) == level
