@@ -351,15 +351,18 @@ async def _assign_areas(client: HAClient, exposed: list[str]) -> None:
     for entity_id in exposed:
         area = DEMO_EXPOSED[entity_id]
         entry = entities.get(entity_id)
-        if area is None or entry is None or entry.get("device_id") not in devices:
+        if area is None or entry is None:
             continue
-        device = devices[entry["device_id"]]
-        if device.get("area_id"):
+        device = devices.get(entry.get("device_id") or "")
+        if (device or entry).get("area_id"):
             continue
         if area not in areas:
             created = await client.ws("config/area_registry/create", name=area)
             areas[area] = created["area_id"]
-        await client.ws("config/device_registry/update", device_id=device["id"], area_id=areas[area])
+        if device is None:  # an entity without a device (the universal media players): its own area
+            await client.ws("config/entity_registry/update", entity_id=entity_id, area_id=areas[area])
+        else:
+            await client.ws("config/device_registry/update", device_id=device["id"], area_id=areas[area])
 
 
 async def _set_aliases(client: HAClient) -> None:

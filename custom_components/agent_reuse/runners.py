@@ -28,6 +28,7 @@ import voluptuous as vol
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.cover import CoverDeviceClass
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
+from homeassistant.components.media_player.const import MediaPlayerEntityFeature
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.components.switch import SwitchDeviceClass
 from homeassistant.components.valve import ValveDeviceClass
@@ -101,6 +102,15 @@ SWITCH_SERVICE_BY_DOMAIN: Mapping[str, Mapping[str, str]] = {
     "valve": {"turn_on": "open_valve", "turn_off": "close_valve"},
 }
 _GENERIC_SWITCH_SERVICES = frozenset({"turn_on", "turn_off", "toggle"})
+#: What an entity must support for an action found by words, as Assist's media handlers require it: the
+#: player that plays but cannot skip is left out of "next song" (Home Assistant refuses the whole call).
+REQUIRED_FEATURES: Mapping[tuple[str, str], int] = {
+    ("media_player", "media_pause"): MediaPlayerEntityFeature.PAUSE,
+    ("media_player", "media_play"): MediaPlayerEntityFeature.PLAY,
+    ("media_player", "media_next_track"): MediaPlayerEntityFeature.NEXT_TRACK,
+    ("media_player", "media_previous_track"): MediaPlayerEntityFeature.PREVIOUS_TRACK,
+    ("media_player", "volume_set"): MediaPlayerEntityFeature.VOLUME_SET,
+}
 
 
 #: Attributes that are temperatures in Home Assistant's unit system (climate, water heaters).
@@ -214,7 +224,7 @@ class TargetResolver:
             return normalized
         if normalized.endswith("s") and self.hass.states.async_entity_ids(normalized[:-1]):
             return normalized[:-1]
-        raise StepError.said("unknown_device_word", word=word)
+        raise StepError.of_request("unknown_device_word", word=word)
 
     def preferences(self, device_id: str | None) -> intent.MatchTargetsPreferences:
         """Prefer the area (and floor) of the satellite the request came from, like Assist."""
@@ -229,6 +239,7 @@ class TargetResolver:
         *,
         default_domain: str | None = None,
         device_id: str | None = None,
+        features: int = 0,
     ) -> list[State]:
         """Exposed entities ``selector`` refers to; raises StepError when it names nothing usable.
 
@@ -236,7 +247,8 @@ class TargetResolver:
         Assistant ids) and ``name``/``area``/``floor``/``domain``/``device_class`` (words, matched like
         Assist does), and ``state``: only what words match in one of these states. ``default_domain``
         restricts word matching to the service's domain when the selector names no domain itself
-        (``light.turn_on`` + area kitchen → the kitchen's lights only).
+        (``light.turn_on`` + area kitchen → the kitchen's lights only), and ``features`` to what supports
+        the action (a TV that cannot skip is not asked to: Assist's handlers filter the same way).
         """
         found: dict[str, State] = {}
         for entity_id in _as_list(selector.get("entity_id")):
@@ -264,6 +276,7 @@ class TargetResolver:
                     domains=domains or None,
                     device_classes=device_classes or None,
                     states=in_states or None,
+                    features=features or None,
                     assistant=ASSISTANT,
                 )
                 result = intent.async_match_targets(self.hass, constraints, preferences)
@@ -277,9 +290,17 @@ class TargetResolver:
                         or self._match_device_word(constraints, preferences)
                         or result
                     )
+                if not result.is_match and features:
+                    # Home Assistant names the first filter that left nothing: say the one that matters.
+                    able = intent.async_match_targets(
+                        self.hass, dataclasses.replace(constraints, features=None), preferences
+                    )
+                    if able.is_match:
+                        kind = DeviceKinds(tuple(constraints.domains or ()))
+                        raise StepError.of_request("none_supports", kind=kind, where="")
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
-                    raise StepError(said.render("en"), spoken=said)
+                    raise StepError(said.render("en"), spoken=said, about_request=True)
                 for state in result.states:
                     found[state.entity_id] = state
         return list(found.values())
@@ -365,7 +386,7 @@ class TargetResolver:
         if len(result.states) > 1:
             names = sorted(state.name for state in result.states)
             listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-            raise StepError.said("which_one", kind=DeviceKinds((domain,)), names=listed)
+            raise StepError.of_request("which_one", kind=DeviceKinds((domain,)), names=listed)
         return result
 
     def _explicit_entity(self, entity_id: str) -> list[State]:
@@ -414,6 +435,8 @@ class TargetResolver:
         """What to tell the user about why nothing matched (in any of the speech languages)."""
         reason = result.no_match_reason
         kind = DeviceKinds(tuple(constraints.domains or ()))
+        if reason is intent.MatchFailedReason.DEVICE_CLASS and constraints.device_classes:
+            kind = DeviceKinds(tuple(constraints.device_classes))  # "no blind in the living room"
         where: Spoken | str = ""
         if constraints.area_name:
             where = spoken("where_area", area=constraints.area_name)
@@ -432,6 +455,8 @@ class TargetResolver:
             state = sorted(constraints.states)[0]  # the plans filter by one state ("playing")
             said: Spoken | str = spoken(f"state_{state}") if f"state_{state}" in MESSAGES else state
             return spoken("none_in_state", kind=kind, where=where, state=said)
+        if reason is intent.MatchFailedReason.FEATURE:
+            return spoken("none_supports", kind=kind, where=where)
         if reason is intent.MatchFailedReason.ASSISTANT:
             if constraints.name:
                 return spoken("not_exposed", name=constraints.name)
@@ -493,7 +518,10 @@ class HaServiceRunner:
             if not self.hass.states.async_entity_ids(domain):
                 default_domain = None  # e.g. notify.send_message: not an entity domain of its own
             states = self.resolver.resolve(
-                target, default_domain=default_domain, device_id=_device_id(context)
+                target,
+                default_domain=default_domain,
+                device_id=_device_id(context),
+                features=REQUIRED_FEATURES.get((domain, service), 0),
             )
             if not states:
                 raise StepError.said("no_exposed_match")
@@ -543,7 +571,7 @@ class HaServiceRunner:
             else:
                 calls.setdefault((state.domain, own), []).append(state)
         if not calls:
-            raise StepError.said("cannot_switch", names=", ".join(state.name for state in skipped))
+            raise StepError.of_request("cannot_switch", names=", ".join(state.name for state in skipped))
         acted: list[State] = []
         for (domain, own), group in calls.items():
             target = {"entity_id": [state.entity_id for state in group]}
@@ -669,7 +697,7 @@ class HaStateRunner:
         ]
         if not readings:
             names = ", ".join(state.name for state in states)
-            raise StepError.said("no_attribute", name=names, attribute=attribute)
+            raise StepError.of_request("no_attribute", name=names, attribute=attribute)
         return _one_or_many(readings)
 
     def _unit(self, state: State, attribute: str) -> str | None:
@@ -696,7 +724,7 @@ class MqttPublishRunner:
     ) -> dict[str, Any]:
         """Publish and wait for the broker to take the message; returns topic and payload."""
         if "mqtt" not in self.hass.config.components:
-            raise StepError.said("mqtt_not_set_up")
+            raise StepError.of_request("mqtt_not_set_up")
         # Imported here: the MQTT integration (and paho) need not be installed for everything else.
         from homeassistant.components import mqtt
 
@@ -706,15 +734,15 @@ class MqttPublishRunner:
         try:
             connected = mqtt.is_connected(self.hass)
         except KeyError:  # the MQTT config entry is not loaded
-            raise StepError.said("mqtt_not_set_up") from None
+            raise StepError.of_request("mqtt_not_set_up") from None
         if not connected:
-            raise StepError.said("mqtt_disconnected")
+            raise StepError.of_request("mqtt_disconnected")
         try:
             await mqtt.async_publish(
                 self.hass, topic, payload, int(inputs.get("qos", 0)), bool(inputs.get("retain", False))
             )
         except HomeAssistantError as err:
-            raise StepError.said("mqtt_publish_failed", topic=topic, detail=str(err)) from None
+            raise StepError.of_request("mqtt_publish_failed", topic=topic, detail=str(err)) from None
         return {"topic": topic, "payload": payload}
 
 

@@ -44,12 +44,16 @@ class RecordingServiceRunner:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
         self.fail_area: str | None = None
+        #: An area the home does not have: a failure the request explains, not the plan.
+        self.unknown_area: str | None = None
 
     async def run(self, step: BoundStep, inputs: Mapping[str, Any], context: ExecutionContext) -> Any:
-        if self.fail_area and inputs.get("target", {}).get("area") == self.fail_area:
-            from custom_components.agent_reuse.engine.errors import StepError
+        from custom_components.agent_reuse.engine.errors import StepError
 
+        if self.fail_area and inputs.get("target", {}).get("area") == self.fail_area:
             raise StepError(f"no lights in {self.fail_area}")
+        if self.unknown_area and inputs.get("target", {}).get("area") == self.unknown_area:
+            raise StepError.of_request("no_area", area=self.unknown_area)
         self.calls.append(dict(inputs))
         return {"ok": True}
 

@@ -169,6 +169,13 @@ async def test_failed_execution_is_not_cached_and_failing_hits_are_demoted(
     runner.fail_area = None
     planner_server.queue(json.dumps(TURN_ON_AREA))
     assert (await pipeline.handle(Request("turn on the bedroom light", "en"))).trace.cached
+    # Failures the request explains ("there is no area called living room") are not the plan's: it stays.
+    runner.unknown_area = "living room"
+    for _ in range(3):
+        failed = await pipeline.handle(Request("turn on the living room light", "en"))
+        assert (failed.trace.outcome, failed.success) == ("hit", False), failed.trace.error
+        assert "no area called living room" in failed.speech
+    assert [entry.failures for entry in pipeline.cache.entries()] == [0]
     runner.fail_area = "garage"
     for _ in range(2):  # two failing hits evict the entry (max_failures=2)
         failed = await pipeline.handle(Request("turn on the garage light", "en"))

@@ -447,6 +447,9 @@ async def test_a_rooms_window_and_blinds_open_and_close_by_their_word(
     assert speech(result) == "Closed the kitchen window."
     assert home.states.get(KITCHEN_WINDOW).state == "closed"
 
+    result = await ask(home, entry, "open the kitchen blinds")  # a cover, but of no class yet
+    assert "there is no blind in the kitchen" in speech(result)
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"
     er.async_get(home).async_update_entity(KITCHEN_WINDOW, device_class="blind")
     await home.async_block_till_done()
     assert home.states.get(KITCHEN_WINDOW).attributes["device_class"] == "blind"

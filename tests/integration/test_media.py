@@ -23,12 +23,13 @@ from .conftest import ask, demo_home, last_trace, place_in, satellite_in, setup_
 
 KITCHEN_SPEAKER = "media_player.kitchen_speaker"  # plays the demo's music player "Kitchen", track 1
 BEDROOM_SPEAKER = "media_player.bedroom_speaker"  # plays the demo's music player "Walkman", track 1
+BEDROOM_TV = "media_player.bedroom_tv"  # plays the demo's YouTube player "Bedroom": it cannot skip
 LIVING_ROOM_TV = "media_player.living_room"  # never exposed
 
 
 @pytest.fixture
 async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
-    """Two exposed speakers, one in the kitchen and one in the bedroom, both playing.
+    """Two exposed speakers, one in the kitchen and one in the bedroom, and a TV in the bedroom, all playing.
 
     The demo's players have no unique id (so no area); Home Assistant's ``universal`` player, which passes
     everything to the demo's, has one.
@@ -38,13 +39,15 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
         for name, child in (
             ("Kitchen Speaker", "media_player.kitchen"),
             ("Bedroom Speaker", "media_player.walkman"),
+            ("Bedroom TV", "media_player.bedroom"),
         )
     ]
     assert await async_setup_component(hass, "media_player", {"media_player": speakers})
     async with demo_home(hass, [Platform.LIGHT, Platform.MEDIA_PLAYER]) as furnished:
         place_in(furnished, KITCHEN_SPEAKER, "Kitchen")
         place_in(furnished, BEDROOM_SPEAKER, "Bedroom")
-        for entity_id in (KITCHEN_SPEAKER, BEDROOM_SPEAKER):
+        place_in(furnished, BEDROOM_TV, "Bedroom")
+        for entity_id in (KITCHEN_SPEAKER, BEDROOM_SPEAKER, BEDROOM_TV):
             async_expose_entity(furnished, "conversation", entity_id, True)
         yield furnished
 
@@ -116,7 +119,10 @@ async def test_skip_and_the_volume_act_on_what_plays(home: HomeAssistant, planne
 async def test_nothing_playing_is_said_not_done(home: HomeAssistant, planner: PlannerServer) -> None:
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     await home.services.async_call(
-        "media_player", "media_pause", {"entity_id": [KITCHEN_SPEAKER, BEDROOM_SPEAKER]}, blocking=True
+        "media_player",
+        "media_pause",
+        {"entity_id": [KITCHEN_SPEAKER, BEDROOM_SPEAKER, BEDROOM_TV]},
+        blocking=True,
     )
     result = await ask(home, entry, "next song")
     assert result.response.response_type.value == "error"
@@ -124,6 +130,36 @@ async def test_nothing_playing_is_said_not_done(home: HomeAssistant, planner: Pl
     result = await ask(home, entry, "下一首", "zh-Hans")
     assert "没有正在播放的播放器" in speech(result)
     assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 1
+    assert planner.calls() == 0
+
+
+async def test_a_player_that_cannot_do_it_is_left_out(home: HomeAssistant, planner: PlannerServer) -> None:
+    """The bedroom TV plays but cannot skip: Home Assistant refused the whole call with it in the target."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    result = await ask(home, entry, "next song", device_id=bedroom)
+    assert speech(result) == "Playing the next one."
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 2
+
+    await home.services.async_call(
+        "media_player", "media_pause", {"entity_id": [KITCHEN_SPEAKER, BEDROOM_SPEAKER]}, blocking=True
+    )
+    result = await ask(home, entry, "下一首", "zh-Hans", bedroom)  # only the TV plays
+    assert "没有能这样做的播放器" in speech(result)
+
+
+async def test_asking_which_one_does_not_count_against_the_plan(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "暂停音箱" with two speakers and no room asks which one. That is the request's doing, not the plan's:
+    asked twice, it dropped the plan (two failures) that every "暂停{name}" needed."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    for _ in range(3):
+        result = await ask(home, entry, "暂停音箱", "zh-Hans")
+        assert "请说是哪一个" in speech(result)
+    result = await ask(home, entry, "暂停音箱", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert (last_trace(entry)["outcome"], speech(result)) == ("hit", "已暂停音箱。")
+    assert (state_of(home, KITCHEN_SPEAKER), state_of(home, BEDROOM_SPEAKER)) == ("paused", "playing")
     assert planner.calls() == 0
 
 

@@ -64,7 +64,26 @@ class CacheFileError(AgentReuseError):
 
 
 class StepError(AgentReuseError):
-    """A plan step failed while executing (unknown entity, refused entity, broker down, timeout)."""
+    """A plan step failed while executing (unknown entity, refused entity, broker down, timeout).
+
+    ``about_request`` marks failures that the request or the home's state explain, not the plan: no device
+    by the name said, several to choose from ("which one?"), none playing, the broker down. A cached plan
+    that fails so is not counted against it (two counted failures drop a plan): asking "pause the tv" twice
+    in a home with two TVs dropped the plan that every other "pause the {name}" needed.
+    """
+
+    def __init__(
+        self, message: str = "", *, spoken: Spoken | None = None, about_request: bool = False
+    ) -> None:
+        super().__init__(message, spoken=spoken)
+        self.about_request = about_request
+
+    @classmethod
+    def of_request(cls, key: str, /, **params: Param) -> Self:
+        """Like :meth:`said`, for a failure the request or the home's state explains (``about_request``)."""
+        err = cls.said(key, **params)
+        err.about_request = True
+        return err
 
 
 def is_auth_error(err: BaseException | None) -> bool:

@@ -78,6 +78,8 @@ class StepResult:
     started_at: float | None = None
     duration_ms: float = 0.0
     reason: Renderable | None = None
+    #: The request or the home's state explains the failure, not the plan (``StepError.about_request``).
+    about_request: bool = False
 
     @property
     def ok(self) -> bool:
@@ -113,6 +115,12 @@ class ExecutionReport:
     def failures(self) -> tuple[StepResult, ...]:
         """The steps that failed or timed out (not the ones skipped because of them)."""
         return tuple(r for r in self.results if r.status in (StepStatus.FAILED, StepStatus.TIMEOUT))
+
+    @property
+    def plan_failed(self) -> bool:
+        """Whether a step failed for a reason that may be the plan's: not a time-out (a slow device) and not
+        a failure the request or the home's state explains (see ``StepError.about_request``)."""
+        return any(r.status is StepStatus.FAILED and not r.about_request for r in self.results)
 
     @property
     def outputs(self) -> Mapping[str, Any]:
@@ -522,7 +530,11 @@ class Executor:
         started = time.monotonic()
 
         def finish(
-            status: StepStatus, output: Any = None, reason: Renderable | None = None, error: str | None = None
+            status: StepStatus,
+            output: Any = None,
+            reason: Renderable | None = None,
+            error: str | None = None,
+            about_request: bool = False,
         ) -> StepResult:
             return StepResult(
                 step_id=step.id,
@@ -533,6 +545,7 @@ class Executor:
                 started_at=started,
                 duration_ms=(time.monotonic() - started) * 1000.0,
                 reason=reason,
+                about_request=about_request,
             )
 
         runner = self._runners.get(step.action)
@@ -566,7 +579,7 @@ class Executor:
             reason: Renderable = err.spoken or (
                 EnglishOnly(str(err), spoken("step_failed")) if str(err) else spoken("step_failed")
             )
-            return finish(StepStatus.FAILED, reason=reason)
+            return finish(StepStatus.FAILED, reason=reason, about_request=err.about_request)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None and task.cancelling():

@@ -502,7 +502,7 @@ class ReusePipeline:
         def count(outcome: ExecutionReport) -> None:
             if outcome.success:
                 self.cache.record_hit(candidate.entry_id)
-            elif self.cache.record_failure(candidate.entry_id):
+            elif outcome.plan_failed and self.cache.record_failure(candidate.entry_id):
                 # Dropped from the cache: forget its parsed plan in every script it was converted to.
                 self._plans = {k: v for k, v in self._plans.items() if k[0] != candidate.entry_id}
 

@@ -68,7 +68,8 @@ def spoken(key: str, /, **params: Param) -> Spoken:
     return Spoken(key, MappingProxyType(params))
 
 
-#: Device kinds by Home Assistant domain, for "there is no light called …" (unlisted domains say their id).
+#: Device kinds by Home Assistant domain (and cover device class), for "there is no light called …" (unlisted
+#: ones say their id).
 DEVICE_KINDS: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = {
     "device": {"en": "device", "zh-Hans": "设备", "zh-Hant": "裝置"},
     "light": {"en": "light", "zh-Hans": "灯", "zh-Hant": "燈"},
@@ -83,6 +84,14 @@ DEVICE_KINDS: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = {
     "vacuum": {"en": "vacuum", "zh-Hans": "扫地机", "zh-Hant": "掃地機"},
     "scene": {"en": "scene", "zh-Hans": "场景", "zh-Hant": "場景"},
     "script": {"en": "script", "zh-Hans": "脚本", "zh-Hant": "腳本"},
+    # Cover device classes, for "there is no blind in the living room" when a room has covers of other kinds.
+    "blind": {"en": "blind", "zh-Hans": "百叶窗", "zh-Hant": "百葉窗"},
+    "curtain": {"en": "curtain", "zh-Hans": "窗帘", "zh-Hant": "窗簾"},
+    "shade": {"en": "shade", "zh-Hans": "遮阳帘", "zh-Hant": "遮陽簾"},
+    "shutter": {"en": "shutter", "zh-Hans": "卷帘", "zh-Hant": "捲簾"},
+    "window": {"en": "window", "zh-Hans": "窗户", "zh-Hant": "窗戶"},
+    "awning": {"en": "awning", "zh-Hans": "遮阳篷", "zh-Hant": "遮陽篷"},
+    "garage": {"en": "garage door", "zh-Hans": "车库门", "zh-Hant": "車庫門"},
 }
 _LIST_SEPARATOR: Final[Mapping[SpeechLanguage, str]] = {"en": ", ", "zh-Hans": "、", "zh-Hant": "、"}
 
@@ -349,6 +358,9 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "state_paused": _m("paused", "已暂停", "已暫停"),
         "state_on": _m("on", "开着", "開著"),
         "state_off": _m("off", "关着", "關著"),
+        "none_supports": _m(
+            "no {kind}{where} can do that", "{where}没有能这样做的{kind}", "{where}沒有能這樣做的{kind}"
+        ),
         "none_in_state": _m(
             "no {kind}{where} is {state}", "{where}没有{state}的{kind}", "{where}沒有{state}的{kind}"
         ),
