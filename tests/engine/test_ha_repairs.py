@@ -1016,3 +1016,32 @@ def test_media_commands_said_in_few_words(
 def test_a_media_verb_before_something_that_is_no_player_is_left_alone() -> None:
     request = parsed("暂停一下", "HassMediaPause")
     assert repair(request) is request
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("取消所有的计时器", "HassCancelAllTimers", {}),  # was HassTimerStatus
+        ("停止所有计时器", "HassCancelAllTimers", {}),  # was HassCancelTimer
+        ("取消定时器", "HassCancelTimer", {}),  # was HassPauseTimer
+        ("取消厨房的计时器", "HassCancelTimer", {"area": "厨房"}),  # was HassPauseTimer
+        ("暂停计时器", "HassPauseTimer", {}),  # pausing stays pausing
+    ],
+)
+def test_cancelling_a_timer_in_chinese(
+    joint_parser: JointParser, text: str, intent: str, slots: dict[str, str]
+) -> None:
+    repaired = repair(joint_parser.parse(text, "zh"))
+    assert (repaired.intent, repaired.slot_values) == (intent, slots)
+
+
+@pytest.mark.parametrize("text", ["cancel all timers", "stop all my timers", "取消所有计时器"])
+def test_cancelling_every_timer_says_so(joint_parser: JointParser, text: str) -> None:
+    assert repair(joint_parser.parse(text, "en")).intent == "HassCancelAllTimers"
+
+
+def test_cancelling_every_timer_without_a_word_of_it_is_planned(joint_parser: JointParser) -> None:
+    """ "dim the lights" came out as HassCancelAllTimers and was answered "Cancelled 0 timers."."""
+    raw = joint_parser.parse("dim the lights", "en")
+    assert raw.intent == "HassCancelAllTimers"
+    assert repair(raw).intent is None

@@ -444,6 +444,18 @@ def test_everyday_requests_are_served_by_their_starter_plan(
             "{area}的溫度是多少",
             {"area": "客廳", "domain": "climate", "attribute": "current_temperature"},
         ),
+        (
+            "are the blinds closed",
+            "en",
+            "are the {device_class}s {state}",
+            {"device_class": "blind", "domain": "cover"},
+        ),
+        (
+            "are the kitchen curtains open",
+            "en",
+            "are the {area} {device_class}s {state}",
+            {"area": "kitchen", "device_class": "curtain", "domain": "cover"},
+        ),
         # No room said or known (the text dialog): every thermostat.
         *(
             (text, language, template, {"domain": "climate", "attribute": "current_temperature"})

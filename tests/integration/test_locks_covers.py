@@ -456,12 +456,13 @@ async def test_a_rooms_window_and_blinds_open_and_close_by_their_word(
     result = await ask(home, entry, "open the kitchen blinds")
     assert speech(result) == "Opened the kitchen blinds."
     assert home.states.get(KITCHEN_WINDOW).state == "open"
-    result = await ask(
-        home, entry, "close the blinds"
-    )  # every blind of the home: the text dialog has no room
+    # Every blind of the home: the text dialog has no room.
+    result = await ask(home, entry, "close the blinds")
     assert speech(result) == "Closed the blinds."
     assert home.states.get(KITCHEN_WINDOW).state == "closed"
     assert home.states.get(GARAGE_DOOR).state == "closed"  # a garage door is no blind
+    result = await ask(home, entry, "are the blinds closed", device_id=satellite_in(home, "Kitchen"))
+    assert speech(result) == "The blinds in the Kitchen: closed."
     assert planner.calls() == 0
 
 

@@ -51,16 +51,23 @@ answered with their time left (``pending.py``). Asked alone (:func:`repair_time_
 left" came out as the clock's time ("It is 9:22 PM") and "还有多久" / "how long is left" as nothing (planned):
 a request that is only such a question is HassTimerStatus.
 
+Cancelling a timer in Chinese (:func:`repair_timer_cancel`). "取消所有的计时器" (cancel all timers) came out as
+HassTimerStatus, "取消定时器" and "取消厨房的计时器" as pausing it, "停止所有计时器" as cancelling one. A timer
+request that starts with 取消 / 撤销 / 停止 / 关掉 (not 暂停, pause) and says a timer is HassCancelAllTimers
+when it says 所有 / 全部, else HassCancelTimer, with its slots.
+
 A thermostat's setting (:func:`repair_setting_question`). "what's the temperature in the kitchen set to"
 and "what is the thermostat set to" come out as HassClimateGetTemperature, which reads the *measured*
 temperature (and whose starter plan, 0.91 away, would answer with it). Home Assistant has no intent for
 the target, so a temperature question that says set to / target / 设定 / 设置 is unknown: the planner reads
 the ``temperature`` attribute.
 
-Weather and broadcasts without their words (:func:`repair_unsaid_intent`). "晚安" (good night) came out
-as HassGetWeather of a place called 晚安, "早上好" (good morning) as HassBroadcast of the message 早 to
-every satellite. A weather request says something about the weather (天气, rain, forecast, …) and a
-broadcast says broadcast/announce/广播/播放; without those words the request is unknown and planned.
+Weather, broadcasts and cancelling every timer without their words (:func:`repair_unsaid_intent`). "晚安"
+(good night) came out as HassGetWeather of a place called 晚安, "早上好" (good morning) as HassBroadcast of
+the message 早 to every satellite, "dim the lights" as HassCancelAllTimers ("Cancelled 0 timers."). A
+weather request says something about the weather (天气, rain, forecast, …), a broadcast says
+broadcast/announce/广播/播放, cancelling timers says timer/cancel/stop/计时/取消; without those words the
+request is unknown and planned.
 
 A weather word is no place (:func:`repair_weather_name`): "will it rain today" had the name "rain",
 and the weather plan looked for a weather entity called so. A name that is itself a weather word is
@@ -183,6 +190,11 @@ _SAID_WITH: Mapping[str, re.Pattern[str]] = {
     ),
     "HassBroadcast": re.compile(
         r"广播|廣播|播报|播報|播放|通知|(?<![a-z])(broadcast|announce|tell everyone)(?![a-z])", re.IGNORECASE
+    ),
+    # "dim the lights" came out as cancelling every timer ("Cancelled 0 timers.").
+    CANCEL_ALL_TIMERS: re.compile(
+        r"计时|計時|定时|定時|闹钟|鬧鐘|取消|撤销|撤銷|停止|(?<![a-z])(timers?|alarms?|cancel|stop|abort)(?![a-z])",
+        re.IGNORECASE,
     ),
 }
 _WEATHER_NAME = re.compile(
@@ -401,6 +413,22 @@ def _unknown_when(parsed: ParsedRequest, intents: Set[str], words: re.Pattern[st
     if parsed.label_space != "ha" or parsed.intent not in intents or not words.search(parsed.text):
         return parsed
     return dataclasses.replace(parsed, intent=None)
+
+
+_CANCEL_TIMER_WORDS = re.compile(
+    r"^\s*(?:请|請|帮我|幫我)?(?:取消|撤销|撤銷|停止|停掉|关掉|關掉|关闭|關閉)(?=.*(?:计时|計時|定时|定時|倒计时|倒計時))"
+)
+_EVERY = re.compile(r"所有|全部|一切")
+
+
+def repair_timer_cancel(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as cancelling one timer or all of them when the Chinese words say so (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in TIMER_INTENTS:
+        return parsed
+    if not _CANCEL_TIMER_WORDS.match(parsed.text):
+        return parsed
+    intent = CANCEL_ALL_TIMERS if _EVERY.search(parsed.text) else CANCEL_TIMER
+    return parsed if intent == parsed.intent else dataclasses.replace(parsed, intent=intent)
 
 
 def repair_unsaid_intent(parsed: ParsedRequest) -> ParsedRequest:

@@ -570,6 +570,21 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "The {slot.domain} in the {slot.area}: {steps.s1.output}.",
         " (asked: {slot.state})",
     ),
+    # Covers by their class ("are the blinds closed"; said to a satellite, its room's).
+    _read_state(
+        "en",
+        "are the {device_class}s {state}",
+        _COVER_CLASS,
+        "The {slot.device_class}s: {steps.s1.output}.",
+        " (asked: {slot.state})",
+    ),
+    _read_state(
+        "en",
+        "are the {area} {device_class}s {state}",
+        _AREA_COVER_CLASS,
+        "The {slot.device_class}s in the {slot.area}: {steps.s1.output}.",
+        " (asked: {slot.state})",
+    ),
     # The parser tags "off"/"on" as a state for lights but not for fans: "is the fan off" said to a
     # satellite (its room unsaid) is 0.83 from these, 0.68 from the one above.
     *(
