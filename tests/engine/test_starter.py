@@ -355,6 +355,14 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "close the {area} {device_class}s",
             ("cover", "close_cover", {"area": "kitchen", "device_class": "curtain", "domain": "cover"}),
         ),
+        # "shut" is said of switches too ("shut off the garden pump", 0.96 away): the switching action.
+        ("shut the window", "en", "shut the {name}", ("homeassistant", "turn_off", {"name": "window"})),
+        (
+            "shut off the garden pump",
+            "en",
+            "shut the {name}",
+            ("homeassistant", "turn_off", {"name": "garden pump"}),
+        ),
         (
             "close the blinds",
             "en",
