@@ -778,20 +778,9 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         intent="HassClimateGetTemperature",
     ),
     # Short questions said to a satellite ("现在多少度", "温度多少"): its room is the unsaid {area}
-    # (``context_area``), and the request's template ("现在多少度") is 0.84–0.86 from these.
-    *(
-        _read_state(
-            "zh",
-            template,
-            _AREA_CLIMATE_TEMPERATURE,
-            "{slot.area}现在是{steps.s1.output}。",
-            intent="HassClimateGetTemperature",
-        )
-        for template in ("{area}现在多少度", "{area}多少度", "{area}温度多少")
-    ),
-    # The same asked in other words ("现在几度", "室温是多少": ``repair_temperature_question``). Said to a
-    # satellite, the room is the request's unsaid area: it is in the signature, not in the text, so these
-    # templates are written as such a request renders them (none of them is 0.75 from "{area}现在多少度").
+    # (``context_area``), and the request's template ("现在多少度") is 0.84–0.86 from the first three. The
+    # same asked in other words ("现在几度", "室温是多少": ``repair_temperature_question``) is no 0.75 from
+    # them: those plans are written as such a request renders (the unsaid area is in the signature only).
     *(
         dataclasses.replace(
             _read_state(
@@ -801,9 +790,12 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
                 "{slot.area}现在是{steps.s1.output}。",
                 intent="HassClimateGetTemperature",
             ),
-            unsaid=frozenset({"area"}),
+            unsaid=unsaid,
         )
-        for template in _TEMPERATURE_NOW
+        for template, unsaid in (
+            *((said, frozenset[str]()) for said in ("{area}现在多少度", "{area}多少度", "{area}温度多少")),
+            *((words, frozenset({"area"})) for words in _TEMPERATURE_NOW),
+        )
     ),
     # No room said or known: every thermostat.
     *(
