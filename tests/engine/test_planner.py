@@ -338,6 +338,22 @@ async def test_unknown_placeholder_is_repaired(
     assert result.http_calls == 1
 
 
+async def test_a_bare_placeholder_of_the_requests_slot_is_read_as_the_slot(
+    planner_server_module: PlannerServer, session: aiohttp.ClientSession
+) -> None:
+    """Small local planners write ``{name}`` for ``{slot.name}``: taken as meant, without a repair round.
+    A bare placeholder the request has no slot for is left as it is (the plan's validation refuses it)."""
+    server = planner_server_module
+    server.queue(GOOD.replace("{slot.name}", "{name}").replace("{slot.brightness}", "{brightness}"))
+    result = await make_client(session, server.url).plan(REQUEST)
+    assert (result.raw, result.http_calls) == (GOOD_PLAN, 1)
+
+    other = {"steps": [{"service": "light.turn_on", "data": {"color": "{color}"}}]}
+    server.queue(json.dumps(other))
+    result = await make_client(session, server.url).plan(REQUEST)
+    assert result.raw == other  # left for the plan's validation to refuse
+
+
 # -- transport errors ------------------------------------------------------------------------------------
 
 
