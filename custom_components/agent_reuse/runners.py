@@ -52,7 +52,7 @@ from homeassistant.helpers.translation import async_get_translations
 
 from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
 from .engine.colours import css_colour
-from .engine.device_words import domain_of_word
+from .engine.device_words import domain_of_word, media_class_of_word
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
 from .engine.gazetteer import other_number
@@ -371,6 +371,11 @@ class TargetResolver:
         if domain is None or (constraints.domains and domain not in constraints.domains):
             return None
         by_kind = dataclasses.replace(constraints, name=None, domains={domain})
+        if (media_class := media_class_of_word(constraints.name or "")) is not None:
+            # "暂停电视" means the TVs, not every media player: where players have classes, the word's.
+            by_class = dataclasses.replace(by_kind, device_classes={media_class})
+            if intent.async_match_targets(self.hass, by_class, preferences).is_match:
+                by_kind = by_class
         result = intent.async_match_targets(self.hass, by_kind, preferences)
         if not result.is_match:
             return None

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.agent_reuse.engine.device_words import device_word_end, domain_of_word, spelt_plurals
+from custom_components.agent_reuse.engine.device_words import (
+    device_word_end,
+    domain_of_word,
+    media_class_of_word,
+    spelt_plurals,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,3 +54,11 @@ def test_a_device_words_plural_made_by_a_template_is_spelt_right() -> None:
         spelt_plurals("Turned off the lights and the Switchs.") == "Turned off the lights and the Switches."
     )
     assert spelt_plurals("已关闭开关。") == "已关闭开关。"
+
+
+@pytest.mark.parametrize(
+    ("word", "media_class"),
+    [("电视", "tv"), ("電視", "tv"), ("TV", "tv"), ("音箱", "speaker"), ("speaker", "speaker"), ("灯", None)],
+)
+def test_a_media_word_says_its_device_class(word: str, media_class: str | None) -> None:
+    assert media_class_of_word(word) == media_class

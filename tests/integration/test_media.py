@@ -35,11 +35,11 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
     everything to the demo's, has one.
     """
     speakers = [
-        {"platform": "universal", "name": name, "unique_id": name, "children": [child]}
-        for name, child in (
-            ("Kitchen Speaker", "media_player.kitchen"),
-            ("Bedroom Speaker", "media_player.walkman"),
-            ("Bedroom TV", "media_player.bedroom"),
+        {"platform": "universal", "name": name, "unique_id": name, "children": [child], "device_class": kind}
+        for name, child, kind in (
+            ("Kitchen Speaker", "media_player.kitchen", "speaker"),
+            ("Bedroom Speaker", "media_player.walkman", "speaker"),
+            ("Bedroom TV", "media_player.bedroom", "tv"),
         )
     ]
     assert await async_setup_component(hass, "media_player", {"media_player": speakers})
@@ -155,6 +155,15 @@ async def test_asking_which_one_does_not_count_against_the_plan(
     assert (last_trace(entry)["outcome"], speech(result)) == ("hit", "已暂停音箱。")
     assert (state_of(home, KITCHEN_SPEAKER), state_of(home, BEDROOM_SPEAKER)) == ("paused", "playing")
     assert planner.calls() == 0
+
+
+async def test_a_tv_is_a_tv(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "暂停电视" with no room asked which of the three players; the speakers are no TVs."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "暂停电视", "zh-Hans")
+    assert speech(result) == "已暂停电视。"
+    assert state_of(home, BEDROOM_TV) == "paused"
+    assert (state_of(home, BEDROOM_SPEAKER), state_of(home, KITCHEN_SPEAKER)) == ("playing", "playing")
 
 
 @pytest.mark.parametrize(

@@ -196,7 +196,9 @@ async def test_invalid_plan_twice_is_refused(
 ) -> None:
     """Two invalid answers: a spoken error; nothing executed, nothing published, nothing cached."""
     entry = await setup_agent(home, planner.url)
-    bad_step = plan_json(service_step({"area": "{room}"}))  # not a placeholder: the request has no slot "room"
+    bad_step = plan_json(
+        service_step({"area": "{room}"})
+    )  # not a placeholder: the request has no slot "room"
     planner.queue("not a plan at all", bad_step)
 
     result = await ask(home, entry, "turn on the kitchen light")

@@ -80,6 +80,22 @@ def domain_of_word(word: str) -> str | None:
     return _WORDS.get(to_script(word.strip().casefold(), "zh-Hans"))
 
 
+#: Media player words that also say the player's device class: "电视" is a TV, "音箱" a speaker.
+_MEDIA_CLASSES: Mapping[str, str] = {
+    "tv": "tv",
+    "television": "tv",
+    "电视": "tv",
+    "speaker": "speaker",
+    "音箱": "speaker",
+    "音响": "speaker",
+}
+
+
+def media_class_of_word(word: str) -> str | None:
+    """The media player device class a device word says ("电视", "電視", "tv" → ``tv``), else None."""
+    return _MEDIA_CLASSES.get(to_script(word.strip().casefold(), "zh-Hans"))
+
+
 #: The longest device word in characters ("air conditioner"): how far a scan for one has to look.
 _LONGEST = max(len(word) for word in _WORDS)
 
