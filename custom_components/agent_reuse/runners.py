@@ -281,7 +281,8 @@ class TargetResolver:
                 )
                 result = intent.async_match_targets(self.hass, constraints, preferences)
                 if result.is_match and in_states and name is None and area is None and floor is None:
-                    result = self._in_this_room(constraints, preferences) or result
+                    # What is playing now is where the user is: the satellite's room first.
+                    result = self._in_satellite_room(constraints, preferences) or result
                 if not result.is_match and result.no_match_reason is intent.MatchFailedReason.NAME:
                     # The said device word, else the kind the service acts on ("dim the bed light" → light).
                     device_words = domain_words or sorted(domains)
@@ -296,8 +297,7 @@ class TargetResolver:
                         self.hass, dataclasses.replace(constraints, features=None), preferences
                     )
                     if able.is_match:
-                        kind = DeviceKinds(tuple(constraints.domains or ()))
-                        raise StepError.of_request("none_supports", kind=kind, where="")
+                        result = dataclasses.replace(result, no_match_reason=intent.MatchFailedReason.FEATURE)
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
                     raise StepError(said.render("en"), spoken=said, about_request=True)
@@ -305,15 +305,16 @@ class TargetResolver:
                     found[state.entity_id] = state
         return list(found.values())
 
-    def _in_this_room(
+    def _in_satellite_room(
         self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
     ) -> intent.MatchTargetsResult | None:
-        """Those of the satellite's room, where it has any ("pause the music" said in the bedroom pauses the
-        bedroom's player, not every player of the home); None to keep the whole home's.
+        """What ``constraints`` match in the satellite's room, where it has any; None when the request came
+        from no room or the room has none ("pause the music" said in the bedroom pauses the bedroom's
+        player; "打开风扇" there switches the bedroom's fans).
 
-        Why only for a state filter: "what is playing now" is where the user is. Without one ("turn off all
-        the lights") a selector without a place means the whole home, and a request that means the room has
-        the room added as its area before the lookup (``context_area``).
+        Only for a state filter and a lone device word: otherwise a selector without a place means the
+        whole home ("turn off all the lights"), and a request that means the room has the room added as its
+        area before the lookup (``context_area``).
         """
         here = ar.async_get(self.hass).async_get_area(preferences.area_id) if preferences.area_id else None
         if here is None:
@@ -381,13 +382,8 @@ class TargetResolver:
             return None
         if constraints.area_name:
             return result  # "客厅的窗户": the room's windows, all of them, as Assist takes a room and a kind
-        here = ar.async_get(self.hass).async_get_area(preferences.area_id) if preferences.area_id else None
-        if len(result.states) > 1 and here is not None:
-            local = intent.async_match_targets(
-                self.hass, dataclasses.replace(by_kind, area_name=here.name), preferences
-            )
-            if local.is_match:
-                return local
+        if len(result.states) > 1 and (local := self._in_satellite_room(by_kind, preferences)) is not None:
+            return local
         if len(result.states) > 1:
             names = sorted(state.name for state in result.states)
             listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")

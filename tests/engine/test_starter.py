@@ -39,6 +39,7 @@ def seeded(sentence_embedder: SentenceEmbedder) -> PlanCache:
 def test_each_plan_is_valid_and_takes_exactly_the_slots_of_its_template(starter: Any) -> None:
     plan = Plan.from_dict(starter.plan)
     assert plan.parameters == frozenset(re.findall(r"\{(\w+)\}", starter.template)) | starter.unsaid
+    assert plan.parameters == starter.parameters  # what seeding asks the cache by, before validating
     assert not plan.referenced_entities()  # targets come from the request, checked at run time
 
 

@@ -77,13 +77,18 @@ _WORDS: Mapping[str, str] = {
 
 def domain_of_word(word: str) -> str | None:
     """The Home Assistant domain a device word means ("Lights", "灯", "燈", "空調" → light / climate), else None."""
-    return _WORDS.get(to_script(word.strip().casefold(), "zh-Hans"))
+    return _WORDS.get(_key(word))
 
 
-#: Media player words that also say the player's device class: "电视" is a TV, "音箱" a speaker.
+def _key(word: str) -> str:
+    """How the word tables are keyed: lower case, Simplified script, no surrounding spaces."""
+    return to_script(word.strip().casefold(), "zh-Hans")
+
+
+#: Media player words (in ``_WORDS`` too) that also say the player's device class: "电视" is a TV, "音箱" a
+#: speaker.
 _MEDIA_CLASSES: Mapping[str, str] = {
     "tv": "tv",
-    "television": "tv",
     "电视": "tv",
     "speaker": "speaker",
     "音箱": "speaker",
@@ -93,7 +98,7 @@ _MEDIA_CLASSES: Mapping[str, str] = {
 
 def media_class_of_word(word: str) -> str | None:
     """The media player device class a device word says ("电视", "電視", "tv" → ``tv``), else None."""
-    return _MEDIA_CLASSES.get(to_script(word.strip().casefold(), "zh-Hans"))
+    return _MEDIA_CLASSES.get(_key(word))
 
 
 #: The longest device word in characters ("air conditioner"): how far a scan for one has to look.

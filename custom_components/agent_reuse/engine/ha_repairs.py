@@ -67,8 +67,8 @@ def repair(parsed: ParsedRequest) -> ParsedRequest:
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_delayed_command,
     repair_truncated_device_word,
-    repair_plural_device_word,
     repair_untagged_device_word,
+    repair_plural_device_word,
     repair_home_as_area,
     repair_switch_command,
     repair_curtain_verb,

@@ -456,11 +456,7 @@ _WEATHER_QUESTION = re.compile(
 
 def repair_weather_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassGetWeather when it only asks how the weather is (see the module doc)."""
-    if parsed.label_space != "ha" or not _WEATHER_QUESTION.match(parsed.text):
-        return parsed
-    if parsed.intent == "HassGetWeather" and not parsed.slots:
-        return parsed
-    return dataclasses.replace(parsed, intent="HassGetWeather", slots=())
+    return _only_asking(parsed, _WEATHER_QUESTION, "HassGetWeather")
 
 
 _TEMPERATURE_QUESTION = re.compile(
@@ -468,16 +464,20 @@ _TEMPERATURE_QUESTION = re.compile(
     r"|(?:几度|幾度)|(?:现在的|現在的)?(?:室温|室溫|室内温度|室內溫度)(?:是|有)?多少度?)"
     r"(?:了)?(?:啊|呀|呢)?\s*[?？。]?\s*$"
 )
-_CLIMATE_GET_TEMPERATURE = "HassClimateGetTemperature"
 
 
 def repair_temperature_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassClimateGetTemperature when it only asks how warm it is (see the module doc)."""
-    if parsed.label_space != "ha" or not _TEMPERATURE_QUESTION.match(parsed.text):
+    return _only_asking(parsed, _TEMPERATURE_QUESTION, _GET_TEMPERATURE)
+
+
+def _only_asking(parsed: ParsedRequest, question: re.Pattern[str], intent: str) -> ParsedRequest:
+    """``parsed`` as ``intent`` without slots when its whole text is ``question``; else unchanged."""
+    if parsed.label_space != "ha" or not question.match(parsed.text):
         return parsed
-    if parsed.intent == _CLIMATE_GET_TEMPERATURE and not parsed.slots:
+    if parsed.intent == intent and not parsed.slots:
         return parsed
-    return dataclasses.replace(parsed, intent=_CLIMATE_GET_TEMPERATURE, slots=())
+    return dataclasses.replace(parsed, intent=intent, slots=())
 
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:

@@ -204,7 +204,8 @@ def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
 
 def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with an untagged English device word right after the area as its ``domain`` (see the
-    module doc); the plural's "s" stays in the template, as for "lights"."""
+    module doc). Runs before :func:`repair_plural_device_word`, which leaves a plural's "s" in the template,
+    as for "lights"."""
     if parsed.label_space != "ha" or (
         parsed.intent not in ON_OFF and parsed.intent not in _ROOM_DEVICE_INTENTS
     ):
@@ -221,9 +222,7 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
     start, end = match.span("word")
     if domain_of_word(word) is None or any(slot.overlaps(start, end) for slot in parsed.slots):
         return parsed
-    if word[-1] in "sS" and len(word) >= 4 and domain_of_word(word[:-1]) is not None:
-        word, end = word[:-1], end - 1
-    domain = Slot("domain", word, start, end)
+    domain = Slot("domain", word, start, end)  # a plural loses its "s" in repair_plural_device_word
     return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, domain)))
 
 

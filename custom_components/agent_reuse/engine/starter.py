@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,16 @@ class StarterPlan:
     #: Slots its requests carry without saying them (the satellite's room, ``context_area``): parameters
     #: of the plan that are not in the template text.
     unsaid: frozenset[str] = frozenset()
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        """The slot types its plan takes: the template's placeholders and the unsaid slots. Known without
+        validating the plan, so a setup that finds every starter cached validates none of them."""
+        return frozenset(_TEMPLATE_SLOT.findall(self.template)) | self.unsaid
+
+
+#: A placeholder of a template text ("{area}").
+_TEMPLATE_SLOT = re.compile(r"\{(\w+)\}")
 
 
 def _then_say(intent: str, language: str, template: str, first: Mapping[str, Any], reply: str) -> StarterPlan:
@@ -200,7 +211,6 @@ _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _ALL_LIGHTS = {"domain": "light"}
 _ALL_KIND = {"domain": "{slot.domain}"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
-_DOOR_KIND = {"device_class": "{slot.device_class}", "domain": "cover"}
 _COVER_CLASS = {"device_class": "{slot.device_class}", "domain": "cover"}
 _AREA_COVER_CLASS = {"area": "{slot.area}", "device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
@@ -216,10 +226,8 @@ _CLIMATE_TEMPERATURES = {"domain": "climate", "attribute": "current_temperature"
 _PLAYING = {"domain": "media_player", "state": "playing"}
 _PAUSED = {"domain": "media_player", "state": "paused"}
 _NAMED_PLAYER = {"name": "{slot.name}", "domain": "media_player"}
-_SET_VOLUME = {"volume_level": "{slot.volume_level}"}  # a percentage: the runner makes it 0–1
-
-
 _AREA_PLAYING = {"area": "{slot.area}", "domain": "media_player", "state": "playing"}
+_SET_VOLUME = {"volume_level": "{slot.volume_level}"}  # a percentage: the runner makes it 0–1
 
 #: (intent, the ways of saying it, media_player action, target, reply): one plan per way of saying it, since
 #: these short requests are far apart to the embedder ("skip" is 0.54 from "next song").
@@ -491,7 +499,7 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "en",
         "open the {device_class} door",
         "cover.open_cover",
-        _DOOR_KIND,
+        _COVER_CLASS,
         "Opened the {slot.device_class} door.",
     ),
     _service(
@@ -499,7 +507,7 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "en",
         "close the {device_class} door",
         "cover.close_cover",
-        _DOOR_KIND,
+        _COVER_CLASS,
         "Closed the {slot.device_class} door.",
     ),
     # A room's devices by their word with open / close ("close the kitchen window"): the switching action,
@@ -856,9 +864,9 @@ def seed_cache(cache: PlanCache, embedder: Embedder, plans: Sequence[StarterPlan
     for starter in plans:
         if len(cache) >= cache.max_entries:
             break
-        plan = Plan.from_dict(starter.plan)
-        if cache.has_template(starter.intent, starter.language, starter.template, plan.parameters):
+        if cache.has_template(starter.intent, starter.language, starter.template, starter.parameters):
             continue
+        plan = Plan.from_dict(starter.plan)
         cache.add(
             intent=starter.intent,
             template_text=starter.template,
