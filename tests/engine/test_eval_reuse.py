@@ -16,7 +16,7 @@ import pytest
 from benchmarks import eval_reuse
 from benchmarks.corpus import SlotSpan, Utterance
 from benchmarks.reuse_core import Decision, calibrate, confusions, reusable_flags, score
-from benchmarks.reuse_data import LabelledUtterance, label_of, load_labelled, slurp_scenarios
+from benchmarks.reuse_data import LabelledUtterance, encode, label_of, load_labelled, slurp_scenarios
 from benchmarks.reuse_exec import Home, execute
 from benchmarks.reuse_methods import (
     BoundedMethod,
@@ -27,6 +27,9 @@ from benchmarks.reuse_methods import (
     run_stream,
 )
 from custom_components.agent_reuse.engine.bounded import BoundedConfig
+from custom_components.agent_reuse.engine.embedder import SentenceEmbedder
+from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.template import strip_slots
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 HA_TESTS = DATASETS / "home_assistant_intents" / "tests_flat.jsonl"
@@ -152,6 +155,29 @@ def test_slurp_labels_are_scenario_action(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     assert slurp_scenarios(path) == [("iot", "iot_hue_lightoff"), ("iot", "iot_hue_lightoff")]
     assert [it.intent for it in load_labelled(path, "slurp")] == ["iot_hue_lightoff"] * 2
+
+
+def test_the_stream_is_encoded_as_the_integration_parses_and_embeds(
+    joint_parser: JointParser, sentence_embedder: SentenceEmbedder
+) -> None:
+    """Every request alone, as the integration runs it: a padded batch quantizes other activations and
+    moves similarities near γ, so the figures would not be the integration's decisions."""
+    texts = [
+        ("turn on the kitchen lights", "en"),
+        ("set the bedroom light to 40%", "en"),
+        ("打开客厅的灯", "zh"),
+        ("what is the temperature in the living room", "en"),
+        ("把卧室的空调调到二十五度", "zh"),
+    ]
+    items = [LabelledUtterance(Utterance(text, "ha", "x", (), lang), "x") for text, lang in texts]
+    for request, (text, lang) in zip(
+        encode(items, "pair", joint_parser, sentence_embedder), texts, strict=True
+    ):
+        parsed = joint_parser.parse(text, lang)
+        template = strip_slots(parsed)
+        assert (request.pred_intent, request.template) == (parsed.intent, template.text)
+        assert np.array_equal(request.emb_template, sentence_embedder.embed(template.text))
+        assert np.array_equal(request.emb_raw, sentence_embedder.embed(text))
 
 
 # -- methods on synthetic streams ----------------------------------------------------------------------
