@@ -72,6 +72,10 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         # demo's own (configuration.yaml), which have no unique id and so no room.
         "media_player.living_room_tv": "Living Room",
         "media_player.kitchen_speaker": "Kitchen",
+        # A vacuum ("start the vacuum", "扫地机器人返回基站"); the demo's have no unique id, so no room.
+        "vacuum.0_ground_floor": None,
+        # The shopping list's to-do entity ("add milk to my shopping list"; todo is exposed by default).
+        "todo.shopping_list": None,
     }
 )
 
@@ -200,8 +204,16 @@ async def seed(args: argparse.Namespace) -> None:
         },
         unique_id_for(args.planner_url, args.model),
     )
+    # The shopping list ("add milk to my shopping list", "把面包加到购物清单"): its config flow takes no input.
+    shopping_list_entry = entry("shopping_list", "Shopping list", 1, 1, {}, {}, "shopping_list")
     await Store(hass, ce.STORAGE_VERSION, ce.STORAGE_KEY, minor_version=ce.STORAGE_VERSION_MINOR).async_save(
-        {"entries": [mqtt_entry.as_storage_fragment, agent_entry.as_storage_fragment]}
+        {
+            "entries": [
+                mqtt_entry.as_storage_fragment,
+                agent_entry.as_storage_fragment,
+                shopping_list_entry.as_storage_fragment,
+            ]
+        }
     )
 
     # -- Assist exposure: nothing new is exposed by default; `provision` exposes the demo set
@@ -423,6 +435,7 @@ async def smoke(args: argparse.Namespace) -> int:
         await client.rest(
             "POST", "/api/services/media_player/media_play", {"entity_id": "media_player.kitchen_speaker"}
         )
+        await client.rest("POST", "/api/services/vacuum/stop", {"entity_id": "vacuum.0_ground_floor"})
         ok = True
         # (request, language, entity to check, state it must have afterwards, and a brightness if it must
         # have one); the last one goes over MQTT. "forty percent" is how speech-to-text often writes it.
@@ -434,6 +447,7 @@ async def smoke(args: argparse.Namespace) -> int:
             ("turn on the kitchen lights", "en", "light.kitchen_lights", "on", None),
             ("open the garage door", "en", "cover.garage_door", "open", None),
             ("pause the music", "en", "media_player.kitchen_speaker", "paused", None),
+            ("start the vacuum", "en", "vacuum.0_ground_floor", "cleaning", None),
             ("turn on the porch light", "en", "light.porch_light", "on", None),
         ):
             before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]

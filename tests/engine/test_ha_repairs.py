@@ -575,6 +575,66 @@ def test_list_items_in_chinese_and_tagged_items_stay() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("把面包加到购物清单", "面包"),
+        ("把面包加入购物清单", "面包"),
+        ("购物清单里加上面包", "面包"),
+        ("往购物清单里加牛奶", "牛奶"),
+    ],
+)
+def test_the_shopping_list_said_in_chinese_is_added_to(
+    joint_parser: JointParser, text: str, item: str
+) -> None:
+    """Home Assistant's Chinese sentences have no shopping-list intent, so the parser chose none."""
+    raw = joint_parser.parse(text, "zh")
+    assert raw.intent is None
+    repaired = repair(raw)
+    assert repaired.intent == "HassShoppingListAddItem"
+    assert [(s.type, s.value) for s in repaired.slots] == [("item", item)]
+
+
+def test_a_list_request_follows_its_verb_and_the_shopping_list_is_no_name(joint_parser: JointParser) -> None:
+    raw = joint_parser.parse("add take out the trash to my chores list", "en")
+    assert raw.intent == "HassListCompleteItem"  # it would have been ticked off
+    assert repair(raw).intent == "HassListAddItem"
+    completing = parsed(
+        "remove apples from my chores list", "HassListAddItem", ("item", "apples"), ("name", "chores")
+    )
+    assert repair(completing).intent == "HassListCompleteItem"
+    # The home's names tag "shopping list" (its to-do entity): the shopping list's intents take no name.
+    named = parsed(
+        "add milk to my shopping list", "HassShoppingListAddItem", ("item", "milk"), ("name", "shopping list")
+    )
+    assert [(s.type, s.value) for s in repair(named).slots] == [("item", "milk")]
+    # Asking what is on it, or another list, is left as it was.
+    for request in (
+        parsed("购物清单里有什么", None),  # type: ignore[arg-type]
+        parsed("把面包加到待办清单", None),  # type: ignore[arg-type]
+        parsed("add apples to my chores list", "HassListAddItem", ("item", "apples"), ("name", "chores")),
+    ):
+        assert repair(request) is request
+
+
+def test_a_vacuums_device_word_is_its_name(joint_parser: JointParser) -> None:
+    for text, intent in (
+        ("return the vacuum to base", "HassVacuumReturnToBase"),  # "vacuum" read as a device class
+        ("start the vacuum", "HassVacuumStart"),  # "vacuum" untagged
+    ):
+        repaired = repair(joint_parser.parse(text, "en"))
+        assert (repaired.intent, [(s.type, s.value) for s in repaired.slots]) == (
+            intent,
+            [("name", "vacuum")],
+        )
+    for request in (
+        parsed("start the rover", "HassVacuumStart", ("name", "rover")),
+        parsed("clean the kitchen", "HassVacuumStart", ("area", "kitchen")),
+        parsed("turn on the vacuum", "HassTurnOn", ("device_class", "vacuum")),
+    ):
+        assert repair(request) is request
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("don't turn on the light", "en"),

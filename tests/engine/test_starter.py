@@ -370,6 +370,38 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "close the {device_class}s",
             ("cover", "close_cover", {"device_class": "blind", "domain": "cover"}),
         ),
+        # Lists: the shopping list (no entity: Home Assistant's shopping_list) and a to-do list by name.
+        (
+            "add bananas to my shopping list",
+            "en",
+            "add {item} to my shopping list",
+            ("shopping_list", "add_item", {}),
+        ),
+        ("put oat milk on the list", "en", "put {item} on the list", ("shopping_list", "add_item", {})),
+        ("把鸡蛋加到购物清单", "zh", "把{item}加到购物清单", ("shopping_list", "add_item", {})),
+        ("往購物清單裡加牛奶", "zh-TW", "往購物清單裡加{item}", ("shopping_list", "add_item", {})),
+        (
+            "add take out the trash to my chores list",
+            "en",
+            "add {item} to my {name} list",
+            ("todo", "add_item", {"name": "chores", "domain": "todo"}),
+        ),
+        # Vacuums: by their word or name, or a room cleaned.
+        ("start the vacuum", "en", "start the {name}", ("vacuum", "start", {"name": "vacuum"})),
+        (
+            "send the vacuum home",
+            "en",
+            "send the {name} home",
+            ("vacuum", "return_to_base", {"name": "vacuum"}),
+        ),
+        (
+            "vacuum the living room",
+            "en",
+            "vacuum the {area}",
+            ("vacuum", "start", {"area": "living room", "domain": "vacuum"}),
+        ),
+        ("扫地机器人回去充电", "zh", "{name}回去充电", ("vacuum", "return_to_base", {"name": "扫地机器人"})),
+        ("打扫一下卧室", "zh", "打扫一下{area}", ("vacuum", "start", {"area": "卧室", "domain": "vacuum"})),
     ],
 )
 def test_everyday_requests_are_served_by_their_starter_plan(
@@ -493,6 +525,25 @@ def test_state_questions_are_served_by_a_plan_that_reads_the_state(
     bound = Plan.from_dict(found.entry.plan).bind(slots)
     step = next(s for s in bound.steps if s.action == "ha_state")
     assert dict(step.inputs) == selector
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("remove milk from my shopping list", "en"),  # ticking off: no starter plan, planned
+        ("check off apples from my chores list", "en"),
+        ("return rover to base", "en"),  # too unsure for an intent: planned, never a start
+    ],
+)
+def test_ticking_off_or_an_unsure_vacuum_errand_is_not_served_an_adding_or_starting_plan(
+    seeded: PlanCache,
+    joint_parser: JointParser,
+    sentence_embedder: SentenceEmbedder,
+    text: str,
+    language: str,
+) -> None:
+    parsed = number_repeated_slots(repair(joint_parser.parse(text, language)))
+    assert parsed.intent is None or not lookup(seeded, joint_parser, sentence_embedder, text, language)[0].hit
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,18 @@ again.
 
 from __future__ import annotations
 
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
 from .conftest import ask, last_trace, plan_json, respond_step, setup_agent, speech
+
+TODO_LIST = "todo.shopping_list"
 
 
 async def test_each_item_said_is_the_item_added(hass: HomeAssistant, planner: PlannerServer) -> None:
@@ -41,3 +46,36 @@ async def test_each_item_said_is_the_item_added(hass: HomeAssistant, planner: Pl
     assert planner.calls() == 1
     items = [item["name"] for item in hass.data["shopping_list"].items]
     assert items == ["milk", "eggs"]
+
+
+async def test_starter_plans_add_to_the_shopping_list_and_to_a_named_list(
+    hass: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Offline from the first request: the shopping list in English and Chinese (whose Home Assistant
+    sentences have no intent for it), and a to-do list by its name, with no planner call."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    shopping_list = MockConfigEntry(domain="shopping_list")
+    shopping_list.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(shopping_list.entry_id)
+    await hass.async_block_till_done()
+    # The shopping list's to-do entity, exposed and also called "Chores", stands in for a named list.
+    er.async_get(hass).async_update_entity(TODO_LIST, aliases={"Chores"})
+    async_expose_entity(hass, "conversation", TODO_LIST, True)
+    entry = await setup_agent(hass, planner.url, **{CONF_STARTER_PLANS: True})
+
+    for text, language, reply in (
+        ("add milk to my shopping list", "en", "Added milk to your shopping list."),
+        ("把面包加到购物清单", "zh-Hans", "已把面包加到购物清单。"),
+        ("往购物清单里加牛奶", "zh-Hans", "已把牛奶加到购物清单。"),
+        ("把雞蛋加到購物清單", "zh-Hant", "已把雞蛋加到購物清單。"),
+        # Read as completing an item before ``repair_list_verb``: it would have ticked it off.
+        ("add take out the trash to my chores list", "en", "Added take out the trash to the chores list."),
+    ):
+        result = await ask(hass, entry, text, language)
+        assert speech(result) == reply, text
+        assert last_trace(entry)["outcome"] == "hit", text
+    await hass.async_block_till_done()
+    items = [item["name"] for item in hass.data["shopping_list"].items]
+    assert items == ["milk", "面包", "牛奶", "雞蛋", "take out the trash"]
+    assert planner.calls() == 0

@@ -10,9 +10,19 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
-from .conftest import ask, demo_home, last_trace, plan_json, respond_step, service_step, setup_agent, speech
+from .conftest import (
+    ask,
+    demo_home,
+    last_trace,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+    speech,
+)
 
 VACUUM = "vacuum.0_ground_floor"  # docked
 
@@ -78,3 +88,36 @@ async def test_sweeping_said_in_chinese_starts_the_vacuum(
     await ask(home, entry, "去扫地", "zh-Hans")
     assert last_trace(entry)["intent"] == "HassVacuumStart"
     assert home.states.get(VACUUM).state == "cleaning"
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])  # sent home at the end
+async def test_starter_plans_start_the_vacuum_and_send_it_home(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Offline from the first request: the vacuum by its device word (the home's one vacuum), in English and
+    Chinese. "vacuum" was untagged or a device class no vacuum has (``repair_vacuum_word``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "start the vacuum")
+    assert speech(result) == "Started the vacuum."
+    assert home.states.get(VACUUM).state == "cleaning"
+
+    result = await ask(home, entry, "扫地机器人返回基站", "zh-Hans")
+    assert speech(result) == "扫地机器人正在返回充电。"
+    assert last_trace(entry)["intent"] == "HassVacuumReturnToBase"
+    assert home.states.get(VACUUM).state == "returning"
+
+    result = await ask(home, entry, "扫地机器人开始打扫", "zh-Hans")
+    assert speech(result) == "扫地机器人开始打扫了。"
+    assert home.states.get(VACUUM).state == "cleaning"
+
+    result = await ask(home, entry, "send the vacuum home")
+    assert speech(result) == "Sent the vacuum back to its base."
+    assert home.states.get(VACUUM).state == "returning"
+
+    # A room without a vacuum is said so, and nothing starts.
+    result = await ask(home, entry, "clean the bedroom")
+    assert "bedroom" in speech(result).lower()
+    assert last_trace(entry)["outcome"] == "hit"
+    assert home.states.get(VACUUM).state == "returning"
+    assert planner.calls() == 0

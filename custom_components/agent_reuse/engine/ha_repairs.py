@@ -20,6 +20,7 @@ from .repairs_intents import (
     repair_delayed_command,
     repair_how_long,
     repair_list_item,
+    repair_list_verb,
     repair_media_command,
     repair_media_step,
     repair_mute,
@@ -32,6 +33,7 @@ from .repairs_intents import (
     repair_unsaid_intent,
     repair_vacuum_activity,
     repair_vacuum_errand,
+    repair_vacuum_word,
     repair_weather_name,
     repair_weather_question,
 )
@@ -85,6 +87,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_media_command,
     repair_vacuum_activity,
     repair_vacuum_errand,
+    repair_vacuum_word,
     repair_relative_change,
     repair_relative_level,
     repair_chinese_colour,
@@ -96,5 +99,6 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_temperature_question,
     repair_weather_name,
     repair_thermostat_number,
+    repair_list_verb,
     repair_list_item,
 )

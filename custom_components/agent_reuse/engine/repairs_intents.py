@@ -24,6 +24,10 @@ the satellite room's first).
 The vacuum's errand (:func:`repair_vacuum_errand`). "send the vacuum home" came out as HassVacuumStart:
 it set off cleaning. Within the pair HassVacuumStart / HassVacuumReturnToBase, words of going back (home,
 dock, base, charge, 返回, 回去, 充电, 回充) make it HassVacuumReturnToBase.
+"return the vacuum to base" had "vacuum" as a device class, which no vacuum has, so it matched nothing, and
+"start the vacuum" had no slot at all: in the vacuum intents a vacuum's device word (vacuum, 扫地机器人),
+tagged as a class or kind or not at all, is the name, which the runner resolves to the home's one vacuum,
+the satellite room's, or asks which (:func:`repair_vacuum_word`).
 
 Cleaning said in Chinese (:func:`repair_vacuum_activity`). "开始扫地" (start sweeping) came out as
 HassVacuumStart of a device named 扫地, so it failed ("没有叫“扫地”的设备"); "去扫地" and "开始吸尘" came out
@@ -89,7 +93,16 @@ A shopping-list item the parser did not tag (:func:`repair_list_item`). Items ar
 knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
 itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
 and HassListAddItem without an item, the words between "add"/"put" and "to/on the … list" (把/将 X
-加到/放进 …清单, 加 X 到 …) are the item.
+加到/放进 …清单, 加 X 到 …, 购物清单里加上 X) are the item.
+
+The list's verb (:func:`repair_list_verb`). "add take out the trash to my chores list" came out as
+HassListCompleteItem: the item would have been ticked off instead of added. Within a list family (shopping
+list, named to-do list) a request that starts with add / put / 把…加到 is the adding intent, one that starts
+with remove / check off / complete / delete / 把…删掉 the completing one. A shopping list said in Chinese
+("把面包加到购物清单", "往购物清单里加牛奶") came out as no intent at all, since Home Assistant's Chinese
+sentences have none: a request that names the shopping list (购物清单, 购物单, 購物清單) and says adding
+is HassShoppingListAddItem. The shopping list's intents take no name: the home's names tagged "shopping
+list" itself (the to-do entity of the shopping list), and no plan for the list fitted the request.
 
 A negated command (:func:`repair_negation`). "don't turn on the light" came out as HassTurnOn and "不要开灯"
 as HassTurnOff: a command said not to be done, or said in a way no cached plan should guess at. A request
@@ -211,7 +224,30 @@ _LIST_ITEM = (
         r"^\s*(?:请|請)?(?:把|将|將)(?P<item>[^，,。]+?)(?:加到|加入|添加到|放到|放进|放進|记到|記到)"
     ),
     re.compile(r"^\s*(?:请|請)?(?:加|添加)\s*(?P<item>[^，,。]+?)\s*(?:到|进|進)"),
+    # 购物清单里加上面包, 往购物清单里加牛奶: the list first, the item after the verb.
+    re.compile(
+        r"^\s*(?:请|請)?(?:往|在)?\s*(?:\S*?)(?:清单|清單|列表|购物单|購物單)\s*(?:里|裡|上|中)?\s*(?:再)?"
+        r"(?:加上|加入|添加|加|放)\s*(?P<item>[^，,。！!？?]+?)\s*[。！!]?\s*$"
+    ),
 )
+#: The list intents by family: (adding, completing).
+_LIST_FAMILIES = (
+    ("HassShoppingListAddItem", "HassShoppingListCompleteItem"),
+    ("HassListAddItem", "HassListCompleteItem"),
+)
+_ADDING = re.compile(
+    r"^\s*(?:please\s+)?(?:add|put)\b|^\s*(?:请|請)?(?:把|将|將)[^，,。]+?(?:加到|加入|添加到|放到|放进|放進)",
+    re.IGNORECASE,
+)
+_COMPLETING = re.compile(
+    r"^\s*(?:please\s+)?(?:remove|check|complete|delete|cross|tick|mark)\b"
+    r"|^\s*(?:请|請)?(?:把|将|將)[^，,。]+?(?:删掉|删除|刪掉|刪除|划掉|劃掉|勾掉)",
+    re.IGNORECASE,
+)
+#: The shopping list named in Chinese, and a word of adding to it.
+_CHINESE_SHOPPING_LIST = re.compile(r"购物清单|购物单|购物列表|購物清單|購物單|購物列表")
+_CHINESE_ADDING = re.compile(r"加|添|放|记|記")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+")
 #: Intents that act on the home (not questions), and words that negate a request to act.
 _ACTIONS = _SWITCHING | {
     SET_POSITION,
@@ -392,6 +428,27 @@ def repair_vacuum_errand(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, intent=_VACUUM_RETURN)
 
 
+def repair_vacuum_word(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with a vacuum's device word as the name (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (_VACUUM_START, _VACUUM_RETURN):
+        return parsed
+    slots = tuple(
+        Slot("name", slot.value, slot.start, slot.end)
+        if slot.type in ("device_class", "domain") and domain_of_word(slot.value) == "vacuum"
+        else slot
+        for slot in parsed.slots
+    )
+    if not any(slot.type in ("name", "area", "floor") for slot in slots):
+        # "start the vacuum": the word untagged. The first English word that means a vacuum.
+        for match in _ENGLISH_WORD.finditer(parsed.text):
+            if domain_of_word(match.group()) == "vacuum" and not any(
+                s.overlaps(*match.span()) for s in slots
+            ):
+                slots = in_text_order((*slots, Slot("name", match.group(), *match.span())))
+                break
+    return parsed if slots == parsed.slots else dataclasses.replace(parsed, slots=slots)
+
+
 def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks what a thermostat is set to (see the module doc)."""
     return _unknown_when(parsed, {_GET_TEMPERATURE}, _SETTING_WORDS)
@@ -478,6 +535,31 @@ def _only_asking(parsed: ParsedRequest, question: re.Pattern[str], intent: str) 
     if parsed.intent == intent and not parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=())
+
+
+def repair_list_verb(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with the list intent its verb says, or as adding to the shopping list when that is said in
+    Chinese and the parser chose nothing (see the module doc). The shopping list's intents take no name:
+    a name found in them is the list's own ("Shopping List", the to-do entity every such home exposes)."""
+    if parsed.label_space != "ha":
+        return parsed
+    intent = parsed.intent
+    if intent is None:
+        if _CHINESE_SHOPPING_LIST.search(parsed.text) and _CHINESE_ADDING.search(parsed.text):
+            intent = _LIST_FAMILIES[0][0]
+    else:
+        for adding, completing in _LIST_FAMILIES:
+            if intent in (adding, completing):
+                if _ADDING.search(parsed.text):
+                    intent = adding
+                elif _COMPLETING.search(parsed.text):
+                    intent = completing
+    slots = parsed.slots
+    if intent in _LIST_FAMILIES[0]:
+        slots = tuple(slot for slot in slots if slot.type != "name")
+    if intent == parsed.intent and slots == parsed.slots:
+        return parsed
+    return dataclasses.replace(parsed, intent=intent, slots=slots)
 
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:

@@ -4,7 +4,8 @@ Why: an empty cache reuses nothing, so the first command of every kind waits for
 cloud model, a minute or a refusal with a small local one (the offline demo's 135M model plans nothing
 correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
 area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state,
-switch lights after some minutes (confirmed at once; the executor runs the wait after the reply). Those
+switch lights after some minutes (confirmed at once; the executor runs the wait after the reply), pause or
+skip what plays, add to the shopping list or a named to-do list, start a vacuum or send it home. Those
 plans are written here once, validated like a planner's, and
 seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
 the LLM is asked only for what is really new.
@@ -336,6 +337,31 @@ def _media_plans(language: str, lines: Sequence[_MediaLine]) -> tuple[StarterPla
     )
 
 
+#: The shopping list (Home Assistant's ``shopping_list`` integration, as its HassShoppingListAddItem does):
+#: no entity to resolve, the item as said.
+_ADD_TO_SHOPPING_LIST = {"name": "{slot.item}"}
+#: A named to-do list ("the chores list"), as HassListAddItem finds it.
+_NAMED_TODO_LIST = {"name": "{slot.name}", "domain": "todo"}
+_AREA_VACUUMS = {"area": "{slot.area}", "domain": "vacuum"}
+
+
+def _shopping_list(language: str, template: str, reply: str) -> StarterPlan:
+    return _service(
+        "HassShoppingListAddItem",
+        language,
+        template,
+        "shopping_list.add_item",
+        {},
+        reply,
+        _ADD_TO_SHOPPING_LIST,
+    )
+
+
+def _vacuum(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
+    action = "vacuum.start" if intent == "HassVacuumStart" else "vacuum.return_to_base"
+    return _service(intent, language, template, action, target, reply)
+
+
 _ENGLISH: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
     _switch("HassTurnOn", "en", "turn on the {name}", _NAME, "Turned on the {slot.name}."),
@@ -633,6 +659,47 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     ),
     # Media: pause, resume, skip, and the volume (Home Assistant 2025.4 has no intent to start music).
     *_media_plans("en", _MEDIA_ENGLISH),
+    # Lists: the shopping list, and a to-do list by its name (``repairs_intents`` tags the item said).
+    *(
+        _shopping_list("en", template, "Added {slot.item} to your shopping list.")
+        for template in (
+            "add {item} to my shopping list",
+            "add {item} to the shopping list",
+            "put {item} on my shopping list",
+            "put {item} on the list",
+            "add {item} to the list",
+        )
+    ),
+    *(
+        _service(
+            "HassListAddItem",
+            "en",
+            template,
+            "todo.add_item",
+            _NAMED_TODO_LIST,
+            "Added {slot.item} to the {slot.name} list.",
+            {"item": "{slot.item}"},
+        )
+        for template in (
+            "add {item} to my {name} list",
+            "add {item} to the {name} list",
+            "put {item} on the {name} list",
+            "put {item} on my {name} list",
+        )
+    ),
+    # Vacuums: by name, or a room cleaned ("sweeping" said in Chinese and "send … home" are repaired).
+    *(
+        _vacuum("HassVacuumStart", "en", template, _NAME, "Started the {slot.name}.")
+        for template in ("start {name}", "start the {name}")
+    ),
+    *(
+        _vacuum("HassVacuumStart", "en", template, _AREA_VACUUMS, "Cleaning the {slot.area}.")
+        for template in ("clean the {area}", "vacuum the {area}")
+    ),
+    *(
+        _vacuum("HassVacuumReturnToBase", "en", template, _NAME, "Sent the {slot.name} back to its base.")
+        for template in ("return {name} to base", "return the {name} to base", "send the {name} home")
+    ),
     # The weather now: condition and temperature.
     *(
         _weather("en", template, "The weather now: {steps.s1.output}, {steps.s2.output}.")
@@ -825,6 +892,29 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     ),
     # Media (停止播放, 切歌 and 暂停电视 are read as such by ``repairs_intents``).
     *_media_plans("zh", _MEDIA_CHINESE),
+    # The shopping list (Home Assistant's Chinese sentences have no intent for it: ``repair_list_verb``).
+    *(
+        _shopping_list("zh", template, "已把{slot.item}加到购物清单。")
+        for template in (
+            "把{item}加到购物清单",
+            "把{item}加入购物清单",
+            "把{item}加到购物清单里",
+            "购物清单里加上{item}",
+            "往购物清单里加{item}",
+        )
+    ),
+    *(
+        _vacuum("HassVacuumStart", "zh", template, _NAME, "{slot.name}开始打扫了。")
+        for template in ("{name}开始打扫", "{name}开始清洁", "{name}开始清扫", "让{name}开始清洁")
+    ),
+    *(
+        _vacuum("HassVacuumStart", "zh", template, _AREA_VACUUMS, "开始打扫{slot.area}。")
+        for template in ("打扫{area}", "打扫一下{area}", "扫一下{area}")
+    ),
+    *(
+        _vacuum("HassVacuumReturnToBase", "zh", template, _NAME, "{slot.name}正在返回充电。")
+        for template in ("{name}返回充电", "{name}返回基站", "{name}回去充电")
+    ),
     # The weather now (``repairs_intents.repair_weather_question`` reads the short forms as HassGetWeather).
     *(
         _weather("zh", template, "现在的天气：{steps.s1.output}，{steps.s2.output}。")
