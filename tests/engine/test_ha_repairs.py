@@ -616,6 +616,33 @@ def test_a_list_request_follows_its_verb_and_the_shopping_list_is_no_name(joint_
         assert repair(request) is request
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "item"),
+    [
+        ("remove milk from my shopping list", "en", "milk"),
+        ("check off bananas from my shopping list", "en", "bananas"),
+        ("check apples off my list", "en", "apples"),
+        ("把牛奶从购物清单删掉", "zh", "牛奶"),  # no intent before, and 牛奶 a name
+    ],
+)
+def test_an_item_ticked_off_is_the_item(
+    joint_parser: JointParser, text: str, language: str, item: str
+) -> None:
+    """Else a planner's plan carries "milk" itself and, reused for "remove eggs …", removes milk."""
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == "HassShoppingListCompleteItem"
+    assert [(s.type, s.value) for s in repaired.slots] == [("item", item)]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("what's on my shopping list", "en"), ("read my shopping list", "en"), ("购物清单里有什么", "zh")],
+)
+def test_asking_what_is_on_a_list_is_planned(joint_parser: JointParser, text: str, language: str) -> None:
+    """ "what's on my shopping list" came out as ticking an item off."""
+    assert repair(joint_parser.parse(text, language)).intent is None
+
+
 def test_a_vacuums_device_word_is_its_name(joint_parser: JointParser) -> None:
     for text, intent in (
         ("return the vacuum to base", "HassVacuumReturnToBase"),  # "vacuum" read as a device class

@@ -79,3 +79,39 @@ async def test_starter_plans_add_to_the_shopping_list_and_to_a_named_list(
     items = [item["name"] for item in hass.data["shopping_list"].items]
     assert items == ["milk", "面包", "牛奶", "雞蛋", "take out the trash"]
     assert planner.calls() == 0
+
+
+async def test_an_item_ticked_off_is_the_item_said_and_a_question_is_not_cached(
+    hass: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "check off milk …" had no item: the plan carried "milk", and reused for eggs it ticked off milk."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    shopping_list = MockConfigEntry(domain="shopping_list")
+    shopping_list.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(shopping_list.entry_id)
+    await hass.async_block_till_done()
+    for name in ("milk", "eggs", "bread"):
+        await hass.services.async_call("shopping_list", "add_item", {"name": name}, blocking=True)
+    entry = await setup_agent(hass, planner.url)
+    complete_item = {
+        "id": "s1",
+        "description": "tick the item off",
+        "action": "ha_service",
+        "inputs": {"domain": "shopping_list", "service": "complete_item", "data": {"name": "{slot.item}"}},
+        "depends_on": [],
+    }
+    planner.queue(plan_json(complete_item, respond_step("Checked off {slot.item}.")))
+
+    assert speech(await ask(hass, entry, "check off milk from my shopping list")) == "Checked off milk."
+    assert speech(await ask(hass, entry, "check off eggs from my shopping list")) == "Checked off eggs."
+    assert last_trace(entry)["outcome"] == "hit"
+    done = {item["name"]: item["complete"] for item in hass.data["shopping_list"].items}
+    assert done == {"milk": True, "eggs": True, "bread": False}
+
+    # "what's on my shopping list" came out as ticking off: it is planned and never cached as that.
+    planner.queue(plan_json(respond_step("You have bread.", depends_on=())))
+    assert speech(await ask(hass, entry, "what's on my shopping list")) == "You have bread."
+    trace = last_trace(entry)
+    assert (trace["intent"], trace["cached"]) == (None, False)
+    assert planner.calls() == 2

@@ -93,7 +93,8 @@ A shopping-list item the parser did not tag (:func:`repair_list_item`). Items ar
 knows few ("add milk to the shopping list" had no ``item``). The plan made for it then carries "milk"
 itself, and reused for "add eggs to the shopping list" it would add milk again. For HassShoppingListAddItem
 and HassListAddItem without an item, the words between "add"/"put" and "to/on the … list" (把/将 X
-加到/放进 …清单, 加 X 到 …, 购物清单里加上 X) are the item.
+加到/放进 …清单, 加 X 到 …, 购物清单里加上 X) are the item; for ticking one off (HassShoppingListCompleteItem,
+HassListCompleteItem) the words between "remove"/"check off" and "from the … list", or 把 X 从 ….
 
 The list's verb (:func:`repair_list_verb`). "add take out the trash to my chores list" came out as
 HassListCompleteItem: the item would have been ticked off instead of added. Within a list family (shopping
@@ -101,7 +102,9 @@ list, named to-do list) a request that starts with add / put / 把…加到 is t
 with remove / check off / complete / delete / 把…删掉 the completing one. A shopping list said in Chinese
 ("把面包加到购物清单", "往购物清单里加牛奶") came out as no intent at all, since Home Assistant's Chinese
 sentences have none: a request that names the shopping list (购物清单, 购物单, 購物清單) and says adding
-is HassShoppingListAddItem. The shopping list's intents take no name: the home's names tagged "shopping
+is HassShoppingListAddItem, and one that says taking off (删掉, 划掉) HassShoppingListCompleteItem. Asking
+what is on a list ("what's on my shopping list", came out as completing an item; "购物清单里有什么") is no
+list intent: planned, and not cached. The shopping list's intents take no name: the home's names tagged "shopping
 list" itself (the to-do entity of the shopping list), and no plan for the list fitted the request.
 
 A negated command (:func:`repair_negation`). "don't turn on the light" came out as HassTurnOn and "不要开灯"
@@ -244,9 +247,30 @@ _COMPLETING = re.compile(
     r"|^\s*(?:请|請)?(?:把|将|將)[^，,。]+?(?:删掉|删除|刪掉|刪除|划掉|劃掉|勾掉)",
     re.IGNORECASE,
 )
-#: The shopping list named in Chinese, and a word of adding to it.
+#: The shopping list named in Chinese, and a word of adding to it or of taking off it.
 _CHINESE_SHOPPING_LIST = re.compile(r"购物清单|购物单|购物列表|購物清單|購物單|購物列表")
 _CHINESE_ADDING = re.compile(r"加|添|放|记|記")
+_CHINESE_TAKING_OFF = re.compile(r"删|刪|划掉|劃掉|勾掉|去掉")
+#: Asking what is on a list: no list intent of Home Assistant 2025.4 answers it.
+_LIST_QUESTION = re.compile(
+    r"^\s*(?:please\s+)?(?:what(?:'s|\s+is|\s+are|\s+do\s+i\s+have)?\s+(?:on|in)\b|read\b|tell\s+me\b|show\b)"
+    r"|有什么|有什麼|有哪些|有啥|都有",
+    re.IGNORECASE,
+)
+#: The item of a request to tick it off: "remove X from my … list", "check X off my list", 把X从…删掉.
+_LIST_DONE_ITEM = (
+    re.compile(
+        r"^\s*(?:please\s+)?(?:remove|delete|complete|check\s+off|cross\s+off|tick\s+off|mark)\s+(?P<item>.+?)"
+        r"\s+(?:from|on|off|in|as\s+done\s+on)\s+(?:the|my)\s+(?:.+\s+)?list\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*(?:please\s+)?(?:check|cross|tick)\s+(?P<item>.+?)\s+off\s+(?:from\s+)?(?:the|my)\s+(?:.+\s+)?list\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\s*(?:请|請)?(?:把|将|將)(?P<item>[^，,。]+?)(?:从|從)"),
+)
+_DONE_ITEM = frozenset({"HassShoppingListCompleteItem", "HassListCompleteItem"})
 _ENGLISH_WORD = re.compile(r"[A-Za-z]+")
 #: Intents that act on the home (not questions), and words that negate a request to act.
 _ACTIONS = _SWITCHING | {
@@ -545,8 +569,13 @@ def repair_list_verb(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     intent = parsed.intent
     if intent is None:
-        if _CHINESE_SHOPPING_LIST.search(parsed.text) and _CHINESE_ADDING.search(parsed.text):
-            intent = _LIST_FAMILIES[0][0]
+        if _CHINESE_SHOPPING_LIST.search(parsed.text) and not _LIST_QUESTION.search(parsed.text):
+            if _CHINESE_TAKING_OFF.search(parsed.text):
+                intent = _LIST_FAMILIES[0][1]
+            elif _CHINESE_ADDING.search(parsed.text):
+                intent = _LIST_FAMILIES[0][0]
+    elif any(intent in family for family in _LIST_FAMILIES) and _LIST_QUESTION.search(parsed.text):
+        intent = None  # "what's on my shopping list": planned, and not cached
     else:
         for adding, completing in _LIST_FAMILIES:
             if intent in (adding, completing):
@@ -564,11 +593,11 @@ def repair_list_verb(parsed: ParsedRequest) -> ParsedRequest:
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with the item of a list request the parser did not tag (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in _ADD_ITEM:
+    if parsed.label_space != "ha" or parsed.intent not in _ADD_ITEM | _DONE_ITEM:
         return parsed
     if any(slot.type == "item" for slot in parsed.slots):
         return parsed
-    for pattern in _LIST_ITEM:
+    for pattern in _LIST_ITEM if parsed.intent in _ADD_ITEM else _LIST_DONE_ITEM:
         match = pattern.match(parsed.text)
         if match is None:
             continue
