@@ -298,3 +298,49 @@ def test_a_device_name_is_found_in_the_other_number_too(joint_parser: JointParse
     assert home.knows("name", "kitchen light")
     assert home.knows("name", "porch lights")
     assert not home.knows("area", "kitchens")  # rooms are matched as they are named
+
+
+SCENES = Gazetteer(
+    {"name": ("Movie Night", "Good Night", "回家模式", "晚安", "Kitchen Lights"), "area": ("Kitchen", "厨房")}
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "template", "name"),
+    [
+        ("activate movie night", "en", "activate {name}", "movie night"),  # no intent before
+        ("run good night", "en", "run {name}", "good night"),
+        ("Activate Movie Night.", "en", "Activate {name}.", "Movie Night"),
+        ("启动回家模式", "zh", "启动{name}", "回家模式"),
+        ("执行晚安", "zh", "执行{name}", "晚安"),
+    ],
+)
+def test_a_scene_or_script_started_by_its_name_is_switched_on(
+    joint_parser: JointParser, text: str, language: str, template: str, name: str
+) -> None:
+    """Home Assistant's "activate <name>" is HassTurnOn; the parser chose no intent, so it was planned every
+    time and never cached."""
+    done = complete_slots(joint_parser.parse(text, language), SCENES, joint_parser.slot_types)
+    assert (done.intent, [(s.type, s.value) for s in done.slots]) == ("HassTurnOn", [("name", name)])
+    assert strip_slots(done).text == template
+
+
+def test_a_scene_name_misread_as_an_area_the_home_lacks_is_the_name(joint_parser: JointParser) -> None:
+    parsed = joint_parser.parse("activate the movie night scene", "en")
+    assert [(s.type, s.value) for s in parsed.slots] == [("area", "night"), ("domain", "scene")]
+    done = complete_slots(parsed, SCENES, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in done.slots] == [("name", "movie night"), ("domain", "scene")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "movie night",  # no word of starting
+        "activate movie night and good night",  # two names
+        "start the movie night please",  # more than the name
+        "activate the living room",  # no such name
+    ],
+)
+def test_other_requests_with_a_scenes_name_are_left_alone(joint_parser: JointParser, text: str) -> None:
+    parsed = joint_parser.parse(text, "en")
+    assert complete_slots(parsed, SCENES, joint_parser.slot_types).intent == parsed.intent

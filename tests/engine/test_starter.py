@@ -386,6 +386,8 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             "add {item} to my {name} list",
             ("todo", "add_item", {"name": "chores", "domain": "todo"}),
         ),
+        # A scene by its name (English ones need the home's names: tests/integration/test_scenes.py).
+        ("启动回家模式", "zh", "启动{name}", ("homeassistant", "turn_on", {"name": "回家模式"})),
         # Vacuums: by their word or name, or a room cleaned.
         ("start the vacuum", "en", "start the {name}", ("vacuum", "start", {"name": "vacuum"})),
         (

@@ -21,12 +21,13 @@ them ``{name}``, ``{name_2}``), replacing whatever the parser tagged over them.
 
 A device's name the parser misread is that name (:func:`_misread_name`). "is the ac on" came out as the device
 class "ac", "is the garage door open" as the class "garage" with "door" left in the template, "turn off the ac
-in 30 minutes" as the state "ac", and "turn off the decorative lights" as the floor "ative" (a piece of
-"decorative") and the domain light: no plan took those slots, so a planner was asked, and a plan for a floor
-"ative" could have been cached. Where the home has a device called exactly so and the parser's slots over it
-include one that is surely wrong (a device class, a state, a floor the home lacks, a piece of a word), they
-become that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device
-word even when a device is called "Kitchen Lights".
+in 30 minutes" as the state "ac", "activate the movie night scene" as the area "night", and "turn off the
+decorative lights" as the floor "ative" (a piece of "decorative") and the domain light: no plan took those
+slots, so a planner was asked, and a plan for a floor "ative" could have been cached. Where the home has a
+device called exactly so and the parser's slots over it include one that is surely wrong (a device class, a
+state, a floor the home lacks, an area it lacks beside no device word, a piece of a word), they become
+that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word
+even when a device is called "Kitchen Lights".
 
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
@@ -34,6 +35,13 @@ request failed ("没有叫“卧室”的设备"), and worse, the plan of "关�
 home has that area and no device of that name, the span becomes the area, and the device word stays in the
 template as the parser leaves it in "打开厨房的窗帘" (Chinese) or becomes the ``domain`` slot as in "turn
 off the bedroom ac" (English) — so the request reads like the forms the parser knows.
+
+A scene or script started by its name is switching it on (:func:`_activation`). "activate movie night" and
+"启动回家模式" came out with no intent at all (or "activate" alone as HassTurnOn with no slot): planned every
+time and never cached, though Home Assistant's own sentences ("activate <name>") make it HassTurnOn. A request
+that is only a word of starting (activate, run, trigger, start, execute; 启动, 执行, 激活, 运行, 开启) and
+one of the home's device names — a scene, a script, anything exposed — optionally followed by scene / script
+/ routine / 场景 / 脚本, is HassTurnOn of that name.
 """
 
 from __future__ import annotations
@@ -127,6 +135,33 @@ class Gazetteer:
             position = end
 
 
+_TURN_ON = "HassTurnOn"
+#: What may stand around a name in a request to start it (lower case; Chinese without spaces).
+_ACTIVATION_BEFORE = re.compile(
+    r"^\s*(?:please\s+)?(?:activate|run|trigger|start|execute)(?:\s+the)?\s+$|^\s*(?:请|請)?(?:启动|啟動|执行|執行|激活|運行|运行|开启|開啟)$",
+    re.IGNORECASE,
+)
+_ACTIVATION_AFTER = re.compile(
+    r"^(?:\s+(?:scene|script|routine))?\s*[.!。！]?\s*$|^(?:场景|場景|脚本|腳本)?[。！]?$", re.IGNORECASE
+)
+
+
+def _activation(parsed: ParsedRequest, gazetteer: Gazetteer) -> ParsedRequest:
+    """``parsed`` as HassTurnOn of the one home name it starts, if it says only that (see the module doc)."""
+    found = [
+        (start, end)
+        for slot_type, start, end in gazetteer.find(parsed.text, ("name",))
+        if slot_type == "name"
+    ]
+    if len(found) != 1:
+        return parsed
+    start, end = found[0]
+    if not _ACTIVATION_BEFORE.match(parsed.text[:start]) or not _ACTIVATION_AFTER.match(parsed.text[end:]):
+        return parsed
+    name = Slot("name", parsed.text[start:end], start, end)
+    return dataclasses.replace(parsed, intent=_TURN_ON, slots=(name,))
+
+
 def other_number(name: str) -> str:
     """A Latin device name with its last word in the other number ("kitchen lights" ↔ "kitchen light"): people
     say either. The gazetteer finds both, and the step runner retries a name that matched nothing in it."""
@@ -147,8 +182,12 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     Only slot types the parser's label space has (``slot_types``); a name overlapping any other slot the
     parser found is skipped.
     """
-    if parsed.intent is None or not gazetteer:
+    if not gazetteer:
         return parsed
+    if "name" in slot_types and (parsed.intent is None or (parsed.intent == _TURN_ON and not parsed.slots)):
+        started = _activation(parsed, gazetteer)
+        if started is not parsed or parsed.intent is None:
+            return started
     slots = list(parsed.slots)
     changed = False
     # One scan of the text serves both the joined names and the completion below.
@@ -189,15 +228,16 @@ def _widens(slot: Slot, slot_type: str, start: int, end: int) -> bool:
 
 
 #: Slot types a device's name may be misread as (never an area: a room the parser found stays a room).
-_MISREADABLE = frozenset({"name", "domain", "device_class", "floor", "state"})
+_MISREADABLE = frozenset({"name", "domain", "device_class", "floor", "area", "state"})
 
 
 def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazetteer) -> bool:
     """Whether the parser's slots over one of the home's device names are that name misread (see the module
     doc): all inside it, of the types a name is misread as, and at least one of them certainly wrong — a
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
-    behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor the home does not have, or
-    a piece of a word ("decorative lights": the floor "ative").
+    behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor or an area the home does not
+    have ("activate the movie night scene": the area "night"), or a piece of a word ("decorative lights": the
+    floor "ative").
     A device word with a word of the name left untagged ("decorative lights": only the domain "light") is
     that name too: nothing serves "turn off the decorative {domain}s". A name the parser split into a name
     and a device word ("bed" + "light") is left to the runner."""
@@ -210,9 +250,18 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     return any(
         slot.type in ("device_class", "state")
         or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
+        or (
+            slot.type == "area" and not gazetteer.knows("area", slot.value) and not _says_a_device(text, name)
+        )
         or _cuts_a_word(text, slot)
         for slot in covered
     )
+
+
+def _says_a_device(text: str, name: Slot) -> bool:
+    """Whether a device word is said inside ``name`` ("卧室的灯": a room and a device word, a reading as good
+    as the name; "movie night": none)."""
+    return any(device_word_end(text, i, i + 1) is not None for i in range(name.start, name.end))
 
 
 _KIND_TYPES = frozenset({"domain", "device_class"})

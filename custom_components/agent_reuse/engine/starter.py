@@ -5,7 +5,8 @@ cloud model, a minute or a refusal with a small local one (the offline demo's 13
 correctly). The commonest requests have one obvious plan: switch the named device, the device kind in an
 area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state,
 switch lights after some minutes (confirmed at once; the executor runs the wait after the reply), pause or
-skip what plays, add to the shopping list or a named to-do list, start a vacuum or send it home. Those
+skip what plays, add to the shopping list or a named to-do list, start a vacuum or send it home, activate
+a scene or run a script by its name. Those
 plans are written here once, validated like a planner's, and
 seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
 the LLM is asked only for what is really new.
@@ -659,6 +660,15 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     ),
     # Media: pause, resume, skip, and the volume (Home Assistant 2025.4 has no intent to start music).
     *_media_plans("en", _MEDIA_ENGLISH),
+    # Scenes and scripts started by their name (``gazetteer._activation``; any exposed device is switched on).
+    *(
+        _switch("HassTurnOn", "en", template, _NAME, "Activated {slot.name}.")
+        for template in ("activate {name}", "activate the {name}", "run {name}", "run the {name}")
+    ),
+    *(
+        _switch("HassTurnOn", "en", template, _NAME_KIND, "Activated the {slot.name} {slot.domain}.")
+        for template in ("activate the {name} {domain}", "run the {name} {domain}")
+    ),
     # Lists: the shopping list, and a to-do list by its name (``repairs_intents`` tags the item said).
     *(
         _shopping_list("en", template, "Added {slot.item} to your shopping list.")
@@ -892,6 +902,11 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     ),
     # Media (停止播放, 切歌 and 暂停电视 are read as such by ``repairs_intents``).
     *_media_plans("zh", _MEDIA_CHINESE),
+    # Scenes and scripts started by their name ("启动回家模式", "执行晚安").
+    *(
+        _switch("HassTurnOn", "zh", template, _NAME, "已启动{slot.name}。")
+        for template in ("启动{name}", "执行{name}", "激活{name}")
+    ),
     # The shopping list (Home Assistant's Chinese sentences have no intent for it: ``repair_list_verb``).
     *(
         _shopping_list("zh", template, "已把{slot.item}加到购物清单。")
