@@ -76,6 +76,9 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         "vacuum.0_ground_floor": None,
         # The shopping list's to-do entity ("add milk to my shopping list"; todo is exposed by default).
         "todo.shopping_list": None,
+        # Scenes from configuration.yaml ("activate movie night", "启动回家模式").
+        "scene.movie_night": None,
+        "scene.coming_home": None,
     }
 )
 
@@ -101,6 +104,8 @@ DEMO_ENTITY_ALIASES: Mapping[str, list[str]] = MappingProxyType(
         "light.kitchen_lights": ["厨房灯", "廚房燈"],
         "media_player.living_room_tv": ["客厅电视", "客廳電視"],
         "media_player.kitchen_speaker": ["厨房音箱", "廚房音箱"],
+        "scene.movie_night": ["观影模式", "觀影模式"],
+        "scene.coming_home": ["回家模式"],
     }
 )
 
@@ -429,7 +434,14 @@ async def smoke(args: argparse.Namespace) -> int:
         await client.rest(
             "POST",
             "/api/services/light/turn_off",
-            {"entity_id": [light, "light.kitchen_lights", "light.porch_light"]},
+            {
+                "entity_id": [
+                    light,
+                    "light.kitchen_lights",
+                    "light.porch_light",
+                    "light.living_room_rgbww_lights",
+                ]
+            },
         )
         await client.rest("POST", "/api/services/cover/close_cover", {"entity_id": "cover.garage_door"})
         await client.rest(
@@ -448,6 +460,7 @@ async def smoke(args: argparse.Namespace) -> int:
             ("open the garage door", "en", "cover.garage_door", "open", None),
             ("pause the music", "en", "media_player.kitchen_speaker", "paused", None),
             ("start the vacuum", "en", "vacuum.0_ground_floor", "cleaning", None),
+            ("activate movie night", "en", "light.living_room_rgbww_lights", "on", 60),
             ("turn on the porch light", "en", "light.porch_light", "on", None),
         ):
             before = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]

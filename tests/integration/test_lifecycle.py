@@ -26,10 +26,20 @@ from custom_components.agent_reuse.const import (
     ISSUE_PLANNER_UNREACHABLE,
 )
 from custom_components.agent_reuse.engine.errors import ModelFileError
+from custom_components.agent_reuse.engine.plan import Plan
 from custom_components.agent_reuse.loader import SharedModels
 from tests.planner_fixture import PlannerServer
 
-from .conftest import KITCHEN_LIGHT, area_step, entry_for, plan_json, respond_step, service_step, setup_agent
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    area_step,
+    entry_for,
+    plan_json,
+    respond_step,
+    service_step,
+    setup_agent,
+)
 
 #: A plan that names the kitchen light literally (as LLMs often do) beside the request's area: it depends on
 #: that entity existing.
@@ -203,6 +213,37 @@ async def test_unexposed_entity_drops_plans_that_name_it_but_not_slot_plans(
     # The plan that names the light is gone; the one that finds lights through {slot.area} stays.
     assert [entry.intent for entry in agent.runtime_data.cache.entries()] == ["HassTurnOff"]
     assert agent.runtime_data.invalidator.removed == 1
+
+
+async def test_a_device_word_in_a_plan_stays_while_such_a_device_is_exposed(
+    agent: MockConfigEntry, home: HomeAssistant
+) -> None:
+    """ "灯" names the lights as the runner resolves it: an exposure change keeps the plan while a light is
+    exposed, and drops it when none is."""
+    # As the starter plan of "开始扫地" names the vacuum (a request without slots: a planner's plan for it may
+    # name the device word too).
+    cache = agent.runtime_data.cache
+    plan = Plan.from_dict(json.loads(plan_json(service_step({"name": "灯"}), respond_step("On."))))
+    cache.add(
+        intent="HassTurnOn",
+        template_text="开灯",
+        embedding=agent.runtime_data.pipeline.embedder.embed("开灯"),
+        plan=plan.to_dict(),
+        parameters=plan.parameters,
+        entities=plan.referenced_entities(),
+        language="zh",
+    )
+    assert cache.entries()[0].entities == frozenset({"灯"})
+
+    async_expose_entity(home, "conversation", KITCHEN_LIGHT, False)
+    async_fire_time_changed(home, dt_util.utcnow() + timedelta(seconds=3))
+    await home.async_block_till_done()
+    assert len(cache) == 1  # the bed light is still exposed
+
+    async_expose_entity(home, "conversation", BED_LIGHT, False)
+    async_fire_time_changed(home, dt_util.utcnow() + timedelta(seconds=6))
+    await home.async_block_till_done()
+    assert len(cache) == 0
 
 
 async def test_renamed_entity_drops_plans_that_use_its_old_name(

@@ -63,4 +63,8 @@ async def test_a_scene_is_activated_by_its_name_from_the_first_request(
     result = await ask(scenes, entry, "activate the movie night scene")
     assert speech(result) == "Activated the movie night scene."
     assert scenes.states.get(KITCHEN_LIGHT).state == "on"
+    await scenes.services.async_call("light", "turn_off", {"entity_id": KITCHEN_LIGHT}, blocking=True)
+    result = await ask(scenes, entry, "run the movie night scene")
+    assert last_trace(entry)["outcome"] == "hit"
+    assert scenes.states.get(KITCHEN_LIGHT).state == "on"
     assert planner.calls() == 0

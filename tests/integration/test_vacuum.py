@@ -115,7 +115,13 @@ async def test_starter_plans_start_the_vacuum_and_send_it_home(
     assert speech(result) == "Sent the vacuum back to its base."
     assert home.states.get(VACUUM).state == "returning"
 
-    # A room without a vacuum is said so, and nothing starts.
+    # Sweeping said with no device: the home's one vacuum.
+    result = await ask(home, entry, "开始扫地", "zh-Hans")
+    assert speech(result) == "开始扫地了。"
+    assert home.states.get(VACUUM).state == "cleaning"
+
+    # A room without a vacuum is said so, and nothing changes.
+    await home.services.async_call("vacuum", "return_to_base", {"entity_id": VACUUM}, blocking=True)
     result = await ask(home, entry, "clean the bedroom")
     assert "bedroom" in speech(result).lower()
     assert last_trace(entry)["outcome"] == "hit"

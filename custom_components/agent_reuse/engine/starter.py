@@ -15,8 +15,9 @@ Rules that keep them safe:
 
 * A starter entry is added only where the cache has no entry for the same intent, language, template and
   parameters: a plan the user's planner made is never replaced.
-* They name no entity. Every target comes from the request's slots and is resolved and checked for
-  exposure at run time, like any plan; they are stored and searched like planner plans (same γ, same
+* They name no entity. Every target comes from the request's slots (or is a device word such as
+  扫地机器人 for "开始扫地", which the runner resolves to the only device of that kind, the satellite room's,
+  or asks which) and is resolved and checked for exposure at run time, like any plan; they are stored and searched like planner plans (same γ, same
   slot-signature gate) and can be cleared like them.
 * Only signatures whose slots say what to act on. A Chinese "打开{area}的灯" has no ``domain`` slot (the
   model does not tag 灯), so its plan targets lights explicitly; other devices phrased the same way
@@ -663,7 +664,16 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     # Scenes and scripts started by their name (``gazetteer._activation``; any exposed device is switched on).
     *(
         _switch("HassTurnOn", "en", template, _NAME, "Activated {slot.name}.")
-        for template in ("activate {name}", "activate the {name}", "run {name}", "run the {name}")
+        for template in (
+            "activate {name}",
+            "activate the {name}",
+            "run {name}",
+            "run the {name}",
+            # The kind said but not tagged ("run the movie night scene": 0.74 from the tagged form).
+            "activate the {name} scene",
+            "run the {name} scene",
+            "run the {name} script",
+        )
     ),
     *(
         _switch("HassTurnOn", "en", template, _NAME_KIND, "Activated the {slot.name} {slot.domain}.")
@@ -701,6 +711,12 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     *(
         _vacuum("HassVacuumStart", "en", template, _NAME, "Started the {slot.name}.")
         for template in ("start {name}", "start the {name}")
+    ),
+    # Cleaning said without a device ("start vacuuming"): the vacuum by its word, which the runner resolves
+    # to the home's one vacuum, the satellite room's, or asks which.
+    *(
+        _vacuum("HassVacuumStart", "en", template, {"name": "vacuum"}, "Started the vacuum.")
+        for template in ("start vacuuming", "start cleaning")
     ),
     *(
         _vacuum("HassVacuumStart", "en", template, _AREA_VACUUMS, "Cleaning the {slot.area}.")
@@ -921,6 +937,11 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     *(
         _vacuum("HassVacuumStart", "zh", template, _NAME, "{slot.name}开始打扫了。")
         for template in ("{name}开始打扫", "{name}开始清洁", "{name}开始清扫", "让{name}开始清洁")
+    ),
+    # Sweeping said without a device ("开始扫地": ``repair_vacuum_activity`` drops the activity as a name).
+    *(
+        _vacuum("HassVacuumStart", "zh", template, {"name": "扫地机器人"}, "开始扫地了。")
+        for template in ("开始扫地", "去扫地", "开始打扫", "扫一下地", "打扫卫生", "开始拖地", "开始吸尘")
     ),
     *(
         _vacuum("HassVacuumStart", "zh", template, _AREA_VACUUMS, "开始打扫{slot.area}。")
