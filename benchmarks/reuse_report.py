@@ -9,8 +9,8 @@ committed JSON by one command instead of being copied by hand.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +185,12 @@ def equivalence_table(results: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(argv if argv is not None else sys.argv[1:])
-    summary = "--summary" in args
-    paths = [Path(a) for a in args if a != "--summary"]
-    if summary:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results", nargs="+", type=Path, help="eval-reuse JSON files")
+    ap.add_argument("--summary", action="store_true", help="the main, bounded and equivalence tables")
+    args = ap.parse_args(argv)
+    paths: list[Path] = args.results
+    if args.summary:
         results = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in paths}
         for title, text in (
             ("Main table (calibrated γ, strict)", main_table(results)),

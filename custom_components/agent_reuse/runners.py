@@ -759,19 +759,21 @@ def ha_runners(hass: HomeAssistant) -> dict[str, StepRunner]:
 def referenced_entity_ok(hass: HomeAssistant, reference: str) -> bool:
     """Whether a literal entity id or name in a cached plan still points at an exposed entity.
 
-    Used by cache invalidation (see ``invalidation.py``); unknown and unexposed both count as gone. A device
-    word ("vacuum", "扫地机器人") points at the exposed devices of its kind, as the runner resolves it: the
-    starter plan of "开始扫地" names the vacuum so, and was dropped at the first exposure change.
+    Used by cache invalidation (see ``invalidation.py``); unknown and unexposed both count as gone. A name
+    nothing is called that is a device word ("vacuum", "扫地机器人") points at the exposed devices of its kind,
+    as :class:`TargetResolver` resolves it: the starter plan of "开始扫地" names the vacuum so, and was
+    dropped at the first exposure change.
     """
     if ha_valid_entity_id(reference):
         return hass.states.get(reference) is not None and async_should_expose(hass, ASSISTANT, reference)
-    if (kind := domain_of_word(reference)) is not None:
-        return any(state.domain == kind for state in iter_exposed_states(hass))
     result = intent.async_match_targets(
         hass,
         intent.MatchTargetsConstraints(name=reference, assistant=ASSISTANT, allow_duplicate_names=True),
     )
-    return result.is_match
+    if result.is_match:
+        return True
+    kind = domain_of_word(reference)
+    return kind is not None and any(state.domain == kind for state in iter_exposed_states(hass))
 
 
 def iter_exposed_states(hass: HomeAssistant) -> Iterable[State]:

@@ -54,6 +54,7 @@ from functools import cached_property
 
 from .device_words import device_word_end
 from .nlu import ParsedRequest, Slot
+from .repairs_words import TURN_ON
 from .speech import has_cjk
 
 
@@ -135,7 +136,6 @@ class Gazetteer:
             position = end
 
 
-_TURN_ON = "HassTurnOn"
 #: What may stand around a name in a request to start it (lower case; Chinese without spaces).
 _ACTIVATION_BEFORE = re.compile(
     r"^\s*(?:please\s+)?(?:activate|run|trigger|start|execute)(?:\s+the)?\s+$|^\s*(?:请|請)?(?:启动|啟動|执行|執行|激活|運行|运行|开启|開啟)$",
@@ -146,20 +146,16 @@ _ACTIVATION_AFTER = re.compile(
 )
 
 
-def _activation(parsed: ParsedRequest, gazetteer: Gazetteer) -> ParsedRequest:
-    """``parsed`` as HassTurnOn of the one home name it starts, if it says only that (see the module doc)."""
-    found = [
-        (start, end)
-        for slot_type, start, end in gazetteer.find(parsed.text, ("name",))
-        if slot_type == "name"
-    ]
-    if len(found) != 1:
-        return parsed
-    start, end = found[0]
+def _activation(parsed: ParsedRequest, names: list[tuple[int, int]]) -> ParsedRequest | None:
+    """``parsed`` as HassTurnOn of the one home name (of ``names``, the spans found) it starts, if it says
+    only that (see the module doc); else None."""
+    if len(names) != 1:
+        return None
+    start, end = names[0]
     if not _ACTIVATION_BEFORE.match(parsed.text[:start]) or not _ACTIVATION_AFTER.match(parsed.text[end:]):
-        return parsed
+        return None
     name = Slot("name", parsed.text[start:end], start, end)
-    return dataclasses.replace(parsed, intent=_TURN_ON, slots=(name,))
+    return dataclasses.replace(parsed, intent=TURN_ON, slots=(name,))
 
 
 def other_number(name: str) -> str:
@@ -184,16 +180,16 @@ def complete_slots(parsed: ParsedRequest, gazetteer: Gazetteer, slot_types: Sequ
     """
     if not gazetteer:
         return parsed
-    if "name" in slot_types and (parsed.intent is None or (parsed.intent == _TURN_ON and not parsed.slots)):
-        started = _activation(parsed, gazetteer)
-        if started is not parsed or parsed.intent is None:
-            return started
+    # One scan of the text serves a scene started by its name, the joined names and the completion below.
+    found = list(gazetteer.find(parsed.text, slot_types))
+    names = [(start, end) for slot_type, start, end in found if slot_type == "name"]
+    if parsed.intent is None or (parsed.intent == TURN_ON and not parsed.slots):
+        started = _activation(parsed, names)
+        if started is not None or parsed.intent is None:
+            return started or parsed
     slots = list(parsed.slots)
     changed = False
-    # One scan of the text serves both the joined names and the completion below.
-    found = list(gazetteer.find(parsed.text, slot_types))
     if "name" in slot_types:
-        names = [(start, end) for slot_type, start, end in found if slot_type == "name"]
         joined = _joined_names(parsed.text, slots, names)
         changed = joined != slots
         slots = joined
@@ -227,7 +223,7 @@ def _widens(slot: Slot, slot_type: str, start: int, end: int) -> bool:
     return slot.type == slot_type and wider
 
 
-#: Slot types a device's name may be misread as (never an area: a room the parser found stays a room).
+#: Slot types a device's name may be misread as (an area only one the home lacks: a room it has stays a room).
 _MISREADABLE = frozenset({"name", "domain", "device_class", "floor", "area", "state"})
 
 

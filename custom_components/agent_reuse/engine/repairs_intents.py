@@ -217,7 +217,6 @@ _WEATHER_NAME = re.compile(
     r"^(下雨|下雪|雨|雪|晴|(?:rain|snow|sun|sunny|cloudy|storm|wind|windy|hot|cold)(?:y|ing)?)$",
     re.IGNORECASE,
 )
-_ADD_ITEM = frozenset({"HassShoppingListAddItem", "HassListAddItem"})
 _LIST_ITEM = (
     re.compile(
         r"^\s*(?:please\s+)?(?:add|put)\s+(?P<item>.+?)\s+(?:to|on|onto|in)\s+(?:the|my)\s+(?:.+\s+)?list\b",
@@ -233,11 +232,11 @@ _LIST_ITEM = (
         r"(?:加上|加入|添加|加|放)\s*(?P<item>[^，,。！!？?]+?)\s*[。！!]?\s*$"
     ),
 )
-#: The list intents by family: (adding, completing).
-_LIST_FAMILIES = (
-    ("HassShoppingListAddItem", "HassShoppingListCompleteItem"),
-    ("HassListAddItem", "HassListCompleteItem"),
-)
+#: The list intents by family, each (adding, completing): Home Assistant's shopping list, a named to-do list.
+_SHOPPING_LIST = ("HassShoppingListAddItem", "HassShoppingListCompleteItem")
+_LIST_FAMILIES = (_SHOPPING_LIST, ("HassListAddItem", "HassListCompleteItem"))
+_ADD_ITEM = frozenset(adding for adding, _ in _LIST_FAMILIES)
+_DONE_ITEM = frozenset(completing for _, completing in _LIST_FAMILIES)
 _ADDING = re.compile(
     r"^\s*(?:please\s+)?(?:add|put)\b|^\s*(?:请|請)?(?:把|将|將)[^，,。]+?(?:加到|加入|添加到|放到|放进|放進)",
     re.IGNORECASE,
@@ -270,7 +269,6 @@ _LIST_DONE_ITEM = (
     ),
     re.compile(r"^\s*(?:请|請)?(?:把|将|將)(?P<item>[^，,。]+?)(?:从|從)"),
 )
-_DONE_ITEM = frozenset({"HassShoppingListCompleteItem", "HassListCompleteItem"})
 _ENGLISH_WORD = re.compile(r"[A-Za-z]+")
 #: Intents that act on the home (not questions), and words that negate a request to act.
 _ACTIONS = _SWITCHING | {
@@ -567,28 +565,32 @@ def repair_list_verb(parsed: ParsedRequest) -> ParsedRequest:
     a name found in them is the list's own ("Shopping List", the to-do entity every such home exposes)."""
     if parsed.label_space != "ha":
         return parsed
-    intent = parsed.intent
-    if intent is None:
-        if _CHINESE_SHOPPING_LIST.search(parsed.text) and not _LIST_QUESTION.search(parsed.text):
-            if _CHINESE_TAKING_OFF.search(parsed.text):
-                intent = _LIST_FAMILIES[0][1]
-            elif _CHINESE_ADDING.search(parsed.text):
-                intent = _LIST_FAMILIES[0][0]
-    elif any(intent in family for family in _LIST_FAMILIES) and _LIST_QUESTION.search(parsed.text):
-        intent = None  # "what's on my shopping list": planned, and not cached
-    else:
-        for adding, completing in _LIST_FAMILIES:
-            if intent in (adding, completing):
-                if _ADDING.search(parsed.text):
-                    intent = adding
-                elif _COMPLETING.search(parsed.text):
-                    intent = completing
+    intent = _list_intent(parsed)
     slots = parsed.slots
-    if intent in _LIST_FAMILIES[0]:
+    if intent in _SHOPPING_LIST:
         slots = tuple(slot for slot in slots if slot.type != "name")
     if intent == parsed.intent and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=slots)
+
+
+def _list_intent(parsed: ParsedRequest) -> str | None:
+    """The list intent the words of ``parsed`` say (unchanged for other intents)."""
+    text = parsed.text
+    if parsed.intent is None:
+        if not _CHINESE_SHOPPING_LIST.search(text) or _LIST_QUESTION.search(text):
+            return None
+        if _CHINESE_TAKING_OFF.search(text):
+            return _SHOPPING_LIST[1]
+        return _SHOPPING_LIST[0] if _CHINESE_ADDING.search(text) else None
+    family = next((family for family in _LIST_FAMILIES if parsed.intent in family), None)
+    if family is None:
+        return parsed.intent
+    if _LIST_QUESTION.search(text):
+        return None  # "what's on my shopping list": planned, and not cached
+    if _ADDING.search(text):
+        return family[0]
+    return family[1] if _COMPLETING.search(text) else parsed.intent
 
 
 def repair_list_item(parsed: ParsedRequest) -> ParsedRequest:

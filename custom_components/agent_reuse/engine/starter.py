@@ -6,10 +6,9 @@ correctly). The commonest requests have one obvious plan: switch the named devic
 area, set a brightness, a colour or a temperature, lock or unlock, open or close a cover, say a state,
 switch lights after some minutes (confirmed at once; the executor runs the wait after the reply), pause or
 skip what plays, add to the shopping list or a named to-do list, start a vacuum or send it home, activate
-a scene or run a script by its name. Those
-plans are written here once, validated like a planner's, and
-seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the first request and
-the LLM is asked only for what is really new.
+a scene or run a script by its name. Those plans are written here once, validated like a planner's, and
+seeded into the cache, so "turn on the bed light" / "打开卧室的灯" / "打開臥室的燈" work offline from the
+first request and the LLM is asked only for what is really new.
 
 Rules that keep them safe:
 
@@ -17,8 +16,8 @@ Rules that keep them safe:
   parameters: a plan the user's planner made is never replaced.
 * They name no entity. Every target comes from the request's slots (or is a device word such as
   扫地机器人 for "开始扫地", which the runner resolves to the only device of that kind, the satellite room's,
-  or asks which) and is resolved and checked for exposure at run time, like any plan; they are stored and searched like planner plans (same γ, same
-  slot-signature gate) and can be cleared like them.
+  or asks which) and is resolved and checked for exposure at run time, like any plan; they are stored and
+  searched like planner plans (same γ, same slot-signature gate) and can be cleared like them.
 * Only signatures whose slots say what to act on. A Chinese "打开{area}的灯" has no ``domain`` slot (the
   model does not tag 灯), so its plan targets lights explicitly; other devices phrased the same way
   ("打开{area}的风扇", cosine 0.52 with the shipped embedder) stay below the default γ = 0.75 — a user who
@@ -345,6 +344,9 @@ _ADD_TO_SHOPPING_LIST = {"name": "{slot.item}"}
 #: A named to-do list ("the chores list"), as HassListAddItem finds it.
 _NAMED_TODO_LIST = {"name": "{slot.name}", "domain": "todo"}
 _AREA_VACUUMS = {"area": "{slot.area}", "domain": "vacuum"}
+#: The vacuum by its word, for cleaning said without a device ("start vacuuming", "开始扫地").
+_THE_VACUUM = {"en": {"name": "vacuum"}, "zh": {"name": "扫地机器人"}}
+_VACUUM_ACTION = {"HassVacuumStart": "vacuum.start", "HassVacuumReturnToBase": "vacuum.return_to_base"}
 
 
 def _shopping_list(language: str, template: str, reply: str) -> StarterPlan:
@@ -360,8 +362,7 @@ def _shopping_list(language: str, template: str, reply: str) -> StarterPlan:
 
 
 def _vacuum(intent: str, language: str, template: str, target: Mapping[str, str], reply: str) -> StarterPlan:
-    action = "vacuum.start" if intent == "HassVacuumStart" else "vacuum.return_to_base"
-    return _service(intent, language, template, action, target, reply)
+    return _service(intent, language, template, _VACUUM_ACTION[intent], target, reply)
 
 
 _ENGLISH: tuple[StarterPlan, ...] = (
@@ -715,7 +716,7 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     # Cleaning said without a device ("start vacuuming"): the vacuum by its word, which the runner resolves
     # to the home's one vacuum, the satellite room's, or asks which.
     *(
-        _vacuum("HassVacuumStart", "en", template, {"name": "vacuum"}, "Started the vacuum.")
+        _vacuum("HassVacuumStart", "en", template, _THE_VACUUM["en"], "Started the vacuum.")
         for template in ("start vacuuming", "start cleaning")
     ),
     *(
@@ -940,7 +941,7 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     ),
     # Sweeping said without a device ("开始扫地": ``repair_vacuum_activity`` drops the activity as a name).
     *(
-        _vacuum("HassVacuumStart", "zh", template, {"name": "扫地机器人"}, "开始扫地了。")
+        _vacuum("HassVacuumStart", "zh", template, _THE_VACUUM["zh"], "开始扫地了。")
         for template in ("开始扫地", "去扫地", "开始打扫", "扫一下地", "打扫卫生", "开始拖地", "开始吸尘")
     ),
     *(
