@@ -26,7 +26,7 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
-from homeassistant.components.cover import CoverDeviceClass
+from homeassistant.components.cover import CoverDeviceClass, CoverEntityFeature
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature
 from homeassistant.components.sensor import SensorDeviceClass
@@ -110,6 +110,7 @@ REQUIRED_FEATURES: Mapping[tuple[str, str], int] = {
     ("media_player", "media_next_track"): MediaPlayerEntityFeature.NEXT_TRACK,
     ("media_player", "media_previous_track"): MediaPlayerEntityFeature.PREVIOUS_TRACK,
     ("media_player", "volume_set"): MediaPlayerEntityFeature.VOLUME_SET,
+    ("cover", "set_cover_position"): CoverEntityFeature.SET_POSITION,
 }
 
 
@@ -291,19 +292,34 @@ class TargetResolver:
                         or self._match_device_word(constraints, preferences)
                         or result
                     )
-                if not result.is_match and features:
-                    # Home Assistant names the first filter that left nothing: say the one that matters.
-                    able = intent.async_match_targets(
-                        self.hass, dataclasses.replace(constraints, features=None), preferences
-                    )
-                    if able.is_match:
-                        result = dataclasses.replace(result, no_match_reason=intent.MatchFailedReason.FEATURE)
+                if not result.is_match and (reason := self._filter_that_left_none(constraints, preferences)):
+                    result = dataclasses.replace(result, no_match_reason=reason)
                 if not result.is_match:
                     said = self._no_match_message(result, constraints)
                     raise StepError(said.render("en"), spoken=said, about_request=True)
                 for state in result.states:
                     found[state.entity_id] = state
         return list(found.values())
+
+    def _filter_that_left_none(
+        self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
+    ) -> intent.MatchFailedReason | None:
+        """What to say when what was asked for exists but cannot do it (FEATURE) or is not in the state
+        asked for (STATE: "next song in the kitchen" when nothing plays there), else None.
+
+        Why: Home Assistant names the first filter that left nothing, which for these was the area or the
+        name ("there is no media player in the kitchen"), a wrong thing to tell someone whose speaker is
+        right there.
+        """
+        if constraints.features:
+            able = dataclasses.replace(constraints, features=None)
+            if intent.async_match_targets(self.hass, able, preferences).is_match:
+                return intent.MatchFailedReason.FEATURE
+        if constraints.states:
+            anyhow = dataclasses.replace(constraints, states=None, features=None)
+            if intent.async_match_targets(self.hass, anyhow, preferences).is_match:
+                return intent.MatchFailedReason.STATE
+        return None
 
     def _in_satellite_room(
         self, constraints: intent.MatchTargetsConstraints, preferences: intent.MatchTargetsPreferences
@@ -339,6 +355,12 @@ class TargetResolver:
         joined back, and the first candidate that names an entity wins. And English names said in the
         plural ("set the ceiling lights to red") are often tagged without their "s", which Home Assistant's
         exact name matching then misses.
+
+        A name joined with its device word is the device's whole name, whatever its kind: "turn on the
+        decorative lights" ("decorative" + the domain light) means the *switch* called "Decorative Lights"
+        (a smart plug driving lights, the most common way to name one), which the domain word alone would
+        exclude. So the joined names are tried once more without the domain that word said; a service that
+        cannot act on what they name refuses it with its own clear message.
         """
         name = constraints.name
         if not name:
@@ -346,14 +368,22 @@ class TargetResolver:
         candidates: list[str] = []
         if name[-1].isascii() and name[-1].isalpha():
             candidates.append(other_number(name))
-        for word in domain_words:
-            candidates += [f"{name} {word}", f"{name} {word}s", f"{name}{word}"]
-        for candidate in candidates:
+        joined = [
+            joint for word in domain_words for joint in (f"{name} {word}", f"{name} {word}s", f"{name}{word}")
+        ]
+        for candidate in candidates + joined:
             result = intent.async_match_targets(
                 self.hass, dataclasses.replace(constraints, name=candidate), preferences
             )
             if result.is_match or result.no_match_reason is not intent.MatchFailedReason.NAME:
                 return result
+        if constraints.domains:
+            for candidate in joined:
+                result = intent.async_match_targets(
+                    self.hass, dataclasses.replace(constraints, name=candidate, domains=None), preferences
+                )
+                if result.is_match:
+                    return result
         return None
 
     def _match_device_word(
@@ -374,12 +404,17 @@ class TargetResolver:
         by_kind = dataclasses.replace(constraints, name=None, domains={domain})
         if (media_class := media_class_of_word(constraints.name or "")) is not None:
             # "暂停电视" means the TVs, not every media player: where players have classes, the word's.
+            # A TV that exists but cannot skip is still the one meant: the speaker beside it is not skipped.
             by_class = dataclasses.replace(by_kind, device_classes={media_class})
-            if intent.async_match_targets(self.hass, by_class, preferences).is_match:
+            exists = dataclasses.replace(by_class, features=None, states=None)
+            if intent.async_match_targets(self.hass, exists, preferences).is_match:
                 by_kind = by_class
         result = intent.async_match_targets(self.hass, by_kind, preferences)
         if not result.is_match:
-            return None
+            # The kind is there but cannot do it, or is not in the state asked for: say that, not "no
+            # device called 电视".
+            reason = self._filter_that_left_none(by_kind, preferences)
+            return None if reason is None else dataclasses.replace(result, no_match_reason=reason)
         if constraints.area_name:
             return result  # "客厅的窗户": the room's windows, all of them, as Assist takes a room and a kind
         if len(result.states) > 1 and (local := self._in_satellite_room(by_kind, preferences)) is not None:

@@ -8,6 +8,7 @@ from custom_components.agent_reuse.engine.device_words import (
     device_word_end,
     domain_of_word,
     media_class_of_word,
+    said_kinds,
     spelt_plurals,
 )
 
@@ -62,3 +63,12 @@ def test_a_device_words_plural_made_by_a_template_is_spelt_right() -> None:
 )
 def test_a_media_word_says_its_device_class(word: str, media_class: str | None) -> None:
     assert media_class_of_word(word) == media_class
+
+
+def test_the_kinds_said_in_a_request() -> None:
+    assert said_kinds("set the living room fan to 40%") == {"fan"}
+    assert said_kinds("把客厅的风扇和灯打开") == {"fan", "light"}
+    assert said_kinds("打開冷氣") == {"climate"}
+    assert said_kinds("set the back lights to 30%") == {"light"}  # no "ac" inside "back"
+    assert said_kinds("lampshade") == frozenset()  # Latin words whole
+    assert said_kinds("set the kitchen to 50%") == frozenset()

@@ -325,6 +325,20 @@ def test_a_scene_or_script_started_by_its_name_is_switched_on(
     assert strip_slots(done).text == template
 
 
+def test_a_device_name_misread_whole_as_an_area_is_the_name(joint_parser: JointParser) -> None:
+    """ "next song on the kitchen speaker" had the area "kitchen speaker" ("no area called so")."""
+    home = Gazetteer({"name": ("Kitchen Speaker", "Living Room TV"), "area": ("Kitchen", "Living Room")})
+    parsed = joint_parser.parse("next song on the kitchen speaker", "en")
+    assert [(s.type, s.value) for s in parsed.slots] == [("area", "kitchen speaker")]
+    done = complete_slots(parsed, home, joint_parser.slot_types)
+    assert [(s.type, s.value) for s in done.slots] == [("name", "kitchen speaker")]
+    assert strip_slots(done).text == "next song on the {name}"
+    # A room the home has stays the room, though a device is called "Living Room TV" (the repairs then tag
+    # "tv" as its domain).
+    parsed = joint_parser.parse("pause the living room tv", "en")
+    assert complete_slots(parsed, home, joint_parser.slot_types).slot_values == {"area": "living room"}
+
+
 def test_a_scene_name_misread_as_an_area_the_home_lacks_is_the_name(joint_parser: JointParser) -> None:
     parsed = joint_parser.parse("activate the movie night scene", "en")
     assert [(s.type, s.value) for s in parsed.slots] == [("area", "night"), ("domain", "scene")]

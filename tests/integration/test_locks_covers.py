@@ -9,6 +9,7 @@ report success and do nothing. The runner now calls each domain's own action, as
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
@@ -17,6 +18,8 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from custom_components.agent_reuse.runners import device_class_of_word
@@ -42,6 +45,8 @@ FRONT_DOOR = "lock.front_door"  # locked
 KITCHEN_DOOR = "lock.kitchen_door"  # unlocked, never exposed
 GARAGE_DOOR = "cover.garage_door"  # device class garage, closed, open/close only
 KITCHEN_WINDOW = "cover.kitchen_window"  # closed, no position: moves at once
+LIVING_ROOM_WINDOW = "cover.living_room_window"  # position 70
+HALL_WINDOW = "cover.hall_window"  # position 10
 OUTSIDE_TEMPERATURE = "sensor.outside_temperature"  # 15.6 °C
 CEILING_FAN = "fan.ceiling_fan"
 LIVING_ROOM_FAN = "fan.living_room_fan"
@@ -272,6 +277,37 @@ async def test_a_lone_device_word_means_the_one_device_of_that_kind(
     assert planner.calls() == 0
 
 
+async def test_a_rooms_device_of_another_kind_by_its_word(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "打开厨房的风扇" and "关掉卧室的风扇" went to the planner: the word after the room was left in the
+    template, and only the room's lights and covers had plans of that shape."""
+    for entity_id, room in ((CEILING_FAN, "Kitchen"), (LIVING_ROOM_FAN, "Bedroom")):
+        place_in(home, entity_id, room)
+        async_expose_entity(home, "conversation", entity_id, True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "打开厨房的风扇", "zh-Hans")
+    assert last_trace(entry)["template_text"] == "打开{area}的{name}"
+    assert speech(result) == "已打开厨房的风扇。"
+    assert (home.states.get(CEILING_FAN).state, home.states.get(LIVING_ROOM_FAN).state) == ("on", "off")
+
+    result = await ask(home, entry, "把臥室的風扇打開", "zh-Hant")
+    assert speech(result) == "已打開臥室的風扇。"
+    assert home.states.get(LIVING_ROOM_FAN).state == "on"
+
+    result = await ask(home, entry, "关掉厨房的风扇", "zh-Hans")
+    assert speech(result) == "已关闭厨房的风扇。"
+    assert (home.states.get(CEILING_FAN).state, home.states.get(LIVING_ROOM_FAN).state) == ("off", "on")
+
+    # The room's lights are not a fan's: "打开厨房的灯" keeps its own plan.
+    result = await ask(home, entry, "打开厨房的灯", "zh-Hans")
+    assert last_trace(entry)["template_text"] == "打开{area}的灯"
+    assert home.states.get(CEILING_FAN).state == "off"
+    assert home.states.get(KITCHEN_LIGHT).state == "on"
+    assert planner.calls() == 0
+
+
 async def test_asking_whether_a_light_is_on_never_turns_it_on(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
@@ -332,12 +368,17 @@ async def test_chinese_colours(home: HomeAssistant, planner: PlannerServer) -> N
 
 async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, planner: PlannerServer) -> None:
     """ "close the garage door halfway" was read as "close": the cached close plan shut the door (``ha_repairs``)."""
-    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    entry = await setup_agent(home, planner.url)
+    # The demo's garage door has no positions: a plan that only refreshes the door and says what it would do
+    # shows the binding.
+    planner.queue(
+        plan_json(
+            service_step({"name": "{slot.name}"}, service="open_cover", domain="cover"), respond_step("Open.")
+        )
+    )
     await ask(home, entry, "open the garage door")
     assert home.states.get(GARAGE_DOOR).state == "open"
 
-    # The demo's garage door has no positions: a plan that only refreshes the door and says what it would do
-    # shows the binding.
     saying = plan_json(
         service_step({"name": "{slot.name}"}, service="update_entity", domain="homeassistant"),
         respond_step("Setting the {slot.name} to {slot.position}%."),
@@ -347,7 +388,7 @@ async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, pla
     trace = last_trace(entry)
     # The parser's device class "garage" (with "door" left over) is the home's device "Garage Door".
     assert (trace["intent"], trace["slots"]) == ("HassSetPosition", {"name": "garage door", "position": "50"})
-    assert planner.calls() == 1  # the starter plan for closing is not reused for it
+    assert planner.calls() == 2  # the plan for opening is not reused for it
     assert "{position}" in str(planner.requests()[-1])
     assert speech(result) == "Setting the garage door to 50%."
     assert home.states.get(GARAGE_DOOR).state == "open"
@@ -358,6 +399,59 @@ async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, pla
     assert speech(result) == "Setting the garage door to 30%."
     assert last_trace(entry)["intent"] == "HassSetPosition"
     assert home.states.get(GARAGE_DOOR).state == "open"
+
+
+async def test_a_covers_position_is_set_by_a_starter_plan_and_a_fans_never(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Cover positions had no starter plans, because fans' percentages are parsed as positions (and "set the
+    living room fan to 40%" as a *light's* brightness: the room's lights went to 40 %). Those are unknown
+    now, planned and never cached, so covers can have their plans."""
+    bedroom = ar.async_get(home).async_get_area_by_name("Bedroom")
+    assert bedroom is not None
+    er.async_get(home).async_update_entity(LIVING_ROOM_WINDOW, area_id=bedroom.id)
+    for entity_id in (LIVING_ROOM_WINDOW, HALL_WINDOW, LIVING_ROOM_FAN):
+        async_expose_entity(home, "conversation", entity_id, True)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "把卧室的窗帘开到一半", "zh-Hans")
+    assert speech(result) == "已把卧室的窗帘调到50%。"
+    result = await ask(home, entry, "set the hall window to 30%")
+    assert speech(result) == "Set the hall window to 30%."
+    await covers_stopped(home)  # the demo's covers move 10 % a second
+    assert home.states.get(LIVING_ROOM_WINDOW).attributes["current_position"] == 50
+    assert home.states.get(HALL_WINDOW).attributes["current_position"] == 30  # not in the bedroom: by name
+
+    # A cover that has no positions is said so; nothing moves.
+    result = await ask(home, entry, "open the garage door to 40%")
+    assert result.response.response_type.value == "error"
+    assert home.states.get(GARAGE_DOOR).state == "closed"
+    assert planner.calls() == 0
+
+    # A fan's percentage: planned (the planner's plan runs), not a light's or a cover's plan.
+    await home.services.async_call(
+        "light", "turn_on", {"entity_id": BED_LIGHT, "brightness_pct": 100}, blocking=True
+    )
+    planner.queue(
+        plan_json(
+            service_step(
+                {"name": "{slot.area} fan"}, service="set_percentage", domain="fan", data={"percentage": 40}
+            ),
+            respond_step("Fan at 40%."),
+        )
+    )
+    result = await ask(home, entry, "set the living room fan to 40%")
+    assert last_trace(entry)["intent"] is None
+    assert planner.calls() == 1
+    assert home.states.get(BED_LIGHT).attributes["brightness"] == 255
+    assert home.states.get(LIVING_ROOM_WINDOW).attributes["current_position"] == 50
+
+
+async def covers_stopped(home: HomeAssistant) -> None:
+    """Let the demo's covers, which move 10 % a second, reach their positions."""
+    for _ in range(10):
+        async_fire_time_changed(home, dt_util.utcnow() + timedelta(seconds=10))
+        await home.async_block_till_done()
 
 
 def test_spoken_device_class_words_are_home_assistants_classes() -> None:

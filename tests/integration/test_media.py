@@ -172,3 +172,58 @@ async def test_a_tv_is_a_tv(home: HomeAssistant, planner: PlannerServer) -> None
 )
 def test_a_volume_said_as_a_percentage_is_home_assistants_fraction(said: object, level: object) -> None:
     assert volume_fraction(said) == level
+
+
+async def test_a_rooms_player_by_its_word_or_a_player_by_its_name(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "暂停卧室电视", "厨房的音箱下一首" and "next song on the kitchen speaker" went to the planner: the
+    parser left the player's word untagged (or read the whole name as a room), so no plan took the request."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    # The bedroom's TV, not the bedroom's speaker: the word says the kind.
+    result = await ask(home, entry, "暂停卧室电视", "zh-Hans")
+    assert last_trace(entry)["template_text"] == "暂停{area}{name}"
+    assert speech(result) == "已暂停卧室的电视。"
+    assert (state_of(home, BEDROOM_TV), state_of(home, BEDROOM_SPEAKER)) == ("paused", "playing")
+
+    result = await ask(home, entry, "厨房的音箱下一首", "zh-Hans")
+    assert speech(result) == "厨房的音箱已切到下一首。"
+    assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 2
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 1
+
+    # The whole name, which the parser read as a room the home does not have.
+    result = await ask(home, entry, "next song on the bedroom speaker")
+    assert last_trace(entry)["template_text"] == "next song on the {name}"
+    assert speech(result) == "Playing the next one on the bedroom speaker."
+    assert home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 2
+    assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 2
+
+    result = await ask(home, entry, "把厨房音箱的音量调到三十", "zh-Hans")
+    assert speech(result) == "已把厨房的音箱音量调到30%。"
+    assert home.states.get(KITCHEN_SPEAKER).attributes["volume_level"] == pytest.approx(0.3)
+    assert home.states.get(BEDROOM_SPEAKER).attributes["volume_level"] != pytest.approx(0.3)
+    assert planner.calls() == 0
+
+
+async def test_a_player_there_that_cannot_or_does_not_play_is_said_so(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """Home Assistant names the first filter that left nothing — the room or the name — so "卧室电视下一首"
+    (a TV that cannot skip) was answered "卧室没有叫“电视”的播放器" and "next song in the kitchen" (nothing
+    playing there) "there is no media player in the kitchen"."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(home, entry, "卧室电视下一首", "zh-Hans")
+    assert last_trace(entry)["template_text"] == "{area}{name}下一首"
+    assert speech(result) == "抱歉，卧室没有能这样做的播放器。"
+    assert (
+        home.states.get(BEDROOM_SPEAKER).attributes["media_track"] == 1
+    )  # the speaker beside it is not skipped
+
+    await home.services.async_call(
+        "media_player", "media_pause", {"entity_id": KITCHEN_SPEAKER}, blocking=True
+    )
+    result = await ask(home, entry, "next song in the kitchen")
+    assert speech(result) == "Sorry, no media player in the kitchen is playing."
+    assert home.states.get(KITCHEN_SPEAKER).attributes["media_track"] == 1
+    assert planner.calls() == 0

@@ -64,3 +64,25 @@ async def test_two_named_devices_are_both_switched(home: HomeAssistant, planner:
     assert home.states.get(KITCHEN_LIGHT).state == "on"
     assert home.states.get(BED_LIGHT).state == "on"
     assert planner.calls() == 0
+
+
+async def test_a_switch_named_for_the_lights_it_drives_is_found_by_its_whole_name(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "turn on the decorative lights" is tagged as the name "decorative" and the device word "light": no
+    *light* is called so ("Sorry, there is no light called decorative"), but the switch "Decorative Lights"
+    (a smart plug driving lights) is."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    await home.services.async_call("switch", "turn_off", {"entity_id": DECORATIVE_SWITCH}, blocking=True)
+
+    result = await ask(home, entry, "turn on the decorative lights")
+    assert last_trace(entry)["slots"] == {"name": "decorative", "domain": "light"}
+    assert speech(result) == "Turned on the decorative lights."
+    assert home.states.get(DECORATIVE_SWITCH).state == "on"
+    assert home.states.get(KITCHEN_LIGHT).state == "off"  # no light was switched instead
+
+    # A light's own service cannot act on a switch: said so, nothing done.
+    result = await ask(home, entry, "set the decorative lights to 50%")
+    assert result.response.response_type.value == "error"
+    assert home.states.get(DECORATIVE_SWITCH).state == "on"
+    assert planner.calls() == 0

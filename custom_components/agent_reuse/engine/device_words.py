@@ -125,6 +125,26 @@ def device_word_end(text: str, start: int, min_end: int) -> int | None:
     return None
 
 
+def said_kinds(text: str) -> frozenset[str]:
+    """The domains of the device words said anywhere in ``text`` ("set the living room fan to 40%" →
+    ``{"fan"}``); Latin words whole ("ac" is not read out of "back")."""
+    kinds: set[str] = set()
+    start = 0
+    while start < len(text):
+        inside_a_word = (
+            not has_cjk(text[start]) and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")
+        )
+        end = None if inside_a_word else device_word_end(text, start, start + 1)
+        if end is None:
+            start += 1
+            continue
+        domain = domain_of_word(text[start:end])
+        if domain is not None:
+            kinds.add(domain)
+        start = end
+    return frozenset(kinds)
+
+
 #: A Latin word ending in "s": perhaps a plural a reply template made ("{slot.domain}s").
 _ENDS_IN_S = re.compile(r"\b([A-Za-z]+)s\b")
 

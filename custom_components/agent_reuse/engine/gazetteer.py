@@ -25,9 +25,10 @@ in 30 minutes" as the state "ac", "activate the movie night scene" as the area "
 decorative lights" as the floor "ative" (a piece of "decorative") and the domain light: no plan took those
 slots, so a planner was asked, and a plan for a floor "ative" could have been cached. Where the home has a
 device called exactly so and the parser's slots over it include one that is surely wrong (a device class, a
-state, a floor the home lacks, an area it lacks beside no device word, a piece of a word), they become
-that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word
-even when a device is called "Kitchen Lights".
+state, a floor the home lacks, an area it lacks beside no device word or spanning the whole name — "next
+song on the kitchen speaker" came out as the area "kitchen speaker" —, a piece of a word), they become that
+one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word even when
+a device is called "Kitchen Lights".
 
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
@@ -232,7 +233,8 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     doc): all inside it, of the types a name is misread as, and at least one of them certainly wrong — a
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
     behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor or an area the home does not
-    have ("activate the movie night scene": the area "night"), or a piece of a word ("decorative lights": the
+    have ("activate the movie night scene": the area "night"; "next song on the kitchen speaker": the area
+    "kitchen speaker", the whole name, device word and all), or a piece of a word ("decorative lights": the
     floor "ative").
     A device word with a word of the name left untagged ("decorative lights": only the domain "light") is
     that name too: nothing serves "turn off the decorative {domain}s". A name the parser split into a name
@@ -247,7 +249,9 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
         slot.type in ("device_class", "state")
         or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
         or (
-            slot.type == "area" and not gazetteer.knows("area", slot.value) and not _says_a_device(text, name)
+            slot.type == "area"
+            and not gazetteer.knows("area", slot.value)
+            and (not _says_a_device(text, name) or (slot.start, slot.end) == (name.start, name.end))
         )
         or _cuts_a_word(text, slot)
         for slot in covered

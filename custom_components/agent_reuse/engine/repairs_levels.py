@@ -15,7 +15,8 @@ garage door to 50%" as HassLightSet; "close the garage door halfway", "open the 
 "把车库门关到一半" as HassTurnOff / HassTurnOn with no level at all, so the cached "close the
 {device_class} door" plan (0.92 away) closed it fully. A percentage said of a cover (a window, door,
 curtain, blind, … and no light) is its ``position`` under HassSetPosition, and halfway / 一半 / 半开 is
-the position 50 (the slot's value; its span is the word that was said).
+the position 50 (the slot's value; its span is the word that was said). A position the parser tagged in a
+cover's switching command ("close the living room blinds to 20%": HassTurnOff) is HassSetPosition too.
 
 A length of time is the slot of its unit (:func:`repair_duration`). The parser's duration slots are
 unreliable: "in 10 minutes" came out as ``seconds`` 10, "in 2 minutes" with no slot at all, "in 1 second" as
@@ -41,8 +42,15 @@ Relative levels (:func:`repair_relative_level`), the dangerous case: "lower the 
 2 degrees, and "把灯调暗" / "电视声音大一点" as HassLightSet / HassSetVolume whose cached plan would then
 serve the opposite direction too ("把灯调亮", 0.9 apart). A temperature, volume or brightness request that
 says a direction (by, higher, lower, warmer, up, down, 调高, 调低, 大一点, 调暗, …) and no target (to, 到,
-至: "turn up the volume to 90" is Home Assistant's own absolute form) is unknown. So is HassLightSet of a
-device word that is no light ("把风扇调到最大": a fan's speed).
+至: "turn up the volume to 90" is Home Assistant's own absolute form) is unknown.
+
+A level of another kind of device (:func:`repair_level_of_another_kind`), as dangerous. "set the living room
+fan to 40%" came out as HassLightSet of the area with "fan" left in the template, 0.87 from "set the {area}
+lights to {brightness}%": the living room's *lights* went to 40 %. "把风扇调到最大" (a fan's speed) came out
+as HassLightSet, "set the ceiling fan to 50%" and "把客厅的风扇开到百分之五十" as HassSetPosition, a
+cover's. Home Assistant 2025.4 has no intent for a fan's speed, so a HassLightSet that speaks of a device
+word of another kind (fan, 风扇, 空调, tv) and of no light, or a HassSetPosition that speaks of one that is
+no cover and of no cover, is unknown: planned, never cached, and no light or cover plan is reused for it.
 
 A thermostat's number (:func:`repair_thermostat_number`). "turn up the heat to 22" came out as
 HassSetVolume 22 (a player's volume set to 22 %), "set the heat to 21" as HassClimateSetTemperature with
@@ -60,7 +68,7 @@ import dataclasses
 import re
 
 from .colours import colour_words
-from .device_words import domain_of_word
+from .device_words import said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
     LIGHT_SET,
@@ -168,6 +176,8 @@ def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
     types = {slot.type for slot in parsed.slots}
     if "brightness" in types and "position" not in types:
         slots: tuple[Slot, ...] | None = retyped(parsed.slots, {"brightness"}, "position")
+    elif "position" in types:
+        slots = None if parsed.intent == SET_POSITION else parsed.slots
     else:
         slots = _half(parsed, _HALFWAY, "position")
     return parsed if slots is None else dataclasses.replace(parsed, intent=SET_POSITION, slots=slots)
@@ -229,10 +239,24 @@ def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
     text = parsed.text
     words = _RELATIVE_LIGHT if parsed.intent == LIGHT_SET else _RELATIVE_LEVEL
     relative = bool(words.search(text)) and not _ABSOLUTE_TARGET.search(text)
-    if parsed.intent == LIGHT_SET:
-        named = (domain_of_word(slot.value) for slot in parsed.slots if slot.type == "name")
-        relative = relative or any(domain not in (None, "light") for domain in named)
     return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+#: The kinds of device each level intent sets (see :func:`repair_level_of_another_kind`).
+_LEVEL_KINDS = {LIGHT_SET: frozenset({"light"}), SET_POSITION: frozenset({"cover", "valve"})}
+
+
+def repair_level_of_another_kind(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it sets a light's or a cover's level of a device word of another
+    kind and of none of its own (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in _LEVEL_KINDS:
+        return parsed
+    own = _LEVEL_KINDS[parsed.intent]
+    said = said_kinds(parsed.text)
+    if not said - own or said & own:
+        return parsed
+    words = _LIGHT_WORDS if parsed.intent == LIGHT_SET else _COVER_WORDS
+    return parsed if words.search(parsed.text) else dataclasses.replace(parsed, intent=None)
 
 
 def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:

@@ -39,6 +39,12 @@ kitchen window" came out with the area and nothing else, where "close the living
 area and the domain "window": the request had the template "close the {area} window" and no plan to reuse
 (a plan for "{area}" alone would act on the whole room). The device word right after the area is its
 ``domain``, as the parser tags it elsewhere.
+The same for media players ("skip this song on the living room tv": the template had "{area} tv"). In
+Chinese, where the words for lights and covers stay in the template ("打开{area}的灯", "打开{area}的窗户"),
+a player's word after the room ("暂停客厅电视", "厨房的音箱下一首") is its ``name``, as the parser tags it in
+"厨房音箱音量调到三十"; so is, in a switching command, the word of another kind ("打开卧室的空调", "关掉客厅的
+电视", "关闭厨房的插座": the parser tagged 空调 sometimes, 电视 and 插座 never, so each went to the planner).
+Then one plan serves every such kind in any room, and the runner finds the room's devices of that kind.
 
 A device's state asked by its kind (:func:`repair_device_question`). "空调开了吗" (is the AC on) came out as
 unknown, "卧室的空调开了吗" as HassTimerStatus: both went to the planner. A request that is only a device
@@ -176,9 +182,14 @@ def repair_truncated_device_word(parsed: ParsedRequest) -> ParsedRequest:
 _KIND_TYPES = frozenset({"domain", "device_class"})
 #: Besides switching, the intents whose requests say a room's device ("is the kitchen window open", "pause
 #: the living room tv").
-_ROOM_DEVICE_INTENTS = frozenset({GET_STATE, "HassMediaPause", "HassMediaUnpause", "HassSetVolume"})
+_MEDIA_INTENTS = frozenset(
+    {"HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassSetVolume"}
+)
+_ROOM_DEVICE_INTENTS = _MEDIA_INTENTS | {GET_STATE}
 #: An English word right after a room's name ("kitchen| window"), the word itself in ``word``.
 _NEXT_ENGLISH_WORD = re.compile(r"\s+(?P<word>[A-Za-z]+)")
+#: What may stand between a Chinese room and its device ("客厅|的|电视").
+_CHINESE_OF = ("的", "")
 
 
 def repair_plural_device_word(parsed: ParsedRequest) -> ParsedRequest:
@@ -213,8 +224,17 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
     if any(slot.type in _KIND_TYPES or slot.type == "name" for slot in parsed.slots):
         return parsed
     areas = [slot for slot in parsed.slots if slot.type == "area" and slot.end > slot.start]
-    if len(areas) != 1 or has_cjk(areas[0].value):
+    if len(areas) != 1:
         return parsed
+    if has_cjk(areas[0].value):
+        kinds = (
+            _CHINESE_NAMED_KINDS
+            if parsed.intent in ON_OFF
+            else _PLAYER
+            if parsed.intent in _MEDIA_INTENTS
+            else None
+        )
+        return parsed if kinds is None else _chinese_device_word(parsed, areas[0], kinds)
     match = _NEXT_ENGLISH_WORD.match(parsed.text, areas[0].end)
     if match is None:
         return parsed
@@ -224,6 +244,32 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     domain = Slot("domain", word, start, end)  # a plural loses its "s" in repair_plural_device_word
     return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, domain)))
+
+
+#: Kinds whose Chinese word after a room is its ``name`` (see the module doc): media players in their own
+#: commands; in switching commands the kinds without plans of their own (the room's lights and covers have
+#: them, "打开{area}的灯"), locks excepted (打开 a lock unlocks it: ``repair_switch_command``).
+_PLAYER = frozenset({"media_player"})
+_CHINESE_NAMED_KINDS = frozenset({"climate", "fan", "media_player", "switch"})
+
+
+def _chinese_device_word(parsed: ParsedRequest, area: Slot, kinds: frozenset[str]) -> ParsedRequest:
+    """``parsed`` with the device word of one of ``kinds`` right after a Chinese room ("暂停客厅(的)电视",
+    "打开卧室的空调") as its ``name``, as the parser itself tags "厨房音箱音量调到三十" (see the module doc)."""
+    for joiner in _CHINESE_OF:
+        start = area.end + len(joiner)
+        if not parsed.text.startswith(joiner, area.end):
+            continue
+        while parsed.text[start : start + 1].isspace():  # "暫停 客廳 tv show"
+            start += 1
+        end = device_word_end(parsed.text, start, start + 1)
+        if end is None or domain_of_word(parsed.text[start:end]) not in kinds:
+            continue
+        if any(slot.overlaps(start, end) for slot in parsed.slots):
+            return parsed
+        name = Slot("name", parsed.text[start:end], start, end)
+        return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, name)))
+    return parsed
 
 
 #: The whole home said where a room would be ("家里的灯都关了"): no area of anyone's home.

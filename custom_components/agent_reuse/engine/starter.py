@@ -22,12 +22,12 @@ Rules that keep them safe:
   model does not tag 灯), so its plan targets lights explicitly; other devices phrased the same way
   ("打开{area}的风扇", cosine 0.52 with the shipped embedder) stay below the default γ = 0.75 — a user who
   lowers γ below ~0.65 should turn the starter plans off.
-* No plan where the embedder cannot keep device kinds apart. There is no plan for cover positions: the
-  parser reads "把客厅的灯开到百分之五十" as a position too, and its template is 0.80 from
-  "把{area}的窗帘开到{position}%" (the fan's 0.76), so such a plan would move the curtains when the light
-  was meant; in English "set the ceiling fan to 50%" is parsed as a position as well. Those go to the
-  planner. (A position said of a light — "把客厅的灯开到百分之五十" — is made a brightness before the
-  lookup, by ``ha_repairs.py``, and served by the brightness plans.)
+* No plan where the embedder cannot keep device kinds apart. Cover positions have plans because the
+  repairs keep the other kinds away from them: the parser reads "把客厅的灯开到百分之五十" as a position
+  too, and its template is 0.80 from "把{area}的窗帘开到{position}%" (the fan's 0.76), and in English "set
+  the ceiling fan to 50%" is a position as well. A position said of a light is made a brightness, and one
+  said of another kind of device (a fan) an unknown intent, before the lookup (``ha_repairs.py``); and
+  these plans call ``cover.set_cover_position``, which resolves covers only.
 * The whole home only when it is said: "turn off all the lights" has a plan for every light, and "turn off
   the lights" (0.92 from it) never reuses it from a satellite with a room, because there the satellite's
   area is added to the request (``context_area.py``) and the signature differs; it is served by "turn off
@@ -113,6 +113,17 @@ def _switch(
     intent: str, language: str, template: str, target: Mapping[str, str | list[str]], reply: str
 ) -> StarterPlan:
     return _service(intent, language, template, _SWITCH_ACTION[intent], target, reply)
+
+
+#: A cover's position as said (a percentage; halfway and 一半 are 50, by ``ha_repairs``).
+_POSITION = {"position": "{slot.position}"}
+
+
+def _position(language: str, template: str, target: Mapping[str, str | list[str]], reply: str) -> StarterPlan:
+    """A cover set to a position (as Assist's HassSetPosition does for covers): only covers are resolved."""
+    return _service(
+        "HassSetPosition", language, template, "cover.set_cover_position", target, reply, _POSITION
+    )
 
 
 def _switch_later(
@@ -229,6 +240,10 @@ _PLAYING = {"domain": "media_player", "state": "playing"}
 _PAUSED = {"domain": "media_player", "state": "paused"}
 _NAMED_PLAYER = {"name": "{slot.name}", "domain": "media_player"}
 _AREA_PLAYING = {"area": "{slot.area}", "domain": "media_player", "state": "playing"}
+_AREA_PAUSED = {"area": "{slot.area}", "domain": "media_player", "state": "paused"}
+#: A room's players of the kind said ("客厅的电视": the ``name`` is the player word, which the runner resolves
+#: to that kind in that room).
+_AREA_NAMED_PLAYER = {"area": "{slot.area}", "name": "{slot.name}", "domain": "media_player"}
 _SET_VOLUME = {"volume_level": "{slot.volume_level}"}  # a percentage: the runner makes it 0–1
 
 #: (intent, the ways of saying it, media_player action, target, reply): one plan per way of saying it, since
@@ -268,6 +283,13 @@ _MEDIA_ENGLISH: tuple[_MediaLine, ...] = (
         "Resumed the {slot.area} {slot.domain}.",
     ),
     (
+        "HassMediaUnpause",
+        ("resume the music in the {area}",),
+        "media_play",
+        _AREA_PAUSED,
+        "Resumed the music in the {slot.area}.",
+    ),
+    (
         "HassMediaNext",
         ("next song", "next track", "skip this song", "skip"),
         "media_next_track",
@@ -275,11 +297,53 @@ _MEDIA_ENGLISH: tuple[_MediaLine, ...] = (
         "Playing the next one.",
     ),
     (
+        "HassMediaNext",
+        ("next song on the {name}", "next track on the {name}", "skip this song on the {name}"),
+        "media_next_track",
+        _NAMED_PLAYER,
+        "Playing the next one on the {slot.name}.",
+    ),
+    (
+        "HassMediaNext",
+        ("next song on the {area} {domain}", "skip this song on the {area} {domain}"),
+        "media_next_track",
+        _AREA_KIND,
+        "Playing the next one on the {slot.area} {slot.domain}.",
+    ),
+    (
+        "HassMediaNext",
+        ("next song in the {area}",),
+        "media_next_track",
+        _AREA_PLAYING,
+        "Playing the next one in the {slot.area}.",
+    ),
+    (
         "HassMediaPrevious",
         ("previous song", "previous track"),
         "media_previous_track",
         _PLAYING,
         "Playing the previous one.",
+    ),
+    (
+        "HassMediaPrevious",
+        ("previous song on the {name}", "previous track on the {name}"),
+        "media_previous_track",
+        _NAMED_PLAYER,
+        "Playing the previous one on the {slot.name}.",
+    ),
+    (
+        "HassMediaPrevious",
+        ("previous song on the {area} {domain}", "previous track on the {area} {domain}"),
+        "media_previous_track",
+        _AREA_KIND,
+        "Playing the previous one on the {slot.area} {slot.domain}.",
+    ),
+    (
+        "HassMediaPrevious",
+        ("previous song in the {area}",),
+        "media_previous_track",
+        _AREA_PLAYING,
+        "Playing the previous one in the {slot.area}.",
     ),
     (
         "HassSetVolume",
@@ -316,6 +380,72 @@ _MEDIA_CHINESE: tuple[_MediaLine, ...] = (
         "volume_set",
         _PLAYING,
         "已把音量调到{slot.volume_level}%。",
+    ),
+    # A room's player by its word ("暂停客厅电视": ``repair_untagged_device_word`` makes 电视 the name).
+    (
+        "HassMediaPause",
+        ("暂停{area}的{name}", "暂停{area}{name}", "{area}{name}暂停"),
+        "media_pause",
+        _AREA_NAMED_PLAYER,
+        "已暂停{slot.area}的{slot.name}。",
+    ),
+    ("HassMediaPause", ("暂停{area}的音乐",), "media_pause", _AREA_PLAYING, "已暂停{slot.area}的音乐。"),
+    (
+        "HassMediaUnpause",
+        ("继续播放{area}的{name}", "继续播放{area}{name}"),
+        "media_play",
+        _AREA_NAMED_PLAYER,
+        "已继续播放{slot.area}的{slot.name}。",
+    ),
+    (
+        "HassMediaNext",
+        ("{area}{name}下一首", "{area}的{name}下一首", "{area}{name}切歌"),
+        "media_next_track",
+        _AREA_NAMED_PLAYER,
+        "{slot.area}的{slot.name}已切到下一首。",
+    ),
+    (
+        "HassMediaNext",
+        ("{name}下一首", "{name}切歌"),
+        "media_next_track",
+        _NAMED_PLAYER,
+        "{slot.name}已切到下一首。",
+    ),
+    ("HassMediaNext", ("{area}下一首",), "media_next_track", _AREA_PLAYING, "{slot.area}已切到下一首。"),
+    (
+        "HassMediaPrevious",
+        ("{area}{name}上一首", "{area}的{name}上一首"),
+        "media_previous_track",
+        _AREA_NAMED_PLAYER,
+        "{slot.area}的{slot.name}已切到上一首。",
+    ),
+    (
+        "HassMediaPrevious",
+        ("{name}上一首",),
+        "media_previous_track",
+        _NAMED_PLAYER,
+        "{slot.name}已切到上一首。",
+    ),
+    (
+        "HassMediaPrevious",
+        ("{area}上一首",),
+        "media_previous_track",
+        _AREA_PLAYING,
+        "{slot.area}已切到上一首。",
+    ),
+    (
+        "HassSetVolume",
+        ("把{area}{name}的音量调到{volume_level}", "{area}{name}音量调到{volume_level}"),
+        "volume_set",
+        _AREA_NAMED_PLAYER,
+        "已把{slot.area}的{slot.name}音量调到{slot.volume_level}%。",
+    ),
+    (
+        "HassSetVolume",
+        ("把{name}的音量调到{volume_level}", "{name}音量调到{volume_level}"),
+        "volume_set",
+        _NAMED_PLAYER,
+        "已把{slot.name}的音量调到{slot.volume_level}%。",
     ),
 )
 
@@ -382,6 +512,17 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "turn off the {name} {domain}",
         _NAME_KIND,
         "Turned off the {slot.name} {slot.domain}.",
+    ),
+    # The same said in the plural ("the decorative lights": the parser tags "light" and leaves the "s").
+    *(
+        _switch(
+            intent,
+            "en",
+            f"turn {way} the {{name}} {{domain}}s",
+            _NAME_KIND,
+            f"{done} the {{slot.name}} {{slot.domain}}s.",
+        )
+        for intent, way, done in (("HassTurnOn", "on", "Turned on"), ("HassTurnOff", "off", "Turned off"))
     ),
     _switch(
         "HassTurnOn",
@@ -662,6 +803,38 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     ),
     # Media: pause, resume, skip, and the volume (Home Assistant 2025.4 has no intent to start music).
     *_media_plans("en", _MEDIA_ENGLISH),
+    # Cover positions, by name, by a room and its cover word or class, or by class.
+    *(
+        _position("en", template, _NAME, "Set the {slot.name} to {slot.position}%.")
+        for template in (
+            "set the {name} to {position}%",
+            "open the {name} to {position}%",
+            "close the {name} to {position}%",
+            "open the {name} {position}",
+        )
+    ),
+    *(
+        _position("en", template, _AREA_KIND, "Set the {slot.area} {slot.domain} to {slot.position}%.")
+        for template in (
+            "set the {area} {domain} to {position}%",
+            "open the {area} {domain} to {position}%",
+            "open the {area} {domain} {position}",
+        )
+    ),
+    *(
+        _position(
+            "en", template, _AREA_COVER_CLASS, "Set the {slot.area} {slot.device_class}s to {slot.position}%."
+        )
+        for template in (
+            "set the {area} {device_class}s to {position}%",
+            "close the {area} {device_class}s to {position}%",
+            "open the {area} {device_class}s {position}",
+        )
+    ),
+    *(
+        _position("en", template, _COVER_CLASS, "Set the {slot.device_class}s to {slot.position}%.")
+        for template in ("set the {device_class}s to {position}%", "open the {device_class}s {position}")
+    ),
     # Scenes and scripts started by their name (``gazetteer._activation``; any exposed device is switched on).
     *(
         _switch("HassTurnOn", "en", template, _NAME, "Activated {slot.name}.")
@@ -862,6 +1035,36 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         "cover.close_cover",
         _AREA_COVERS,
         "已关上{slot.area}的窗户。",
+    ),
+    # A room's device of another kind by its word ("打开卧室的空调", "关掉客厅的电视": ``ha_repairs`` makes the
+    # word the name) or by its own name there ("打开客厅的加湿器"); the runner finds it in that room.
+    *(
+        _switch("HassTurnOn", "zh", template, _AREA_NAME, "已打开{slot.area}的{slot.name}。")
+        for template in ("打开{area}的{name}", "把{area}的{name}打开", "开启{area}的{name}")
+    ),
+    *(
+        _switch("HassTurnOff", "zh", template, _AREA_NAME, "已关闭{slot.area}的{slot.name}。")
+        for template in (
+            "关闭{area}的{name}",
+            "关掉{area}的{name}",
+            "把{area}的{name}关了",
+            "把{area}的{name}关掉",
+        )
+    ),
+    # Cover positions: a room's curtains or windows (every cover there, as 打开{area}的窗帘), or one by name.
+    *(
+        _position("zh", template, _AREA_COVERS, f"已把{{slot.area}}的{thing}调到{{slot.position}}%。")
+        for thing in ("窗帘", "窗户")
+        for template in (
+            f"把{{area}}的{thing}开到{{position}}",
+            f"把{{area}}的{thing}开到{{position}}%",
+            f"把{{area}}{thing}调到{{position}}%",
+            f"{{area}}{thing}开到{{position}}%",
+        )
+    ),
+    *(
+        _position("zh", template, _NAME, "已把{slot.name}调到{slot.position}%。")
+        for template in ("把{name}开到{position}%", "把{name}调到{position}%", "把{name}开到{position}")
     ),
     _read_state("zh", "{name}是多少", _NAME, "{slot.name}是{steps.s1.output}。"),
     # Yes/no questions: the state is said in Home Assistant's own words for it ("前门：已锁定。").
