@@ -72,3 +72,14 @@ def test_the_kinds_said_in_a_request() -> None:
     assert said_kinds("set the back lights to 30%") == {"light"}  # no "ac" inside "back"
     assert said_kinds("lampshade") == frozenset()  # Latin words whole
     assert said_kinds("set the kitchen to 50%") == frozenset()
+
+
+def test_humidifiers_water_heaters_and_valves_are_kinds() -> None:
+    """ "打开加湿器" was "no device called 加湿器": now the runner finds the humidifier by its kind."""
+    assert [domain_of_word(w) for w in ("加湿器", "Dehumidifier", "热水器", "water heater", "閥門")] == [
+        "humidifier",
+        "humidifier",
+        "water_heater",
+        "water_heater",
+        "valve",
+    ]

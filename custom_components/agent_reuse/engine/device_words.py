@@ -72,6 +72,16 @@ _WORDS: Mapping[str, str] = {
     "script": "script",
     "脚本": "script",
     "窗戶": "cover",
+    "humidifier": "humidifier",
+    "dehumidifier": "humidifier",
+    "加湿器": "humidifier",
+    "除湿机": "humidifier",
+    "抽湿机": "humidifier",
+    "water heater": "water_heater",
+    "热水器": "water_heater",
+    "valve": "valve",
+    "valves": "valve",
+    "阀门": "valve",
 }
 
 

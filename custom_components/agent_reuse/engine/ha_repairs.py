@@ -18,6 +18,7 @@ from collections.abc import Callable
 from .nlu import ParsedRequest
 from .repairs_intents import (
     repair_delayed_command,
+    repair_for_a_while,
     repair_how_long,
     repair_list_item,
     repair_list_verb,
@@ -55,6 +56,7 @@ from .repairs_switching import (
     repair_plural_device_word,
     repair_switch_command,
     repair_truncated_device_word,
+    repair_two_kinds,
     repair_untagged_device_word,
 )
 
@@ -68,12 +70,14 @@ def repair(parsed: ParsedRequest) -> ParsedRequest:
 
 #: The order matters: a switching command or a question is settled before the intent-specific repairs look.
 _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
+    repair_for_a_while,
     repair_delayed_command,
     repair_truncated_device_word,
     repair_untagged_device_word,
     repair_plural_device_word,
     repair_home_as_area,
     repair_switch_command,
+    repair_two_kinds,
     repair_curtain_verb,
     repair_question,
     repair_device_question,

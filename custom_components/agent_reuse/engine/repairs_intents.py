@@ -111,6 +111,14 @@ A negated command (:func:`repair_negation`). "don't turn on the light" came out 
 as HassTurnOff: a command said not to be done, or said in a way no cached plan should guess at. A request
 to act that says don't / do not / never / 不要 / 别 / 不用 is unknown and planned.
 
+Switching for a while (:func:`repair_for_a_while`). "turn on the attic fan for 10 minutes" came out as
+HassTurnOn with minutes 10, 0.99 from "turn on the {name} in {minutes} minutes": the cached plan for later
+was reused, and the fan went on *after* ten minutes instead of at once for ten. "turn on the garden pump
+for 10 minutes" came out as HassSetPosition, "开灯十分钟" and "把风扇打开十分钟" as a timer. Home Assistant
+has no intent for on-now-and-off-later, so a switching request with a length of time it lasts (for 10
+minutes, for an hour; in Chinese a length at the end with no 后 / 以后 / 之后) is unknown: planned, never
+cached.
+
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
 request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
@@ -382,6 +390,34 @@ def repair_media_command(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == intent and parsed.slots == (name,):
         return parsed
     return dataclasses.replace(parsed, intent=intent, slots=(name,))
+
+
+#: A length of time a switching lasts ("for 10 minutes", "for an hour", "for half an hour").
+_FOR_A_WHILE = re.compile(
+    r"(?<![a-z])for\s+(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|half\s+an?|"
+    r"a\s+couple\s+of|a\s+few)\s*(?:more\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)(?![a-z])",
+    re.IGNORECASE,
+)
+#: A Chinese switching verb, then a length of time at the end ("把风扇打开十分钟", "开灯半小时").
+_CHINESE_FOR_A_WHILE = re.compile(
+    r"(?:"
+    + "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
+    + r").*?(?:\d+|[一二两兩三四五六七八九十百半几幾]+)\s*(?:个|個)?\s*(?:分钟|分鐘|小时|小時|钟头|鐘頭|秒钟|秒鐘|秒)"
+    r"\s*(?:吧|好吗|好嗎)?\s*[。！!.]?\s*$"
+)
+#: Words of later or of a timer ("十分钟后开灯", "开始计时30分钟"): not a switching for a while.
+_LATER_WORDS = re.compile(r"[后後]|[定计計][时時]|timer", re.IGNORECASE)
+
+
+def repair_for_a_while(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when it switches something for a length of time (see the module
+    doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, SET_POSITION, START_TIMER):
+        return parsed
+    text = parsed.text
+    english = parsed.intent != START_TIMER and _FOR_A_WHILE.search(text)
+    chinese = _CHINESE_FOR_A_WHILE.search(text) and not _LATER_WORDS.search(text)
+    return dataclasses.replace(parsed, intent=None) if english or chinese else parsed
 
 
 def repair_delayed_command(parsed: ParsedRequest) -> ParsedRequest:

@@ -27,6 +27,12 @@ HassTurnOn/HassTurnOff as the verb says. A name the parser made of the verb and 
 dropped; without an area the curtain word is the name (the runner resolves 窗帘 to the cover, or asks which
 one), with one it stays in the template as in "打开{area}的窗帘".
 
+Two kinds of device in one command (:func:`repair_two_kinds`). "关闭所有的灯和窗帘" (the lights and the
+curtains) reached "关闭所有的灯" (0.79): the lights went off, the curtains stayed open, and the reply said
+only the lights. No switching plan takes two kinds, so a switching command that names two kinds of device
+(灯, 窗帘, fan, tv, …) joined by and / 和 / 、 is unknown and planned. Two devices of one kind, or two of the
+home's names, are served (``gazetteer``).
+
 The whole home said as a room (:func:`repair_home_as_area`). "家里的灯都关了" (all the lights at home off)
 came out with the area 家里, was served by "把{area}的灯关了", and failed: no area is called 家里. Without
 the area it is served like "关闭所有的灯".
@@ -68,7 +74,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
-from .device_words import device_word_end, domain_of_word
+from .device_words import device_word_end, domain_of_word, said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
     CHINESE_QUESTION,
@@ -290,6 +296,27 @@ _HOME_WORDS = frozenset(
         "the house",
     }
 )
+
+
+#: What joins two things in one request ("the lights and the curtains", "灯和窗帘").
+_JOINED = re.compile(r"(?<![a-z])(?:and|&)(?![a-z])|[和跟与與、]|以及", re.IGNORECASE)
+
+
+#: "switch" said as the verb ("switch off each and every light"), not the device.
+_SWITCHING_VERB = re.compile(
+    r"(?<![a-z])switch(?:es|ed)?(?=\s+(?:\w+\s+)?(?:on|off)(?![a-z]))", re.IGNORECASE
+)
+
+
+def repair_two_kinds(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as an unknown intent when one command names two kinds of device joined by and / 和 (see the
+    module doc)."""
+    if parsed.label_space != "ha" or parsed.intent not in ON_OFF:
+        return parsed
+    said = said_kinds(_SWITCHING_VERB.sub(" ", parsed.text))
+    if len(said) < 2 or not _JOINED.search(parsed.text):
+        return parsed
+    return dataclasses.replace(parsed, intent=None)
 
 
 def repair_home_as_area(parsed: ParsedRequest) -> ParsedRequest:
