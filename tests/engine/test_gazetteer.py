@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.agent_reuse.engine.gazetteer import Gazetteer, complete_slots
+from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser, ParsedRequest, Slot
 from custom_components.agent_reuse.engine.template import strip_slots
 
@@ -358,3 +359,15 @@ def test_a_scene_name_misread_as_an_area_the_home_lacks_is_the_name(joint_parser
 def test_other_requests_with_a_scenes_name_are_left_alone(joint_parser: JointParser, text: str) -> None:
     parsed = joint_parser.parse(text, "en")
     assert complete_slots(parsed, SCENES, joint_parser.slot_types).intent == parsed.intent
+
+
+def test_two_named_devices_of_two_kinds_keep_their_intent(joint_parser: JointParser) -> None:
+    """Two kinds in one command are planned (``repair_two_kinds``), but not the home's devices by their
+    names: the two-names plan serves them."""
+    home = Gazetteer({"name": ("Kitchen Lights", "Attic Fan"), "area": ("Kitchen",)})
+    parsed = joint_parser.parse("turn off the kitchen lights and the attic fan", "en")
+    done = repair(complete_slots(parsed, home, joint_parser.slot_types))
+    assert (done.intent, [(s.type, s.value) for s in done.slots]) == (
+        "HassTurnOff",
+        [("name", "kitchen lights"), ("name", "attic fan")],
+    )

@@ -31,7 +31,7 @@ Two kinds of device in one command (:func:`repair_two_kinds`). "关闭所有的�
 curtains) reached "关闭所有的灯" (0.79): the lights went off, the curtains stayed open, and the reply said
 only the lights. No switching plan takes two kinds, so a switching command that names two kinds of device
 (灯, 窗帘, fan, tv, …) joined by and / 和 / 、 is unknown and planned. Two devices of one kind, or two of the
-home's names, are served (``gazetteer``).
+home's devices by their names ("the kitchen lights and the attic fan": ``gazetteer``), are served.
 
 The whole home said as a room (:func:`repair_home_as_area`). "家里的灯都关了" (all the lights at home off)
 came out with the area 家里, was served by "把{area}的灯关了", and failed: no area is called 家里. Without
@@ -313,6 +313,8 @@ def repair_two_kinds(parsed: ParsedRequest) -> ParsedRequest:
     module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in ON_OFF:
         return parsed
+    if sum(slot.type == "name" for slot in parsed.slots) > 1:
+        return parsed  # the home's devices by their names ("the kitchen lights and the attic fan"): served
     said = said_kinds(_SWITCHING_VERB.sub(" ", parsed.text))
     if len(said) < 2 or not _JOINED.search(parsed.text):
         return parsed
