@@ -22,6 +22,7 @@ import dataclasses
 import itertools
 import json
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import voluptuous as vol
@@ -64,7 +65,17 @@ from .engine.plan_schema import (
     STATE_ATTRIBUTE_KEY,
     STATE_FILTER_KEY,
 )
-from .engine.speech import MESSAGES, DeviceKinds, Spoken, speech_language, spoken
+from .engine.speech import (
+    MESSAGES,
+    SPEECH_LANGUAGES,
+    DeviceKinds,
+    InLanguages,
+    Param,
+    SpeechLanguage,
+    Spoken,
+    speech_language,
+    spoken,
+)
 
 #: Domains a plan may never call services of.
 BLOCKED_DOMAINS = frozenset(
@@ -657,8 +668,32 @@ class HaServiceRunner:
                 "action_rejected_data", action=f"{domain}.{service}", detail=str(err)
             ) from None
         except HomeAssistantError as err:
-            raise StepError.said("action_failed", action=f"{domain}.{service}", detail=str(err)) from None
+            detail = await self._in_languages(err)
+            raise StepError.said("action_failed", action=f"{domain}.{service}", detail=detail) from None
         return response if want_response else None
+
+    async def _in_languages(self, err: HomeAssistantError) -> Param:
+        """Home Assistant's message for an error in every speech language it has one in, else as raised.
+
+        Why: the error is said to the user, and Home Assistant translates its own ("设置温度操作时使用了目标
+        温度参数，但实体不支持。" for a thermostat in heat/cool mode given one temperature): a Chinese request
+        should not hear an English clause.
+        """
+        domain, key = err.translation_domain, err.translation_key
+        if not domain or not key:
+            return str(err)
+        placeholders = dict(err.translation_placeholders or {})
+        texts: dict[SpeechLanguage, str] = {}
+        for language in SPEECH_LANGUAGES:
+            strings = await async_get_translations(self.hass, language, "exceptions", {domain})
+            message = strings.get(f"component.{domain}.exceptions.{key}.message")
+            if message:
+                try:
+                    texts[language] = message.format(**placeholders)
+                except (KeyError, IndexError, ValueError):
+                    continue
+        texts.setdefault("en", str(err))
+        return InLanguages(MappingProxyType(texts))
 
 
 class HaStateRunner:

@@ -22,6 +22,7 @@ from custom_components.agent_reuse.engine.speech import (
     MESSAGES,
     SPEECH_LANGUAGES,
     DeviceKinds,
+    InLanguages,
     Spoken,
     failure_sentence,
     speech_language,
@@ -86,7 +87,8 @@ def test_device_kinds() -> None:
     assert DeviceKinds().render("zh") == "设备"
     assert DeviceKinds(("switch", "light")).render("en") == "light, switch"
     assert DeviceKinds(("switch", "light")).render("zh-Hans") == "灯、开关"
-    assert DeviceKinds(("water_heater",)).render("zh-Hant") == "water_heater"
+    assert DeviceKinds(("water_heater",)).render("zh-Hant") == "熱水器"
+    assert DeviceKinds(("siren",)).render("zh-Hant") == "siren"  # unlisted: its id
 
 
 def test_failure_sentence_quotes_a_description_only_in_its_own_language() -> None:
@@ -202,3 +204,11 @@ def test_a_service_id_as_description_is_not_read_out() -> None:
     assert failure_sentence("light.turn_on", "s1", "ha_service", reason, "zh-TW").startswith(
         "抱歉，有不止一個燈"
     )
+
+
+def test_a_text_home_assistant_has_in_several_languages_is_said_in_the_requests() -> None:
+    detail = InLanguages({"en": "not supported", "zh-Hans": "不支持"})
+    said = spoken("action_failed", action="climate.set_temperature", detail=detail)
+    assert said.render("zh-CN") == "climate.set_temperature 执行失败：不支持"
+    assert said.render("en") == "climate.set_temperature failed: not supported"
+    assert said.render("zh-TW") == "climate.set_temperature 執行失敗：not supported"  # none in Traditional

@@ -290,3 +290,24 @@ async def test_the_temperature_asked_without_a_room_reads_every_thermostat(
     assert speech(result) == f"现在是Ecobee: {ecobee} °C, Hvac: {hvac} °C。"
     assert last_trace(entry)["slots"] == {}
     assert planner.calls() == 0
+
+
+async def test_home_assistants_own_error_is_said_in_the_requests_language(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """The demo's Ecobee is in heat/cool mode and takes a range, not one temperature. Home Assistant's
+    refusal used to be said in English inside the Chinese reply; it has the message in Chinese itself."""
+    thermostats_in_bedroom_and_kitchen(home)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    before = home.states.get(KITCHEN_CLIMATE).attributes["target_temp_low"]
+
+    result = await ask(home, entry, "把厨房温度调到25度", "zh-Hans")
+    assert result.response.response_type.value == "error"
+    assert "设置温度操作时使用了目标温度参数，但实体不支持" in speech(result)
+    assert "Set temperature action" not in speech(result)
+    result = await ask(home, entry, "把廚房溫度調到25度", "zh-Hant")
+    assert "Set temperature action" not in speech(result)
+    result = await ask(home, entry, "set the kitchen temperature to 25 degrees")
+    assert "does not support" in speech(result)
+    assert home.states.get(KITCHEN_CLIMATE).attributes["target_temp_low"] == before
+    assert planner.calls() == 0

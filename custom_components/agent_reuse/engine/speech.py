@@ -92,6 +92,9 @@ DEVICE_KINDS: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = {
     "window": {"en": "window", "zh-Hans": "窗户", "zh-Hant": "窗戶"},
     "awning": {"en": "awning", "zh-Hans": "遮阳篷", "zh-Hant": "遮陽篷"},
     "garage": {"en": "garage door", "zh-Hans": "车库门", "zh-Hant": "車庫門"},
+    "humidifier": {"en": "humidifier", "zh-Hans": "加湿器", "zh-Hant": "加濕器"},
+    "water_heater": {"en": "water heater", "zh-Hans": "热水器", "zh-Hant": "熱水器"},
+    "valve": {"en": "valve", "zh-Hans": "阀门", "zh-Hant": "閥門"},
 }
 _LIST_SEPARATOR: Final[Mapping[SpeechLanguage, str]] = {"en": ", ", "zh-Hans": "、", "zh-Hant": "、"}
 
@@ -106,6 +109,18 @@ class DeviceKinds:
         lang = speech_language(language)
         names = [DEVICE_KINDS[d][lang] if d in DEVICE_KINDS else d for d in sorted(self.domains)]
         return _LIST_SEPARATOR[lang].join(names) if names else DEVICE_KINDS["device"][lang]
+
+
+@dataclass(frozen=True, slots=True)
+class InLanguages:
+    """A text that exists in several speech languages already (Home Assistant's own translated error
+    messages): said in the request's language, else in English."""
+
+    texts: Mapping[SpeechLanguage, str]
+
+    def render(self, language: str) -> str:
+        said = self.texts.get(speech_language(language))
+        return said if said else self.texts.get("en", "")
 
 
 @dataclass(frozen=True, slots=True)
