@@ -83,3 +83,11 @@ def test_humidifiers_water_heaters_and_valves_are_kinds() -> None:
         "water_heater",
         "valve",
     ]
+
+
+def test_a_latin_device_word_next_to_chinese_is_a_word() -> None:
+    """ "TV下一首", "暂停客厅tv": a Latin word ends where Chinese begins (the character scan took 下 and 厅 for
+    letters of the same word)."""
+    assert said_kinds("TV下一首") == {"media_player"}
+    assert said_kinds("暂停客厅tv show") == {"media_player"}
+    assert said_kinds("把電視和燈關掉") == {"media_player", "light"}

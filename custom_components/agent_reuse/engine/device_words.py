@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from .speech import has_cjk
 from .zh_script import to_script
@@ -137,22 +138,20 @@ def device_word_end(text: str, start: int, min_end: int) -> int | None:
 
 def said_kinds(text: str) -> frozenset[str]:
     """The domains of the device words said anywhere in ``text`` ("set the living room fan to 40%" →
-    ``{"fan"}``); Latin words whole ("ac" is not read out of "back")."""
-    kinds: set[str] = set()
-    start = 0
-    while start < len(text):
-        inside_a_word = (
-            not has_cjk(text[start]) and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")
-        )
-        end = None if inside_a_word else device_word_end(text, start, start + 1)
-        if end is None:
-            start += 1
-            continue
-        domain = domain_of_word(text[start:end])
-        if domain is not None:
-            kinds.add(domain)
-        start = end
-    return frozenset(kinds)
+    ``{"fan"}``); Latin words whole ("ac" is not read out of "back"). One regular expression over the
+    text in the tables' form (lower case, Simplified script): a few microseconds, as it runs in the
+    repairs of every request."""
+    return frozenset(_WORDS[match.group()] for match in _any_device_word().finditer(_key(text)))
+
+
+@cache
+def _any_device_word() -> re.Pattern[str]:
+    """Every device word, longest first (so "air conditioner" wins over "air"), Latin ones as whole words."""
+    parts = [
+        re.escape(word) if has_cjk(word) else rf"(?<![a-z0-9_]){re.escape(word)}(?![a-z0-9_])"
+        for word in sorted(_WORDS, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts))
 
 
 #: A Latin word ending in "s": perhaps a plural a reply template made ("{slot.domain}s").

@@ -315,8 +315,7 @@ def repair_two_kinds(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     if sum(slot.type == "name" for slot in parsed.slots) > 1:
         return parsed  # the home's devices by their names ("the kitchen lights and the attic fan"): served
-    said = said_kinds(_SWITCHING_VERB.sub(" ", parsed.text))
-    if len(said) < 2 or not _JOINED.search(parsed.text):
+    if not _JOINED.search(parsed.text) or len(said_kinds(_SWITCHING_VERB.sub(" ", parsed.text))) < 2:
         return parsed
     return dataclasses.replace(parsed, intent=None)
 
