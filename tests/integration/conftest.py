@@ -232,14 +232,19 @@ def plan_json(*steps: dict[str, Any]) -> str:
 
 
 def service_step(
-    target: dict[str, Any], service: str = "turn_on", domain: str = "light", **extra: Any
+    target: dict[str, Any] | None,
+    service: str = "turn_on",
+    domain: str = "light",
+    description: str | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """An ``ha_service`` step ``s1``."""
+    """An ``ha_service`` step ``s1`` (without a target for an action that takes none: ``target=None``)."""
+    inputs = {"domain": domain, "service": service, **({} if target is None else {"target": target}), **extra}
     return {
         "id": "s1",
-        "description": f"{service} the light",
+        "description": description or f"{service} the light",
         "action": "ha_service",
-        "inputs": {"domain": domain, "service": service, "target": target, **extra},
+        "inputs": inputs,
         "depends_on": [],
     }
 

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
 from tests.planner_fixture import PlannerServer
 
-from .conftest import ask, last_trace, plan_json, respond_step, setup_agent, speech
+from .conftest import ask, last_trace, plan_json, respond_step, service_step, setup_agent, speech
 
 TODO_LIST = "todo.shopping_list"
 
@@ -36,13 +36,9 @@ async def home(hass: HomeAssistant) -> HomeAssistant:
 
 async def test_each_item_said_is_the_item_added(home: HomeAssistant, planner: PlannerServer) -> None:
     entry = await setup_agent(home, planner.url)
-    add_item = {
-        "id": "s1",
-        "description": "add the item",
-        "action": "ha_service",
-        "inputs": {"domain": "shopping_list", "service": "add_item", "data": {"name": "{slot.item}"}},
-        "depends_on": [],
-    }
+    add_item = service_step(
+        None, "add_item", "shopping_list", description="add the item", data={"name": "{slot.item}"}
+    )
     planner.queue(plan_json(add_item, respond_step("Added {slot.item}.")))
 
     result = await ask(home, entry, "add milk to the shopping list")
@@ -89,13 +85,9 @@ async def test_an_item_ticked_off_is_the_item_said_and_a_question_is_not_cached(
     for name in ("milk", "eggs", "bread"):
         await home.services.async_call("shopping_list", "add_item", {"name": name}, blocking=True)
     entry = await setup_agent(home, planner.url)
-    complete_item = {
-        "id": "s1",
-        "description": "tick the item off",
-        "action": "ha_service",
-        "inputs": {"domain": "shopping_list", "service": "complete_item", "data": {"name": "{slot.item}"}},
-        "depends_on": [],
-    }
+    complete_item = service_step(
+        None, "complete_item", "shopping_list", description="tick the item off", data={"name": "{slot.item}"}
+    )
     planner.queue(plan_json(complete_item, respond_step("Checked off {slot.item}.")))
 
     assert speech(await ask(home, entry, "check off milk from my shopping list")) == "Checked off milk."

@@ -53,7 +53,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .device_words import device_word_end
+from .device_words import device_word_end, said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import TURN_ON
 from .speech import has_cjk
@@ -261,7 +261,7 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
 def _says_a_device(text: str, name: Slot) -> bool:
     """Whether a device word is said inside ``name`` ("卧室的灯": a room and a device word, a reading as good
     as the name; "movie night": none)."""
-    return any(device_word_end(text, i, i + 1) is not None for i in range(name.start, name.end))
+    return bool(said_kinds(text[name.start : name.end]))
 
 
 _KIND_TYPES = frozenset({"domain", "device_class"})

@@ -180,10 +180,9 @@ _REMINDER = re.compile(r"提醒|(?<![a-z])remind", re.IGNORECASE)
 _COMMAND_SLOTS = frozenset({"name", "conversation_command"})
 #: The switching verbs after 后 (see :func:`repair_delayed_command`): longest first, so 关闭 is not 关.
 _LATER_VERBS = {**VERBS_BEFORE, **SHORT_VERBS}
+_LATER_VERB = "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
 _LATER_COMMAND = re.compile(
-    r"(?:[后後]|[定计計][时時]器)\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>"
-    + "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
-    + ")"
+    r"(?:[后後]|[定计計][时時]器)\s*(?:把|将|將|帮我|幫我|请|請)?\s*.*?(?P<verb>" + _LATER_VERB + ")"
 )
 #: Cleaning words, and the intents the parser reads them as (see :func:`repair_vacuum_activity`).
 _CLEANING = re.compile(r"扫地|掃地|拖地|吸尘|吸塵|打扫|打掃|清扫|清掃")
@@ -401,7 +400,7 @@ _FOR_A_WHILE = re.compile(
 #: A Chinese switching verb, then a length of time at the end ("把风扇打开十分钟", "开灯半小时").
 _CHINESE_FOR_A_WHILE = re.compile(
     r"(?:"
-    + "|".join(sorted(_LATER_VERBS, key=len, reverse=True))
+    + _LATER_VERB
     + r").*?(?:\d+|[一二两兩三四五六七八九十百半几幾]+)\s*(?:个|個)?\s*(?:分钟|分鐘|小时|小時|钟头|鐘頭|秒钟|秒鐘|秒)"
     r"\s*(?:吧|好吗|好嗎)?\s*[。！!.]?\s*$"
 )

@@ -233,13 +233,7 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
     if len(areas) != 1:
         return parsed
     if has_cjk(areas[0].value):
-        kinds = (
-            _CHINESE_NAMED_KINDS
-            if parsed.intent in ON_OFF
-            else _PLAYER
-            if parsed.intent in _MEDIA_INTENTS
-            else None
-        )
+        kinds = _CHINESE_NAMED_KINDS.get(parsed.intent)
         return parsed if kinds is None else _chinese_device_word(parsed, areas[0], kinds)
     match = _NEXT_ENGLISH_WORD.match(parsed.text, areas[0].end)
     if match is None:
@@ -255,8 +249,10 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
 #: Kinds whose Chinese word after a room is its ``name`` (see the module doc): media players in their own
 #: commands; in switching commands the kinds without plans of their own (the room's lights and covers have
 #: them, "打开{area}的灯"), locks excepted (打开 a lock unlocks it: ``repair_switch_command``).
-_PLAYER = frozenset({"media_player"})
-_CHINESE_NAMED_KINDS = frozenset({"climate", "fan", "media_player", "switch"})
+_CHINESE_NAMED_KINDS: Mapping[str, frozenset[str]] = {
+    **dict.fromkeys(_MEDIA_INTENTS, frozenset({"media_player"})),
+    **dict.fromkeys(ON_OFF, frozenset({"climate", "fan", "media_player", "switch"})),
+}
 
 
 def _chinese_device_word(parsed: ParsedRequest, area: Slot, kinds: frozenset[str]) -> ParsedRequest:

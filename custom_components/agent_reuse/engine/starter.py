@@ -499,30 +499,18 @@ _ENGLISH: tuple[StarterPlan, ...] = (
     # English: switching by name, by name + device word ("the bed light"), by area + device word.
     _switch("HassTurnOn", "en", "turn on the {name}", _NAME, "Turned on the {slot.name}."),
     _switch("HassTurnOff", "en", "turn off the {name}", _NAME, "Turned off the {slot.name}."),
-    _switch(
-        "HassTurnOn",
-        "en",
-        "turn on the {name} {domain}",
-        _NAME_KIND,
-        "Turned on the {slot.name} {slot.domain}.",
-    ),
-    _switch(
-        "HassTurnOff",
-        "en",
-        "turn off the {name} {domain}",
-        _NAME_KIND,
-        "Turned off the {slot.name} {slot.domain}.",
-    ),
-    # The same said in the plural ("the decorative lights": the parser tags "light" and leaves the "s").
+    # By name + device word, said in the singular or the plural ("the decorative lights": the parser tags
+    # "light" and leaves the "s").
     *(
         _switch(
             intent,
             "en",
-            f"turn {way} the {{name}} {{domain}}s",
+            f"turn {way} the {{name}} {{domain}}{plural}",
             _NAME_KIND,
-            f"{done} the {{slot.name}} {{slot.domain}}s.",
+            f"Turned {way} the {{slot.name}} {{slot.domain}}{plural}.",
         )
-        for intent, way, done in (("HassTurnOn", "on", "Turned on"), ("HassTurnOff", "off", "Turned off"))
+        for intent, way in (("HassTurnOn", "on"), ("HassTurnOff", "off"))
+        for plural in ("", "s")
     ),
     _switch(
         "HassTurnOn",
