@@ -84,6 +84,38 @@ async def test_chinese_pair_reuses_the_plan(
     assert runner.calls[-1]["target"] == {"area": "卧室"}
 
 
+async def test_a_polite_request_reuses_the_plain_plan(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """Courtesy is not compared: "could you … please?" is served by the plan of the plain command (with the
+    shipped embedder the polite template alone is 0.70 from it, below the threshold)."""
+    pipeline, runner = build_pipeline()
+    planner_server.queue(json.dumps(TURN_ON_AREA))
+    # Planned from a polite request: the planner and the cache see the plain template.
+    first = await pipeline.handle(Request("Could you turn on the kitchen light, please?", "en"))
+    assert first.trace.outcome == "miss"
+    assert first.trace.cached
+    user_prompt = planner_server.requests()[0]["messages"][-1]["content"]
+    assert "Request: turn on the {area} {domain}" in user_prompt.splitlines()
+
+    for text, area in (("turn on the bedroom light", "bedroom"), ("can you turn on the bathroom light", "bathroom")):
+        reply = await pipeline.handle(Request(text, "en"))
+        assert reply.trace.outcome == "hit", reply.trace
+        assert reply.trace.exact_template
+        assert reply.trace.template_text == "turn on the {area} {domain}"
+        assert runner.calls[-1]["target"] == {"area": area}
+    assert planner_server.calls() == 1
+
+    planner_server.queue(json.dumps(TURN_ON_AREA))
+    assert (await pipeline.handle(Request("打开厨房的灯", "zh"))).trace.outcome == "miss"
+    for text, area in (("请帮我打开卧室的灯", "卧室"), ("你能打开书房的灯吗", "书房"), ("打开客厅的灯好吗？", "客厅")):
+        reply = await pipeline.handle(Request(text, "zh"))
+        assert reply.trace.outcome == "hit", reply.trace
+        assert reply.trace.template_text == "打开{area}的灯"
+        assert runner.calls[-1]["target"] == {"area": area}
+    assert planner_server.calls() == 2
+
+
 async def test_extra_slot_type_is_not_reused(
     build_pipeline: PipelineFactory, planner_server: PlannerServer
 ) -> None:

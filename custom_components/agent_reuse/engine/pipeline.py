@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from .cache import CacheEntry, CacheLookup, PlanCache, language_family
 from .context_area import with_context_area
+from .courtesy import without_courtesy
 from .errors import AgentReuseError, InputError, PlannerError, PlanValidationError, spoken_error
 from .executor import Checkpoint, ExecutionReport, Executor
 from .gazetteer import Gazetteer, complete_slots
@@ -444,7 +445,7 @@ class ReusePipeline:
         cache are)."""
         parsed = with_context_area(self._parse(request.text, request.language, known), request.area)
         clock.lap("parse")
-        template = strip_slots(parsed)
+        template = without_courtesy(strip_slots(parsed))
         cancel = cancel_request(parsed, lambda rest: self._parse(rest, request.language, known))
         if (
             parsed.intent is None
