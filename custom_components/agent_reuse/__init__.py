@@ -78,15 +78,15 @@ from .engine.plan import Plan
 from .engine.plan_fit import intent_fit_problem
 from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
-from .engine.repairs_words import TIMER_INTENTS
 from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
+from .engine.state_summary import is_summary_question
 from .home_names import HomeNames
+from .host_answers import HOST_INTENTS, async_serve_on_host
 from .invalidation import CacheInvalidator
 from .later_store import LaterStore, async_remove_later_store
 from .loader import async_get_models, release_models
 from .mqtt_bridge import async_setup_mqtt_bridge
-from .native_timers import async_serve_timer
 from .planner_context import planner_context_provider
 from .runners import ha_runners
 from .services import async_setup_services
@@ -177,7 +177,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         # A command for later keeps the satellite that heard it: its area is what "关灯" means.
         host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
         clock=dt_util.now,  # in the home's time zone
-        host_intents=HostIntents(TIMER_INTENTS, partial(async_serve_timer, hass)),  # HA's own timers
+        # HA's own timers, and its answers to questions about several devices ("which lights are on").
+        host_intents=HostIntents(
+            HOST_INTENTS, partial(async_serve_on_host, hass), claims=is_summary_question
+        ),
     )
     later = LaterStore(hass, entry.entry_id, pipeline.pending)
     pipeline.pending.hold(await later.async_load())

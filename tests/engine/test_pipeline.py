@@ -98,7 +98,10 @@ async def test_a_polite_request_reuses_the_plain_plan(
     user_prompt = planner_server.requests()[0]["messages"][-1]["content"]
     assert "Request: turn on the {area} {domain}" in user_prompt.splitlines()
 
-    for text, area in (("turn on the bedroom light", "bedroom"), ("can you turn on the bathroom light", "bathroom")):
+    for text, area in (
+        ("turn on the bedroom light", "bedroom"),
+        ("can you turn on the bathroom light", "bathroom"),
+    ):
         reply = await pipeline.handle(Request(text, "en"))
         assert reply.trace.outcome == "hit", reply.trace
         assert reply.trace.exact_template
@@ -108,7 +111,11 @@ async def test_a_polite_request_reuses_the_plain_plan(
 
     planner_server.queue(json.dumps(TURN_ON_AREA))
     assert (await pipeline.handle(Request("打开厨房的灯", "zh"))).trace.outcome == "miss"
-    for text, area in (("请帮我打开卧室的灯", "卧室"), ("你能打开书房的灯吗", "书房"), ("打开客厅的灯好吗？", "客厅")):
+    for text, area in (
+        ("请帮我打开卧室的灯", "卧室"),
+        ("你能打开书房的灯吗", "书房"),
+        ("打开客厅的灯好吗？", "客厅"),
+    ):
         reply = await pipeline.handle(Request(text, "zh"))
         assert reply.trace.outcome == "hit", reply.trace
         assert reply.trace.template_text == "打开{area}的灯"
@@ -470,4 +477,36 @@ async def test_an_intent_the_host_declines_is_looked_up_and_planned_as_usual(
     assert (first.trace.outcome, second.trace.outcome) == ("miss", "hit")
     assert asked == ["turn on the kitchen light", "turn on the bedroom light"]
     assert [call["target"] for call in runner.calls] == [{"area": "kitchen"}, {"area": "bedroom"}]
+    assert planner_server.calls() == 1
+
+
+async def test_requests_the_host_claims_are_served_by_it_whatever_their_intent(
+    build_pipeline: PipelineFactory, planner_server: PlannerServer
+) -> None:
+    """``claims`` hands the host requests by their words (Home Assistant: questions about several devices):
+    answered without a lookup, a plan or a cache entry; the rest go on as usual."""
+    base, runner = build_pipeline()
+    asked: list[str] = []
+
+    async def answer(parsed: ParsedRequest, extra: Mapping[str, Any]) -> HostAnswer | None:
+        asked.append(parsed.text)
+        return HostAnswer("Kitchen Lights", True)
+
+    pipeline = ReusePipeline(
+        base.parser,
+        base.embedder,
+        base.cache,
+        base.planner,
+        base.executor,
+        host_intents=HostIntents(frozenset(), answer, claims=lambda parsed: parsed.text.startswith("which")),
+    )
+    reply = await pipeline.handle(Request("which lights are on", "en"))
+    assert (reply.speech, reply.success, reply.trace.outcome) == ("Kitchen Lights", True, "host_intent")
+    assert "embed" not in reply.trace.timings_ms
+    assert asked == ["which lights are on"]
+    assert len(base.cache) == 0
+    planner_server.queue(json.dumps(TURN_ON_AREA))
+    assert (await pipeline.handle(Request("turn on the kitchen light", "en"))).trace.outcome == "miss"
+    assert asked == ["which lights are on"]  # not claimed: not asked
+    assert runner.calls[-1]["target"] == {"area": "kitchen"}
     assert planner_server.calls() == 1

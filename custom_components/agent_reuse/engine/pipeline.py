@@ -143,11 +143,18 @@ class HostAnswer:
 
 @dataclass(frozen=True)
 class HostIntents:
-    """Intents the host serves itself (Home Assistant: its timers), and how: ``serve`` answers a request of one
-    of them, or returns None to leave it to the pipeline."""
+    """Requests the host serves itself, and how: those of ``intents`` (Home Assistant: its timers) and those
+    ``claims`` picks whatever their intent (Home Assistant: questions about several devices). ``serve``
+    answers one, or returns None to leave it to the pipeline (its cache and planner)."""
 
     intents: frozenset[str]
     serve: Callable[[ParsedRequest, Mapping[str, Any]], Awaitable[HostAnswer | None]]
+    claims: Callable[[ParsedRequest], bool] = lambda parsed: False
+
+    def takes(self, parsed: ParsedRequest) -> bool:
+        """Whether ``serve`` is asked about ``parsed`` (cheap: also decides whether the cache is searched
+        before the host has answered)."""
+        return parsed.intent in self.intents or self.claims(parsed)
 
 
 @dataclass(frozen=True)
@@ -354,10 +361,11 @@ class ReusePipeline:
             return Reply(local.speech, True, trace)
         if (
             self._host_intents is not None
-            and parsed.intent in self._host_intents.intents
+            and self._host_intents.takes(parsed)
             and (served := await self._host_intents.serve(parsed, dict(extra or {}))) is not None
         ):
-            # The host serves this intent itself (Home Assistant: timers, on the satellite that heard them).
+            # The host serves this itself (Home Assistant: timers, on the satellite that heard them; questions
+            # about several devices, from its own sentences).
             trace.outcome = "host_intent"
             return Reply(served.speech, served.success, trace)
         if parsed.intent is not None and lookup is None:  # skipped above, yet neither answered it
@@ -450,6 +458,7 @@ class ReusePipeline:
         if (
             parsed.intent is None
             or parsed.intent in self._served_elsewhere
+            or (self._host_intents is not None and self._host_intents.takes(parsed))
             or (cancel and cancel.names_a_command)
         ):
             # Answered without a plan (or planned as unknown): neither embedded nor counted as a cache lookup.

@@ -5,7 +5,8 @@ A yes/no question read as a command (:func:`repair_question`). "is the porch lig
 template, and a lowered γ could reuse "打开{area}的灯" (0.70 apart) for the question. A request that
 asks — English starting with "is"/"are", Chinese ending in a state and a question particle (开着吗,
 关了没有) — is HassGetState, whatever the parser said; polite commands ("能打开灯吗", "帮我开一下灯好吗")
-are not questions of that form.
+are not questions of that form. So is a question about several devices ("哪些灯开着", "有几盏灯开着",
+"which lights are on in the kitchen": ``state_summary.asks_about_several``).
 
 The direction of a media step (:func:`repair_media_step`). "next track", "next song" and "play the next
 song" come out as HassMediaPrevious (0.69–1.00): the player went *back*, and a plan cached under that
@@ -153,6 +154,7 @@ from .repairs_words import (
     VERBS_BEFORE,
     in_text_order,
 )
+from .state_summary import asks_about_several
 
 _SWITCHING = ON_OFF | {LIGHT_SET}
 _MEDIA_NEXT, _MEDIA_PREVIOUS = "HassMediaNext", "HassMediaPrevious"
@@ -308,7 +310,8 @@ def repair_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassGetState when it is a yes/no question about a device's state (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in _SWITCHING:
         return parsed
-    if _ENGLISH_QUESTION.match(parsed.text) or CHINESE_QUESTION.search(parsed.text):
+    text = parsed.text
+    if _ENGLISH_QUESTION.match(text) or CHINESE_QUESTION.search(text) or asks_about_several(text):
         return dataclasses.replace(parsed, intent=GET_STATE)
     return parsed
 

@@ -1,0 +1,67 @@
+"""Questions about several devices are told apart from questions about one and from commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from custom_components.agent_reuse.engine.ha_repairs import repair
+from custom_components.agent_reuse.engine.nlu import JointParser
+from custom_components.agent_reuse.engine.state_summary import asks_about_several, is_summary_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which lights are on",
+        "Which doors are unlocked?",
+        "how many lights are on in the kitchen",
+        "are any lights on",
+        "is there any window open",
+        "are all the lights off",
+        "哪些灯开着",
+        "哪个門鎖了？",
+        "有几个窗帘是关着的？",
+        "有幾盞燈開著",
+        "厨房有没有开关开着？",
+        "有灯开着吗",
+        "所有的开关都开着吗？",
+        "门是不是都锁着",
+    ],
+)
+def test_questions_about_several_devices(text: str) -> None:
+    assert asks_about_several(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the porch light on",
+        "卧室的灯开着吗",
+        "turn on the lights",
+        "把灯都关了",  # all of them, but a command
+        "打开所有的灯",
+        "what is the temperature",
+        "哪些灯",  # no state asked about
+        "",
+    ],
+)
+def test_questions_about_one_device_and_commands_are_not(text: str) -> None:
+    assert not asks_about_several(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("哪些灯开着", "zh"), ("which lights are on in the kitchen", "en"), ("how many lights are on", "en")],
+)
+def test_the_parsers_command_becomes_a_state_question(
+    joint_parser: JointParser, text: str, language: str
+) -> None:
+    """ "哪些灯开着" was HassTurnOn (0.89), "which lights are on in the kitchen" too: never a command to run."""
+    parsed = repair(joint_parser.parse(text, language))
+    assert parsed.intent == "HassGetState"
+    assert is_summary_question(parsed)
+
+
+def test_a_question_about_one_device_stays_with_the_cache(joint_parser: JointParser) -> None:
+    assert not is_summary_question(repair(joint_parser.parse("is the porch light on", "en")))
+    assert not is_summary_question(repair(joint_parser.parse("turn on the kitchen lights", "en")))
