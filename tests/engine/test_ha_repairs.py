@@ -164,6 +164,18 @@ def test_a_media_step_goes_the_way_its_words_say(
     assert repaired.slots == raw.slots
 
 
+def test_a_track_step_read_as_a_switching_is_the_step(joint_parser: JointParser) -> None:
+    """ "previous track on the bedroom tv" came out as HassTurnOn (0.55): a turn-on plan would have run."""
+    raw = joint_parser.parse("previous track on the bedroom tv", "en")
+    assert raw.intent == "HassTurnOn"
+    repaired = repair(raw)
+    assert repaired.intent == "HassMediaPrevious"
+    assert repaired.slots == raw.slots
+    # Said as a switching, it stays one ("turn on the next song" is no request to switch anything else).
+    assert repair(parsed("turn off the next song", "HassTurnOff")).intent == "HassTurnOff"
+    assert repair(parsed("下一首", "HassTurnOn")).intent == "HassMediaNext"
+
+
 def test_a_media_step_with_both_directions_is_left_alone() -> None:
     for intent in ("HassMediaNext", "HassMediaPrevious"):
         request = parsed("skip back", intent)

@@ -77,6 +77,8 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_plural_device_word,
     repair_home_as_area,
     repair_switch_command,
+    # Again: a command the parser read as something else ("打开卧室空调" as HassLightSet) is one only now.
+    repair_untagged_device_word,
     repair_two_kinds,
     repair_curtain_verb,
     repair_question,
