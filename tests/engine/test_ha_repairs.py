@@ -38,6 +38,19 @@ def parsed(text: str, intent: str, *slots: tuple[str, str], space: str = "ha") -
             [("name", "desk lamp"), ("position", "40")],
             "HassLightSet",
         ),
+        # A light's "temperature" said in percent (the parser's reading of "dim … to 30 percent").
+        (
+            "dim the living room lights to 30 percent",
+            "HassLightSet",
+            [("area", "living room"), ("temperature", "30")],
+            "HassLightSet",
+        ),
+        (
+            "set the bed light to 25 %",
+            "HassLightSet",
+            [("name", "bed light"), ("temperature", "25")],
+            "HassLightSet",
+        ),
     ],
 )
 def test_a_lights_percentage_becomes_a_brightness(
@@ -46,10 +59,19 @@ def test_a_lights_percentage_becomes_a_brightness(
     repaired = repair_brightness(parsed(text, intent, *slots))
     assert repaired.intent == expected
     assert repaired.slot_values["brightness"] == slots[-1][1]
-    assert "position" not in repaired.slot_types
+    assert not {"position", "temperature"} & repaired.slot_types
     assert [(s.start, s.end) for s in repaired.slots] == [
         (s.start, s.end) for s in parsed(text, intent, *slots).slots
     ]
+
+
+def test_a_temperature_in_degrees_stays_a_temperature() -> None:
+    for request in (
+        parsed("set the light to 2700 kelvin", "HassLightSet", ("temperature", "2700")),
+        parsed("set the bedroom to 21 degrees", "HassClimateSetTemperature", ("temperature", "21")),
+        parsed("set the bedroom to 21%", "HassClimateSetTemperature", ("temperature", "21")),
+    ):
+        assert repair_brightness(request) is request
 
 
 @pytest.mark.parametrize(
@@ -1081,10 +1103,31 @@ def test_an_untagged_device_word_after_a_room_becomes_its_domain_without_the_plu
     for request in (
         parsed("close the office door", "HassTurnOff", ("area", "office")),  # "door" is no device word
         parsed("close the 书房 window", "HassTurnOff", ("area", "书房")),  # a Chinese room: not English
-        parsed("turn off the kitchen light", "HassTurnOff", ("area", "kitchen"), ("name", "light")),
         parsed("close the kitchen window", "HassStartTimer", ("area", "kitchen")),
     ):
         assert repair(dataclasses.replace(request, language="en")).slot_values.get("domain") is None
+
+
+def test_a_device_word_tagged_as_a_name_after_a_room_is_its_domain(joint_parser: JointParser) -> None:
+    """ "set the living room tv volume to 30" had the name "tv" ("set the {area} {name} volume …"), while
+    "turn on the living room tv" has the domain: two signatures for the same words, no plan shared."""
+    raw = joint_parser.parse("set the living room tv volume to 30", "en")
+    assert raw.slot_values == {"area": "living room", "name": "tv", "volume_level": "30"}
+    assert repair(raw).slot_values == {"area": "living room", "domain": "tv", "volume_level": "30"}
+    assert repair(
+        parsed("turn off the kitchen light", "HassTurnOff", ("area", "kitchen"), ("name", "light"))
+    ).slot_values == {
+        "area": "kitchen",
+        "domain": "light",
+    }
+    for request in (
+        # A name of its own after the room, a name not right after it, Chinese (a room's device is its name).
+        parsed("turn off the kitchen ceiling", "HassTurnOff", ("area", "kitchen"), ("name", "ceiling")),
+        parsed("turn off the kitchen's light", "HassTurnOff", ("area", "kitchen"), ("name", "light")),
+        parsed("打开客厅电视", "HassTurnOn", ("area", "客厅"), ("name", "电视")),
+        parsed("what is the kitchen tv", "HassGetWeather", ("area", "kitchen"), ("name", "tv")),
+    ):
+        assert repair(request).slot_values.get("domain") is None, request.text
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,7 @@ from .repairs_levels import (
 from .repairs_switching import (
     repair_curtain_verb,
     repair_device_question,
+    repair_device_word_named_after_area,
     repair_home_as_area,
     repair_plural_device_word,
     repair_switch_command,
@@ -74,6 +75,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_delayed_command,
     repair_truncated_device_word,
     repair_untagged_device_word,
+    repair_device_word_named_after_area,
     repair_plural_device_word,
     repair_home_as_area,
     repair_switch_command,
@@ -81,6 +83,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_untagged_device_word,
     repair_two_kinds,
     repair_curtain_verb,
+    repair_device_word_named_after_area,
     repair_question,
     repair_device_question,
     repair_how_long,

@@ -130,10 +130,16 @@ _COVER_CLASSES = frozenset(
 _THE_LAMP = re.compile(rf"^\s*{POLITE}把(?P<lamp>[灯燈])")
 
 
+#: A percent sign or word right after a number ("30 percent", "30%").
+_PERCENT_AFTER = re.compile(r"\s*(?:%|％|percent(?![a-z])|per\s+cent(?![a-z]))", re.IGNORECASE)
+
+
 def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` with a light's percentage as ``brightness`` under HassLightSet (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent not in (LIGHT_SET, SET_POSITION):
         return parsed
+    if parsed.intent == LIGHT_SET:
+        parsed = _percent_temperature_as_position(parsed)
     if not any(slot.type == "position" for slot in parsed.slots):
         return parsed
     if parsed.intent == SET_POSITION and not _of_a_light(parsed):
@@ -143,6 +149,19 @@ def repair_brightness(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(
         parsed, intent=LIGHT_SET, slots=retyped(parsed.slots, {"position"}, "brightness")
     )
+
+
+def _percent_temperature_as_position(parsed: ParsedRequest) -> ParsedRequest:
+    """A light's "temperature" said in percent is its level: "dim the living room lights to 30 percent"
+    came out with the temperature 30 (a planner call each time, and a plan for a colour temperature)."""
+    percent = [
+        slot
+        for slot in parsed.slots
+        if slot.type == "temperature" and _PERCENT_AFTER.match(parsed.text, slot.end)
+    ]
+    if len(percent) != 1 or any(slot.type in _NUMBER_SLOTS for slot in parsed.slots):
+        return parsed
+    return dataclasses.replace(parsed, slots=retyped(parsed.slots, {"temperature"}, "position"))
 
 
 def repair_duration(parsed: ParsedRequest) -> ParsedRequest:

@@ -86,6 +86,7 @@ from .repairs_words import (
     TURN_ON,
     VERBS_BEFORE,
     in_text_order,
+    retyped,
 )
 from .speech import has_cjk
 
@@ -244,6 +245,32 @@ def repair_untagged_device_word(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     domain = Slot("domain", word, start, end)  # a plural loses its "s" in repair_plural_device_word
     return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, domain)))
+
+
+def repair_device_word_named_after_area(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` with an English device word the parser tagged as a ``name`` right after the area ("set the
+    living room| tv| volume to 30") as its ``domain``, as the parser itself tags "turn on the living room tv".
+
+    Why: the same words made two templates ("set the {area} {name} volume …" and "… {area} {domain} …")
+    whose signatures differ, so the plan of one never served the other; "set the living room tv volume to
+    30" went to the planner. The runner resolves either to the room's device of that kind.
+    """
+    if parsed.label_space != "ha" or (
+        parsed.intent not in ON_OFF and parsed.intent not in _ROOM_DEVICE_INTENTS
+    ):
+        return parsed
+    if any(slot.type in _KIND_TYPES for slot in parsed.slots):
+        return parsed
+    areas = [slot for slot in parsed.slots if slot.type == "area"]
+    names = [slot for slot in parsed.slots if slot.type == "name"]
+    if len(areas) != 1 or len(names) != 1 or has_cjk(names[0].value):
+        return parsed
+    area, name = areas[0], names[0]
+    if area.end >= name.start or parsed.text[area.end : name.start].strip():
+        return parsed
+    if domain_of_word(name.value) is None:
+        return parsed
+    return dataclasses.replace(parsed, slots=retyped(parsed.slots, {"name"}, "domain"))
 
 
 #: Kinds whose Chinese word after a room is its ``name`` (see the module doc): media players in their own
