@@ -280,6 +280,45 @@ def found_order(cache: PlanCache, query: np.ndarray) -> list[str]:
     return [e.entry_id for e in sorted(cache.entries(), key=lambda e: -cosine(e.embedding, query))]
 
 
+def test_a_template_naming_another_device_kind_is_passed_over(rng: np.random.Generator) -> None:
+    """ "关闭所有的开关" (the switches) was 0.78 from "关闭所有的灯" (the lights) and ran the lights' plan; with
+    the request's template text given, an entry whose words name another kind is passed over."""
+    cache = PlanCache(DIM, threshold=0.75, max_entries=10)
+    near_vector = unit(rng)
+    lights = add(cache, "HassTurnOff", near_vector, set(), template_text="关闭所有的灯", language="zh")
+    query = near(near_vector, rng, 0.05)
+    miss = cache.lookup("HassTurnOff", query, set(), "zh", template_text="关闭所有的开关")
+    assert miss.miss
+    assert miss.reason is MissReason.OTHER_DEVICE_KIND
+    assert miss.nearest is not None
+    assert miss.nearest.entry_id == lights.entry_id
+    # Windows and curtains are both covers, yet different kinds to a plan.
+    curtains = add(cache, "HassTurnOff", near_vector, set(), template_text="关闭所有的窗帘", language="zh")
+    assert cache.lookup("HassTurnOff", query, set(), "zh", template_text="关闭所有的窗户").miss
+    found = cache.lookup("HassTurnOff", query, set(), "zh", template_text="把所有的窗帘都关上")
+    assert found.hit
+    assert found.entry is not None
+    assert found.entry.entry_id == curtains.entry_id
+    # The same kind in other words, a template without device words, or no text given: not gated.
+    assert cache.lookup("HassTurnOff", query, set(), "zh", template_text="关掉所有的灯光").hit
+    assert cache.lookup("HassTurnOff", query, set(), "zh", template_text="全部关掉").hit
+    assert cache.lookup("HassTurnOff", query, set(), "zh").hit
+
+
+@pytest.mark.parametrize(
+    ("wanted", "cached", "agree"),
+    [
+        (frozenset({"light"}), frozenset({"light"}), True),
+        (frozenset({"light"}), frozenset({"switch"}), False),
+        (frozenset(), frozenset({"switch"}), True),
+        (frozenset({"light"}), frozenset(), True),
+        (frozenset({"cover"}), frozenset({"cover:window"}), False),
+    ],
+)
+def test_kinds_agree(wanted: frozenset[str], cached: frozenset[str], agree: bool) -> None:
+    assert cache_module.kinds_agree(wanted, cached) is agree
+
+
 def test_language_gate_serves_the_same_language_family_only(rng: np.random.Generator) -> None:
     """A multilingual embedder puts a Chinese question next to the English one; its plan speaks English."""
     cache = PlanCache(DIM, threshold=0.75, max_entries=10)

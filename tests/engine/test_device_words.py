@@ -8,6 +8,7 @@ from custom_components.agent_reuse.engine.device_words import (
     device_word_end,
     domain_of_word,
     media_class_of_word,
+    said_device_kinds,
     said_kinds,
     spelt_plurals,
 )
@@ -91,3 +92,12 @@ def test_a_latin_device_word_next_to_chinese_is_a_word() -> None:
     assert said_kinds("TV下一首") == {"media_player"}
     assert said_kinds("暂停客厅tv show") == {"media_player"}
     assert said_kinds("把電視和燈關掉") == {"media_player", "light"}
+
+
+def test_said_device_kinds_tell_windows_and_players_apart() -> None:
+    assert said_device_kinds("关闭所有的窗帘") == {"cover"}
+    assert said_device_kinds("关闭所有的窗戶") == {"cover:window"}
+    assert said_device_kinds("close the windows and the blinds") == {"cover:window", "cover"}
+    assert said_device_kinds("暂停电视") == {"media_player:tv"}
+    assert said_device_kinds("pause the speaker") == {"media_player:speaker"}
+    assert said_device_kinds("turn off the {area} {domain}s") == frozenset()

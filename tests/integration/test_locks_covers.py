@@ -578,3 +578,31 @@ async def test_a_domains_action_on_another_domains_device_fails_instead_of_sayin
     assert "cover.open_cover does not act on Kitchen Lights" in speech(result)
     assert home.states.get(KITCHEN_LIGHT) == before
     assert len(entry.runtime_data.cache) == 0  # a failed plan is not cached
+
+
+async def test_all_the_curtains_are_the_curtains_never_the_garage_door(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "打开所有的窗帘" / "关闭所有的窗帘" went to the planner (0.64–0.76 from the lights' plans). Their
+    starter plans act on covers whose class says curtain (blind, shade): never the garage door. And the
+    windows' plan is not the curtains' (0.96 apart, both covers): the words' device kinds must agree."""
+    er.async_get(home).async_update_entity(KITCHEN_WINDOW, device_class="curtain")
+    await home.async_block_till_done()
+    assert home.states.get(KITCHEN_WINDOW).attributes["device_class"] == "curtain"  # type: ignore[union-attr]
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+
+    result = await ask(home, entry, "打开所有的窗帘", "zh-Hans")
+    assert speech(result) == "已打开所有的窗帘。"
+    assert home.states.get(KITCHEN_WINDOW).state == "open"  # type: ignore[union-attr]
+    assert home.states.get(GARAGE_DOOR).state == "closed"  # type: ignore[union-attr]
+    result = await ask(home, entry, "把所有的窗帘都关上", "zh-Hans")  # reused by similarity
+    assert speech(result) == "已关上所有的窗帘。"
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"  # type: ignore[union-attr]
+
+    # No window here has the class window: said so, and the curtains' plan is not run for the windows.
+    result = await ask(home, entry, "打开所有的窗户", "zh-Hans")
+    assert speech(result) == "抱歉，没有窗户。"
+    assert last_trace(entry)["template_text"] == "打开所有的窗户"  # its own starter plan
+    assert home.states.get(KITCHEN_WINDOW).state == "closed"  # type: ignore[union-attr]
+    assert home.states.get(GARAGE_DOOR).state == "closed"  # type: ignore[union-attr]
+    assert planner.calls() == 0

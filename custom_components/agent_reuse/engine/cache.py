@@ -34,8 +34,10 @@ import base64
 import binascii
 import dataclasses
 import enum
+import functools
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -49,6 +51,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from .device_words import said_device_kinds
 from .errors import CacheFileError
 from .files import atomic_write, move_aside
 
@@ -76,6 +79,7 @@ class MissReason(enum.StrEnum):
     BELOW_THRESHOLD = "below_threshold"
     SIGNATURE_MISMATCH = "signature_mismatch"
     OTHER_LANGUAGE = "other_language"
+    OTHER_DEVICE_KIND = "other_device_kind"
 
 
 def language_family(language: str) -> str:
@@ -192,6 +196,29 @@ class _PartitionResult:
     candidates: int
     any_above_threshold: bool
     other_language: bool = False  # a candidate above γ took the slot types but spoke another language
+    other_kind: bool = False  # a candidate above γ took the slot types but its words name another device kind
+
+
+def kinds_agree(wanted: frozenset[str], cached: frozenset[str]) -> bool:
+    """Whether a cached template may serve a request by the device kinds their words name: unless both name
+    some and not the same ones.
+
+    Why: the embedder puts "关闭所有的开关" (all the switches) 0.78 from "关闭所有的灯" (all the lights) and
+    "关闭所有的窗户" 0.96 from "关闭所有的窗帘": above γ, same intent, same (empty) slot signature, so the
+    lights' plan ran for the switches. Windows and curtains are both covers: the kinds tell them apart
+    (``device_words.said_device_kinds``). A word the parser left in the template says what the plan acts on;
+    placeholders ("{domain}") say nothing, so templates without such words are not gated.
+    """
+    return not wanted or not cached or wanted == cached
+
+
+@functools.lru_cache(maxsize=4096)
+def _template_kinds(template_text: str) -> frozenset[str]:
+    """The device kinds the words of a template name (its placeholders taken out), cached per text."""
+    return said_device_kinds(_PLACEHOLDER.sub(" ", template_text))
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def normalize(embedding: npt.ArrayLike, dim: int) -> Vector:
@@ -338,14 +365,17 @@ class PlanCache:
         (when ``language`` is given) made for that language family.
 
         With ``template_text`` (the text ``embedding`` was computed from), a hit is remembered for
-        :meth:`lookup_exact`, so the same phrasing is served next time without embedding it again.
+        :meth:`lookup_exact`, so the same phrasing is served next time without embedding it again; and an
+        entry whose template names another kind of device than this text does is passed over (see
+        :func:`kinds_agree`).
         """
         query = normalize(embedding, self._dim)
         wanted = frozenset(slot_types)
         family = language_family(language)
+        kinds = _template_kinds(template_text) if template_text is not None else None
         with self._lock:
             partition = self._partitions.get(intent)
-            result = self._search(partition, query, wanted, family) if partition is not None else None
+            result = self._search(partition, query, wanted, family, kinds) if partition is not None else None
             if template_text is not None and result is not None and result.hit is not None:
                 self._remember(intent, (template_text, wanted, family), result)
             return self._finish_lookup([result] if result is not None else [])
@@ -436,15 +466,22 @@ class PlanCache:
             return self._finish_lookup(results)
 
     def _search(
-        self, partition: _Partition, query: Vector, wanted: frozenset[str], family: str
+        self,
+        partition: _Partition,
+        query: Vector,
+        wanted: frozenset[str],
+        family: str,
+        kinds: frozenset[str] | None = None,
     ) -> _PartitionResult:
         """Walk the partition's entries by decreasing score until one passes the gates or the scores
-        fall below the threshold. Caller holds the lock."""
+        fall below the threshold (``kinds``: the device kinds the query's words name, None for no such
+        gate). Caller holds the lock."""
         total = int(partition.index.ntotal)
         nearest: CacheEntry | None = None
         best: float | None = None
         above = False
         other_language = False
+        other_kind = False
         k = min(total, _FIRST_K)
         seen = 0
         while k > 0:
@@ -458,17 +495,22 @@ class PlanCache:
                 if nearest is None:
                     nearest, best = entry, score
                 if score < self._threshold:
-                    return _PartitionResult(None, None, nearest, best, rank + 1, above, other_language)
+                    return _PartitionResult(
+                        None, None, nearest, best, rank + 1, above, other_language, other_kind
+                    )
                 above = True
                 if entry.signature_accepts(wanted):
-                    if entry.speaks(family):
+                    if not entry.speaks(family):
+                        other_language = True
+                    elif kinds is not None and not kinds_agree(kinds, _template_kinds(entry.template_text)):
+                        other_kind = True
+                    else:
                         return _PartitionResult(entry, score, nearest, best, rank + 1, above)
-                    other_language = True
             seen = k
             if k >= total:
                 break
             k = min(total, k * 4)
-        return _PartitionResult(None, None, nearest, best, seen, above, other_language)
+        return _PartitionResult(None, None, nearest, best, seen, above, other_language, other_kind)
 
     def _finish_lookup(self, results: list[_PartitionResult]) -> CacheLookup:
         """Merge partition results, update counters, snapshot entries. Caller holds the lock."""
@@ -492,6 +534,8 @@ class PlanCache:
             reason = MissReason.EMPTY_PARTITION
         elif any(r.other_language for r in results):
             reason = MissReason.OTHER_LANGUAGE
+        elif any(r.other_kind for r in results):
+            reason = MissReason.OTHER_DEVICE_KIND
         elif any(r.any_above_threshold for r in results):
             reason = MissReason.SIGNATURE_MISMATCH
         else:

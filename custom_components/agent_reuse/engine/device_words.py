@@ -154,6 +154,23 @@ def _any_device_word() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+#: Words whose kind is narrower than their domain: windows are covers, but no plan for the curtains serves
+#: them; a TV is a media player, but "暂停电视" is not the speaker's.
+_NARROWER_KINDS: Mapping[str, str] = {
+    **dict.fromkeys(("window", "windows", "窗户", "窗戶"), "cover:window"),
+    **{word: f"media_player:{kind}" for word, kind in _MEDIA_CLASSES.items()},
+}
+
+
+def said_device_kinds(text: str) -> frozenset[str]:
+    """Like :func:`said_kinds`, with windows and the media player classes told apart ("cover:window",
+    "media_player:tv"): what a cached template's words must agree with (``cache.kinds_agree``)."""
+    return frozenset(
+        _NARROWER_KINDS.get(word, _WORDS[word])
+        for word in (m.group() for m in _any_device_word().finditer(_key(text)))
+    )
+
+
 #: A Latin word ending in "s": perhaps a plural a reply template made ("{slot.domain}s").
 _ENDS_IN_S = re.compile(r"\b([A-Za-z]+)s\b")
 

@@ -224,6 +224,9 @@ _NAME_LIGHT = {"name": "{slot.name}", "domain": "light"}
 _ALL_LIGHTS = {"domain": "light"}
 _ALL_KIND = {"domain": "{slot.domain}"}
 _AREA_COVERS = {"area": "{slot.area}", "domain": "cover"}
+#: What "所有的窗帘" (all the curtains) means: covers of these classes, in the whole home.
+_ALL_CURTAINS: dict[str, str | list[str]] = {"domain": "cover", "device_class": ["curtain", "blind", "shade"]}
+_ALL_WINDOWS = {"domain": "cover", "device_class": "window"}
 _COVER_CLASS = {"device_class": "{slot.device_class}", "domain": "cover"}
 _AREA_COVER_CLASS = {"area": "{slot.area}", "device_class": "{slot.device_class}", "domain": "cover"}
 #: The thermostats of an area, read for their measured temperature (as Assist's HassClimateGetTemperature).
@@ -974,6 +977,24 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     _set_brightness("zh", "把{name}调到{brightness}%", _NAME, "已把{slot.name}调到{slot.brightness}%。"),
     _switch("HassTurnOn", "zh", "打开所有的灯", _ALL_LIGHTS, "已打开所有的灯。"),
     _switch("HassTurnOff", "zh", "关闭所有的灯", _ALL_LIGHTS, "已关闭所有的灯。"),
+    # The home's curtains (0.64-0.76 from the lights' plans, which must not serve them): only covers whose
+    # class says so, never the garage door ("打开所有的窗帘" with every cover would open it).
+    *(
+        _service(intent, "zh", f"{verb}所有的窗帘", action, _ALL_CURTAINS, f"已{verb}所有的窗帘。")
+        for intent, verb, action in (
+            ("HassTurnOn", "打开", "cover.open_cover"),
+            ("HassTurnOff", "关闭", "cover.close_cover"),
+            ("HassTurnOff", "关上", "cover.close_cover"),
+        )
+    ),
+    *(
+        _service(intent, "zh", f"{verb}所有的窗户", action, _ALL_WINDOWS, f"已{verb}所有的窗户。")
+        for intent, verb, action in (
+            ("HassTurnOn", "打开", "cover.open_cover"),
+            ("HassTurnOff", "关闭", "cover.close_cover"),
+            ("HassTurnOff", "关上", "cover.close_cover"),
+        )
+    ),
     # The home said as a room (ha_repairs drops the area 家里): 0.66 from the curtains', 0.60 from the fans'.
     # Not "把家里的灯都打开": 0.749 from the curtains' wording.
     _switch("HassTurnOff", "zh", "家里的灯都关了", _ALL_LIGHTS, "已关闭家里所有的灯。"),
