@@ -21,7 +21,7 @@ from .const import EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE, LOGGER
 from .engine.nlu import ParsedRequest
 from .engine.pipeline import HostAnswer
 from .engine.repairs_words import GET_STATE, TIMER_INTENTS
-from .engine.state_summary import is_summary_question
+from .engine.state_summary import home_assistant_wording, is_summary_question
 from .native_timers import async_serve_timer
 
 #: The intents Home Assistant always serves (the engine plans none of them).
@@ -47,7 +47,7 @@ async def async_serve_state_question(
     context = extra.get(EXTRA_CONTEXT)
     device_id = extra.get(EXTRA_DEVICE_ID)
     user_input = conversation.ConversationInput(
-        text=parsed.text,
+        text=home_assistant_wording(parsed.text),
         context=context if isinstance(context, Context) else Context(),
         conversation_id=None,
         device_id=str(device_id) if device_id else None,

@@ -463,14 +463,7 @@ async def test_an_intent_the_host_declines_is_looked_up_and_planned_as_usual(
         asked.append(parsed.text)
         return None
 
-    pipeline = ReusePipeline(
-        base.parser,
-        base.embedder,
-        base.cache,
-        base.planner,
-        base.executor,
-        host_intents=HostIntents(frozenset({"HassTurnOn"}), decline),
-    )
+    pipeline = _with_host(base, HostIntents(frozenset({"HassTurnOn"}), decline))
     planner_server.queue(json.dumps(TURN_ON_AREA))
     first = await pipeline.handle(Request("turn on the kitchen light", "en"))
     second = await pipeline.handle(Request("turn on the bedroom light", "en"))
@@ -492,13 +485,8 @@ async def test_requests_the_host_claims_are_served_by_it_whatever_their_intent(
         asked.append(parsed.text)
         return HostAnswer("Kitchen Lights", True)
 
-    pipeline = ReusePipeline(
-        base.parser,
-        base.embedder,
-        base.cache,
-        base.planner,
-        base.executor,
-        host_intents=HostIntents(frozenset(), answer, claims=lambda parsed: parsed.text.startswith("which")),
+    pipeline = _with_host(
+        base, HostIntents(frozenset(), answer, claims=lambda parsed: parsed.text.startswith("which"))
     )
     reply = await pipeline.handle(Request("which lights are on", "en"))
     assert (reply.speech, reply.success, reply.trace.outcome) == ("Kitchen Lights", True, "host_intent")
@@ -510,3 +498,10 @@ async def test_requests_the_host_claims_are_served_by_it_whatever_their_intent(
     assert asked == ["which lights are on"]  # not claimed: not asked
     assert runner.calls[-1]["target"] == {"area": "kitchen"}
     assert planner_server.calls() == 1
+
+
+def _with_host(base: ReusePipeline, host_intents: HostIntents) -> ReusePipeline:
+    """A pipeline like ``base`` (its models, cache, planner and executor) whose host serves ``host_intents``."""
+    return ReusePipeline(
+        base.parser, base.embedder, base.cache, base.planner, base.executor, host_intents=host_intents
+    )

@@ -6,7 +6,11 @@ import pytest
 
 from custom_components.agent_reuse.engine.ha_repairs import repair
 from custom_components.agent_reuse.engine.nlu import JointParser
-from custom_components.agent_reuse.engine.state_summary import asks_about_several, is_summary_question
+from custom_components.agent_reuse.engine.state_summary import (
+    asks_about_several,
+    home_assistant_wording,
+    is_summary_question,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +30,9 @@ from custom_components.agent_reuse.engine.state_summary import asks_about_severa
         "有灯开着吗",
         "所有的开关都开着吗？",
         "门是不是都锁着",
+        "哪盏灯亮着",
+        "开着的灯有哪些",
+        "还有灯开着吗",
     ],
 )
 def test_questions_about_several_devices(text: str) -> None:
@@ -51,7 +58,12 @@ def test_questions_about_one_device_and_commands_are_not(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("哪些灯开着", "zh"), ("which lights are on in the kitchen", "en"), ("how many lights are on", "en")],
+    [
+        ("哪些灯开着", "zh"),
+        ("which lights are on in the kitchen", "en"),
+        ("how many lights are on", "en"),
+        ("which lights are still on", "en"),  # unknown to the parser
+    ],
 )
 def test_the_parsers_command_becomes_a_state_question(
     joint_parser: JointParser, text: str, language: str
@@ -65,3 +77,26 @@ def test_the_parsers_command_becomes_a_state_question(
 def test_a_question_about_one_device_stays_with_the_cache(joint_parser: JointParser) -> None:
     assert not is_summary_question(repair(joint_parser.parse("is the porch light on", "en")))
     assert not is_summary_question(repair(joint_parser.parse("turn on the kitchen lights", "en")))
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("有几盏灯开着", "有几个灯开着"),
+        ("哪几盏灯开着", "哪些灯开着"),
+        ("哪盏灯亮着", "哪个灯开着"),
+        ("有多少盏灯开着？", "有多少灯开着？"),
+        ("哪些燈亮著", "哪些燈開著"),
+        ("哪些灯没关", "哪些灯开着"),
+        ("还有灯开着吗", "有灯开着吗"),
+        ("开着的灯有哪些？", "哪些灯开着？"),
+        ("which lights are still on", "which lights are on"),
+        ("how many lights are turned on", "how many lights are on"),
+        ("are any of the lights on", "are any lights on"),
+        # Already Home Assistant's words.
+        ("哪些灯开着", "哪些灯开着"),
+        ("are all the lights off", "are all the lights off"),
+    ],
+)
+def test_home_assistant_is_asked_in_its_own_words(said: str, asked: str) -> None:
+    assert home_assistant_wording(said) == asked

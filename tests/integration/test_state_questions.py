@@ -42,6 +42,12 @@ async def test_questions_about_several_devices_get_home_assistants_answers(
         ("哪些灯开着", "zh-Hans", "Kitchen Lights开着"),  # parsed as HassTurnOn
         ("所有的灯都开着吗", "zh-Hans", "不，Bed Light除外"),
         ("哪些燈開著", "zh-Hant", "Kitchen Lights開著"),
+        # Wordings Home Assistant's sentences lack, asked in the ones they have (state_summary).
+        ("有几盏灯开着", "zh-Hans", "1"),
+        ("哪些灯亮着", "zh-Hans", "Kitchen Lights开着"),
+        ("开着的灯有哪些", "zh-Hans", "Kitchen Lights开着"),
+        ("which lights are still on", "en", "Kitchen Lights"),  # unknown to the parser
+        ("are any of the lights on", "en", "Yes, Kitchen Lights"),
     ):
         result = await ask(home, entry, text, language)
         assert speech(result) == answer, text

@@ -306,9 +306,20 @@ _HOW_LONG = re.compile(
 _ENGLISH_QUESTION = re.compile(r"^\s*(is|are|was|were)\s", re.IGNORECASE)
 
 
+#: A question that ends in the state asked about ("which lights are still on").
+_ENDS_IN_A_STATE = re.compile(
+    r"(?<![a-z])(?:on|off|open|closed|locked|unlocked)\s*[?.!]?\s*$|[着著了]\s*[?？]?\s*$", re.IGNORECASE
+)
+
+
 def repair_question(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassGetState when it is a yes/no question about a device's state (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in _SWITCHING:
+    if parsed.label_space != "ha":
+        return parsed
+    if parsed.intent is None and asks_about_several(parsed.text) and _ENDS_IN_A_STATE.search(parsed.text):
+        # "which lights are still on" was unknown to the parser: a question about several devices' state.
+        return dataclasses.replace(parsed, intent=GET_STATE)
+    if parsed.intent not in _SWITCHING:
         return parsed
     text = parsed.text
     if _ENGLISH_QUESTION.match(text) or CHINESE_QUESTION.search(text) or asks_about_several(text):

@@ -28,9 +28,7 @@ _ENGLISH = re.compile(
 )
 
 #: 哪些 / 哪个 / 几个 / 多少 / 有没有 …: which, how many, whether any. (Simplified and Traditional.)
-_CHINESE_MARKER = re.compile(
-    r"哪些|哪个|哪個|哪一|哪几|哪幾|几个|幾個|几盏|幾盞|几扇|幾扇|几台|幾台|多少|有没有|有沒有"
-)
+_CHINESE_MARKER = re.compile(r"哪些|哪一|哪几|哪幾|[哪几幾][个個盏盞台臺扇把部只隻]|多少|有没有|有沒有")
 
 #: "所有的灯都开着吗", "门是不是都锁着": whether all are (都 with a question).
 _CHINESE_ALL = re.compile(r"(?:所有|全部|都).*(?:吗|嗎|么|麼)\s*[?？]?\s*$|是不是都|是否都")
@@ -52,6 +50,32 @@ def asks_about_several(text: str) -> bool:
     if not _CHINESE_STATE.search(text):
         return False
     return bool(_CHINESE_MARKER.search(text) or _CHINESE_ALL.search(text) or _CHINESE_ANY.search(text))
+
+
+#: Wordings of the same question that Home Assistant's sentences do not have, and the ones they do:
+#: measure words (几盏 → 几个), "lit" for "on", "not off" for "on", "still" (还有). Grammar only: what is
+#: asked is unchanged. Simplified and Traditional.
+_HOME_ASSISTANT_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"哪几[个個盏盞台臺扇把部只隻]?"), "哪些"),
+    (re.compile(r"哪[盏盞台臺扇把部只隻]"), "哪个"),
+    (re.compile(r"([几幾])[盏盞台臺扇把部只隻]"), r"\1个"),
+    (re.compile(r"多少[个個盏盞台臺扇把部只隻]"), "多少"),
+    (re.compile(r"亮着|没关"), "开着"),
+    (re.compile(r"亮著|沒關"), "開著"),
+    (re.compile(r"^(\s*)[还還]有"), r"\1有"),
+    (re.compile(r"^\s*(开着|開著|关着|關著|锁着|鎖著)的(.+?)有哪些\s*([?？]?)\s*$"), r"哪些\2\1\3"),
+    # English: "still on", "turned on" / "switched off", "any of the lights".
+    (re.compile(r"(?<![a-z])(?:still|turned|switched)\s+(on|off)(?![a-z])", re.IGNORECASE), r"\1"),
+    (re.compile(r"(?<![a-z])(any|all)\s+of\s+(?:the|my|our)\s+", re.IGNORECASE), r"\1 "),
+)
+
+
+def home_assistant_wording(text: str) -> str:
+    """``text`` in the words Home Assistant's own sentences use for the same question ("有几盏灯开着" →
+    "有几个灯开着", "哪些灯亮着" → "哪些灯开着", "which lights are still on" → "which lights are on")."""
+    for pattern, replacement in _HOME_ASSISTANT_WORDING:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def is_summary_question(parsed: ParsedRequest) -> bool:
