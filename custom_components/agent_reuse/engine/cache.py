@@ -37,7 +37,6 @@ import enum
 import functools
 import json
 import logging
-import re
 import threading
 import time
 import uuid
@@ -54,6 +53,7 @@ import numpy.typing as npt
 from .device_words import said_device_kinds
 from .errors import CacheFileError
 from .files import atomic_write, move_aside
+from .template import template_words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -215,10 +215,7 @@ def kinds_agree(wanted: frozenset[str], cached: frozenset[str]) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _template_kinds(template_text: str) -> frozenset[str]:
     """The device kinds the words of a template name (its placeholders taken out), cached per text."""
-    return said_device_kinds(_PLACEHOLDER.sub(" ", template_text))
-
-
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+    return said_device_kinds(template_words(template_text))
 
 
 def normalize(embedding: npt.ArrayLike, dim: int) -> Vector:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .template import Template
+from .template import Template, template_words
 
 #: Leading courtesy, English ("could you please", "please", "I'd like you to") and Chinese (请, 麻烦你, 帮我,
 #: 能不能, 可以, in Simplified and Traditional script). Applied repeatedly: "请你帮我" = 请你 + 帮我.
@@ -81,5 +81,4 @@ def without_courtesy(template: Template) -> Template:
 
 def _has_words(text: str) -> bool:
     """Something besides placeholders and punctuation: a template that is only "{name}" says no action."""
-    rest = re.sub(r"\{[^{}]*\}", "", text)
-    return any(ch.isalnum() for ch in rest)
+    return any(ch.isalnum() for ch in template_words(text))

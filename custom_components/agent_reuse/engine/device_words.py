@@ -9,7 +9,7 @@ imports.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from .speech import has_cjk
@@ -141,7 +141,12 @@ def said_kinds(text: str) -> frozenset[str]:
     ``{"fan"}``); Latin words whole ("ac" is not read out of "back"). One regular expression over the
     text in the tables' form (lower case, Simplified script): a few microseconds, as it runs in the
     repairs of every request."""
-    return frozenset(_WORDS[match.group()] for match in _any_device_word().finditer(_key(text)))
+    return frozenset(_WORDS[word] for word in _said_words(text))
+
+
+def _said_words(text: str) -> Iterator[str]:
+    """The device words said in ``text``, in the tables' form."""
+    return (match.group() for match in _any_device_word().finditer(_key(text)))
 
 
 @cache
@@ -165,10 +170,7 @@ _NARROWER_KINDS: Mapping[str, str] = {
 def said_device_kinds(text: str) -> frozenset[str]:
     """Like :func:`said_kinds`, with windows and the media player classes told apart ("cover:window",
     "media_player:tv"): what a cached template's words must agree with (``cache.kinds_agree``)."""
-    return frozenset(
-        _NARROWER_KINDS.get(word, _WORDS[word])
-        for word in (m.group() for m in _any_device_word().finditer(_key(text)))
-    )
+    return frozenset(_NARROWER_KINDS.get(word, _WORDS[word]) for word in _said_words(text))
 
 
 #: A Latin word ending in "s": perhaps a plural a reply template made ("{slot.domain}s").

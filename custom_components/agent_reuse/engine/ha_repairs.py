@@ -74,16 +74,14 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_for_a_while,
     repair_delayed_command,
     repair_truncated_device_word,
+    # Before the device words after a room: "打开卧室空调" (read as HassLightSet) must be a command first.
+    repair_switch_command,
     repair_untagged_device_word,
     repair_device_word_named_after_area,
     repair_plural_device_word,
     repair_home_as_area,
-    repair_switch_command,
-    # Again: a command the parser read as something else ("打开卧室空调" as HassLightSet) is one only now.
-    repair_untagged_device_word,
     repair_two_kinds,
     repair_curtain_verb,
-    repair_device_word_named_after_area,
     repair_question,
     repair_device_question,
     repair_how_long,

@@ -291,8 +291,6 @@ class ReusePipeline:
         self._clock = clock
         #: Intents the host serves itself: asked after the local answers, before the cache (None: it does not).
         self._host_intents = host_intents
-        # Intents answered without the cache (no embedding, no lookup unless the answer falls through).
-        self._served_elsewhere = ANSWERED_LOCALLY | (host_intents.intents if host_intents else frozenset())
         self.policy = policy or ReusePolicy()
         if self.policy.bounded:
             # The learner decides: the cache must hand over candidates down to the lowest score it may accept.
@@ -457,7 +455,8 @@ class ReusePipeline:
         cancel = cancel_request(parsed, lambda rest: self._parse(rest, request.language, known))
         if (
             parsed.intent is None
-            or parsed.intent in self._served_elsewhere
+            # Answered without the cache (no embedding, no lookup unless the answer falls through).
+            or parsed.intent in ANSWERED_LOCALLY
             or (self._host_intents is not None and self._host_intents.takes(parsed))
             or (cancel and cancel.names_a_command)
         ):

@@ -33,14 +33,15 @@ _CHINESE_MARKER = re.compile(r"哪些|哪一|哪几|哪幾|[哪几幾][个個盏
 #: "所有的灯都开着吗", "门是不是都锁着": whether all are (都 with a question).
 _CHINESE_ALL = re.compile(r"(?:所有|全部|都).*(?:吗|嗎|么|麼)\s*[?？]?\s*$|是不是都|是否都")
 
-#: "有灯开着吗", "厨房有开关开着吗": whether any is (有 … a state … 吗).
-_CHINESE_ANY = re.compile(r"有[^吗嗎]{0,8}?(?:开着|開著|关着|關著|亮着|亮著|锁着|鎖著|没锁|沒鎖|没关|沒關)")
-
 #: A state said in Chinese: what the question is about ("哪些灯开着": on).
-_CHINESE_STATE = re.compile(
-    r"开着|開著|关着|關著|亮着|亮著|锁着|鎖著|开了|開了|关了|關了|锁了|鎖了|锁上了|鎖上了|没锁|沒鎖|没关|沒關|"
-    r"打开着|打開著|关闭着|關閉著|开启着|開啟著|低电量|電量低|电量低"
+_STATE_WORDS = (
+    "开着|開著|关着|關著|亮着|亮著|锁着|鎖著|开了|開了|关了|關了|锁了|鎖了|锁上了|鎖上了|没锁|沒鎖|没关|沒關|"
+    "打开着|打開著|关闭着|關閉著|开启着|開啟著|低电量|電量低|电量低"
 )
+_CHINESE_STATE = re.compile(_STATE_WORDS)
+
+#: "有灯开着吗", "厨房有开关开着吗": whether any is (有, a few characters, a state).
+_CHINESE_ANY = re.compile(rf"有[^吗嗎]{{0,8}}?(?:{_STATE_WORDS})")
 
 
 def asks_about_several(text: str) -> bool:

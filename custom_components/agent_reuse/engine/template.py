@@ -10,10 +10,20 @@ made for "turn on {name}" cannot serve "turn on {name} at {brightness}".
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from .context_area import unsaid
 from .nlu import ParsedRequest
+
+#: A slot placeholder as :func:`strip_slots` writes it ("{area}", "{name_2}"); the slot type in group 1.
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def template_words(text: str) -> str:
+    """A template's own words, its placeholders blanked out ("turn off the {area} lights" → the words
+    around them): what courtesy and device words are looked for in."""
+    return PLACEHOLDER.sub(" ", text)
 
 
 @dataclass(frozen=True)
