@@ -80,9 +80,8 @@ from .engine.plan_schema import PLAN_EXAMPLES, PLAN_JSON_SCHEMA
 from .engine.planner import PlannerClient
 from .engine.reuse_policy import ReusePolicy
 from .engine.starter import seed_cache
-from .engine.state_summary import is_summary_question
 from .home_names import HomeNames
-from .host_answers import HOST_INTENTS, async_serve_on_host
+from .host_answers import HOST_INTENTS, async_serve_on_host, host_claims
 from .invalidation import CacheInvalidator
 from .later_store import LaterStore, async_remove_later_store
 from .loader import async_get_models, release_models
@@ -177,10 +176,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AgentReuseConfigEntry) -
         # A command for later keeps the satellite that heard it: its area is what "关灯" means.
         host_data=lambda extra: {"device_id": str(device)} if (device := extra.get(EXTRA_DEVICE_ID)) else {},
         clock=dt_util.now,  # in the home's time zone
-        # HA's own timers, and its answers to questions about several devices ("which lights are on").
-        host_intents=HostIntents(
-            HOST_INTENTS, partial(async_serve_on_host, hass), claims=is_summary_question
-        ),
+        # HA's own timers, its answers to questions about several devices ("which lights are on"), and the
+        # weather of another day from its forecasts.
+        host_intents=HostIntents(HOST_INTENTS, partial(async_serve_on_host, hass), claims=host_claims),
     )
     later = LaterStore(hass, entry.entry_id, pipeline.pending)
     pipeline.pending.hold(await later.async_load())

@@ -1,5 +1,6 @@
-"""What Home Assistant answers itself: its timers (``native_timers.py``) and questions about several devices
-("which lights are on", "有几个窗帘关了"), from its own sentences and state-question handler.
+"""What Home Assistant answers itself: its timers (``native_timers.py``), the weather of another day from its
+forecasts (``host_forecast.py``), and questions about several devices ("which lights are on", "有几个窗帘关了"),
+from its own sentences and state-question handler.
 
 Why: see ``engine/state_summary.py`` — a plan's reply cannot count, list only the devices in a state, or
 name the exceptions, and Home Assistant's own sentences answer exactly these questions in the request's
@@ -18,14 +19,22 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import intent
 
 from .const import EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE, LOGGER
+from .engine.forecast_days import is_forecast_question
 from .engine.nlu import ParsedRequest
 from .engine.pipeline import HostAnswer
 from .engine.repairs_words import GET_STATE, TIMER_INTENTS
 from .engine.state_summary import home_assistant_wording, is_summary_question
+from .host_forecast import async_serve_forecast
 from .native_timers import async_serve_timer
 
 #: The intents Home Assistant always serves (the engine plans none of them).
 HOST_INTENTS = TIMER_INTENTS
+
+
+def host_claims(parsed: ParsedRequest) -> bool:
+    """Requests the host answers whatever their intent: questions about several devices, and the weather of
+    another day."""
+    return is_summary_question(parsed) or is_forecast_question(parsed)
 
 
 async def async_serve_on_host(
@@ -34,6 +43,8 @@ async def async_serve_on_host(
     """Home Assistant's own answer to ``parsed``, or None to leave it to the engine."""
     if parsed.intent in TIMER_INTENTS:
         return await async_serve_timer(hass, parsed, extra)
+    if is_forecast_question(parsed):
+        return await async_serve_forecast(hass, parsed, extra)
     return await async_serve_state_question(hass, parsed, extra)
 
 

@@ -280,6 +280,36 @@ def found_order(cache: PlanCache, query: np.ndarray) -> list[str]:
     return [e.entry_id for e in sorted(cache.entries(), key=lambda e: -cosine(e.embedding, query))]
 
 
+def test_a_template_naming_another_day_is_passed_over(rng: np.random.Generator) -> None:
+    """ "明天天气怎么样" (tomorrow's weather) was 0.97 from "天气怎么样" and heard the weather now; with the
+    request's template text given, an entry whose words name another day (or none) is passed over."""
+    cache = PlanCache(DIM, threshold=0.75, max_entries=10)
+    vector = unit(rng)
+    now = add(cache, "HassGetWeather", vector, set(), template_text="天气怎么样", language="zh")
+    query = near(vector, rng, 0.05)
+    for other_day in ("明天天气怎么样", "周六天气怎么样", "今晚天气怎么样"):
+        miss = cache.lookup("HassGetWeather", query, set(), "zh", template_text=other_day)
+        assert miss.miss, other_day
+        assert miss.reason is MissReason.OTHER_DAY
+        assert miss.nearest is not None
+        assert miss.nearest.entry_id == now.entry_id
+    # "today" and "now" name no other day than a request without a day.
+    for same_day in ("今天天气怎么样", "现在天气怎么样"):
+        found = cache.lookup("HassGetWeather", query, set(), "zh", template_text=same_day)
+        assert found.entry is not None, same_day
+        assert found.entry.entry_id == now.entry_id
+    # An entry for tomorrow serves tomorrow, and never the weather now.
+    tomorrow = add(cache, "HassGetWeather", vector, set(), template_text="明天天气如何", language="zh")
+    found = cache.lookup("HassGetWeather", query, set(), "zh", template_text="明天天气怎么样")
+    assert found.entry is not None
+    assert found.entry.entry_id == tomorrow.entry_id
+    found = cache.lookup("HassGetWeather", query, set(), "zh", template_text="天气如何")
+    assert found.entry is not None
+    assert found.entry.entry_id == now.entry_id
+    # Without the template text (the benchmarks) there is no such gate.
+    assert cache.lookup("HassGetWeather", query, set(), "zh").hit
+
+
 def test_a_template_naming_another_device_kind_is_passed_over(rng: np.random.Generator) -> None:
     """ "关闭所有的开关" (the switches) was 0.78 from "关闭所有的灯" (the lights) and ran the lights' plan; with
     the request's template text given, an entry whose words name another kind is passed over."""

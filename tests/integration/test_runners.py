@@ -238,7 +238,7 @@ async def test_an_action_response_reaches_the_reply(
             respond_step("{steps.s1.output}"),
         )
     )
-    result = await ask(home, agent, "what is the weather tomorrow")
+    result = await ask(home, agent, "what is the weather forecast")
     assert result.response.response_type is intent.IntentResponseType.ACTION_DONE, speech(result)
     assert speech(result).startswith(f"{WEATHER}: forecast: ")
     assert "condition: sunny" in speech(result)

@@ -53,6 +53,7 @@ import numpy.typing as npt
 from .device_words import said_device_kinds
 from .errors import CacheFileError
 from .files import atomic_write, move_aside
+from .forecast_days import said_days
 from .template import template_words
 
 _LOGGER = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class MissReason(enum.StrEnum):
     SIGNATURE_MISMATCH = "signature_mismatch"
     OTHER_LANGUAGE = "other_language"
     OTHER_DEVICE_KIND = "other_device_kind"
+    OTHER_DAY = "other_day"
 
 
 def language_family(language: str) -> str:
@@ -197,6 +199,7 @@ class _PartitionResult:
     any_above_threshold: bool
     other_language: bool = False  # a candidate above γ took the slot types but spoke another language
     other_kind: bool = False  # a candidate above γ took the slot types but its words name another device kind
+    other_day: bool = False  # a candidate above γ took the slot types but its words name another day
 
 
 def kinds_agree(wanted: frozenset[str], cached: frozenset[str]) -> bool:
@@ -216,6 +219,18 @@ def kinds_agree(wanted: frozenset[str], cached: frozenset[str]) -> bool:
 def _template_kinds(template_text: str) -> frozenset[str]:
     """The device kinds the words of a template name (its placeholders taken out), cached per text."""
     return said_device_kinds(template_words(template_text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _template_days(template_text: str) -> frozenset[str]:
+    """The days and times the words of a template name (``forecast_days.said_days``), cached per text.
+
+    Why a gate of its own: "明天天气怎么样" (tomorrow's weather) is 0.97 from "天气怎么样" and "what will the
+    weather be like on saturday" 0.82 from "what is the weather like", same intent and slot signature, and
+    the plan for the weather now answered them. Unlike device kinds, "no day" is a day too (now, today), so
+    the days must be the same.
+    """
+    return said_days(template_words(template_text))
 
 
 def normalize(embedding: npt.ArrayLike, dim: int) -> Vector:
@@ -363,16 +378,19 @@ class PlanCache:
 
         With ``template_text`` (the text ``embedding`` was computed from), a hit is remembered for
         :meth:`lookup_exact`, so the same phrasing is served next time without embedding it again; and an
-        entry whose template names another kind of device than this text does is passed over (see
-        :func:`kinds_agree`).
+        entry whose template names another kind of device (see :func:`kinds_agree`) or another day
+        (:func:`_template_days`) than this text does is passed over.
         """
         query = normalize(embedding, self._dim)
         wanted = frozenset(slot_types)
         family = language_family(language)
         kinds = _template_kinds(template_text) if template_text is not None else None
+        days = _template_days(template_text) if template_text is not None else None
         with self._lock:
             partition = self._partitions.get(intent)
-            result = self._search(partition, query, wanted, family, kinds) if partition is not None else None
+            result = (
+                self._search(partition, query, wanted, family, kinds, days) if partition is not None else None
+            )
             if template_text is not None and result is not None and result.hit is not None:
                 self._remember(intent, (template_text, wanted, family), result)
             return self._finish_lookup([result] if result is not None else [])
@@ -469,16 +487,18 @@ class PlanCache:
         wanted: frozenset[str],
         family: str,
         kinds: frozenset[str] | None = None,
+        days: frozenset[str] | None = None,
     ) -> _PartitionResult:
         """Walk the partition's entries by decreasing score until one passes the gates or the scores
-        fall below the threshold (``kinds``: the device kinds the query's words name, None for no such
-        gate). Caller holds the lock."""
+        fall below the threshold (``kinds`` and ``days``: the device kinds and the days the query's words
+        name, None for no such gate). Caller holds the lock."""
         total = int(partition.index.ntotal)
         nearest: CacheEntry | None = None
         best: float | None = None
         above = False
         other_language = False
         other_kind = False
+        other_day = False
         k = min(total, _FIRST_K)
         seen = 0
         while k > 0:
@@ -493,7 +513,7 @@ class PlanCache:
                     nearest, best = entry, score
                 if score < self._threshold:
                     return _PartitionResult(
-                        None, None, nearest, best, rank + 1, above, other_language, other_kind
+                        None, None, nearest, best, rank + 1, above, other_language, other_kind, other_day
                     )
                 above = True
                 if entry.signature_accepts(wanted):
@@ -501,13 +521,15 @@ class PlanCache:
                         other_language = True
                     elif kinds is not None and not kinds_agree(kinds, _template_kinds(entry.template_text)):
                         other_kind = True
+                    elif days is not None and days != _template_days(entry.template_text):
+                        other_day = True
                     else:
                         return _PartitionResult(entry, score, nearest, best, rank + 1, above)
             seen = k
             if k >= total:
                 break
             k = min(total, k * 4)
-        return _PartitionResult(None, None, nearest, best, seen, above, other_language, other_kind)
+        return _PartitionResult(None, None, nearest, best, seen, above, other_language, other_kind, other_day)
 
     def _finish_lookup(self, results: list[_PartitionResult]) -> CacheLookup:
         """Merge partition results, update counters, snapshot entries. Caller holds the lock."""
@@ -533,6 +555,8 @@ class PlanCache:
             reason = MissReason.OTHER_LANGUAGE
         elif any(r.other_kind for r in results):
             reason = MissReason.OTHER_DEVICE_KIND
+        elif any(r.other_day for r in results):
+            reason = MissReason.OTHER_DAY
         elif any(r.any_above_threshold for r in results):
             reason = MissReason.SIGNATURE_MISMATCH
         else:

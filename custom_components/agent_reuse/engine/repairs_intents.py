@@ -81,9 +81,10 @@ dropped.
 The weather asked in a few words (:func:`repair_weather_question`). "天气怎么样" and "天气如何" came out as
 unknown, "外面天气怎么样" as unknown with a place called 外面: they went to the planner. A request that is
 only (今天 / 现在 / 外面) 天气 怎么样 / 如何 / 好吗 is HassGetWeather without slots: the current weather,
-as Home Assistant answers it. Home Assistant files forecast questions ("is it going to snow tomorrow")
-under the same intent and answers them with the weather now; so do the starter plans, and their reply
-says "now" ("The weather now: …", "现在的天气：…").
+as Home Assistant answers it; so is one that names a day instead (明天, 周六, 今晚). Home Assistant files
+forecast questions ("is it going to snow tomorrow") under the same intent and answers them with the weather
+now; here a day the forecast covers is answered from it (``forecast_days.py``), the starter plans answer
+only requests that name no day, and their reply says "now" ("The weather now: …", "现在的天气：…").
 
 The temperature asked in a few words (:func:`repair_temperature_question`). "现在几度" (how many degrees now)
 and "屋里几度" came out as the clock's time, "室温是多少" (the room temperature) as the state of a device
@@ -590,7 +591,8 @@ def repair_weather_name(parsed: ParsedRequest) -> ParsedRequest:
 
 
 _WEATHER_QUESTION = re.compile(
-    r"^\s*(?:今天|今日|现在|現在|外面|外边|外邊)?的?(?:天气|天氣)(?:怎么样|怎麼樣|如何|好吗|好嗎|好不好)"
+    r"^\s*(?:今天|今日|现在|現在|外面|外边|外邊|明天|明日|大?后天|大?後天|今晚|今天晚上|今夜|周末|週末"
+    r"|下?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天])?的?(?:天气|天氣)(?:怎么样|怎麼樣|如何|好吗|好嗎|好不好)"
     r"(?:啊|呀|呢)?\s*[?？。]?\s*$"
 )
 

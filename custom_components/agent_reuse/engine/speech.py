@@ -263,6 +263,21 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
         "timer_updated": _m("Timer updated.", "计时器已更新。", "計時器已更新。"),
         "timer_paused": _m("Timer paused.", "计时器已暂停。", "計時器已暫停。"),
         "timer_resumed": _m("Timer resumed.", "计时器已继续。", "計時器已繼續。"),
+        "no_weather": _m(
+            "No weather entity is exposed to Assist.",
+            "没有向语音助手公开的天气实体。",
+            "沒有向語音助理公開的天氣實體。",
+        ),
+        "no_weather_named": _m(
+            "There is no weather entity called {name}.",
+            "没有叫“{name}”的天气实体。",
+            "沒有叫「{name}」的天氣實體。",
+        ),
+        "no_forecast_for": _m(
+            "{name} has no forecast for {day}.",
+            "“{name}”没有{day}的天气预报。",
+            "「{name}」沒有{day}的天氣預報。",
+        ),
         "no_timers": _m("No timers are running.", "没有正在运行的计时器。", "沒有正在運行的計時器。"),
         "timer_left": _m("{name}{left} left.", "{name}还剩{left}。", "{name}還剩{left}。"),
         "timer_named": _m("{name} timer: ", "{name}计时器：", "{name}計時器："),
