@@ -217,25 +217,28 @@ def test_a_media_step_with_no_direction_is_planned(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "intent"),
     [
-        "dim the kitchen lights",
-        "turn the bedroom light down",
-        "brighten the living room lights",
-        "make the kitchen light brighter",
-        "turn up the heat",
-        "turn the heat up",
-        "turn the fan down",
+        ("dim the kitchen lights", "StepLightDimmer"),
+        ("turn the bedroom light down", "StepLightDimmer"),
+        ("brighten the living room lights", "StepLightBrighter"),
+        ("make the kitchen light brighter", "StepLightBrighter"),
+        ("turn up the heat", None),
+        ("turn the heat up", None),
+        ("turn the fan down", None),
     ],
 )
-def test_a_relative_change_is_not_a_switching_command(joint_parser: JointParser, text: str) -> None:
+def test_a_relative_change_is_not_a_switching_command(
+    joint_parser: JointParser, text: str, intent: str | None
+) -> None:
     """The parser turns "dim the kitchen lights" into HassTurnOff and "turn up the heat" into HassTurnOn;
-    Home Assistant has no intent for "dimmer" or "warmer", so the request becomes unknown (the planner plans
-    it, nothing is cached) instead of switching."""
+    Home Assistant has no intent for "dimmer" or "warmer". A light's step is the engine's own step intent
+    (``repair_relative_step``); anything else becomes unknown (the planner plans it, nothing is cached)
+    instead of switching."""
     raw = joint_parser.parse(text, "en")
     assert raw.intent in {"HassTurnOn", "HassTurnOff"}
     repaired = repair(raw)
-    assert repaired.intent is None
+    assert repaired.intent == intent
     # What was tagged stays; a device word after the room may be tagged too ("kitchen lights": a domain).
     assert set(raw.slots) <= set(repaired.slots)
     assert {slot.type for slot in repaired.slots} - {slot.type for slot in raw.slots} <= {"domain"}
@@ -534,7 +537,6 @@ def test_curtain_verbs_without_one_clear_direction_switch_nothing(text: str, int
         ("set the temperature 2 degrees higher", "en", "HassClimateSetTemperature"),
         ("把温度调高2度", "zh", "HassClimateSetTemperature"),
         ("把卧室温度降低两度", "zh", "HassClimateSetTemperature"),
-        ("把灯调暗", "zh", "HassLightSet"),
         ("把风扇调到最大", "zh", "HassLightSet"),  # a fan's speed, not a light's brightness
     ],
 )
@@ -548,6 +550,45 @@ def test_a_relative_level_is_planned(
     # What was tagged stays; a device word after the room may be tagged too ("kitchen lights": a domain).
     assert set(raw.slots) <= set(repaired.slots)
     assert {slot.type for slot in repaired.slots} - {slot.type for slot in raw.slots} <= {"domain"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("把灯调暗", "zh", "StepLightDimmer"),  # HassLightSet from the parser: its plan would serve 调亮 too
+        ("把客厅的灯调暗一点", "zh", "StepLightDimmer"),
+        ("客厅的灯调亮一点", "zh", "StepLightBrighter"),
+        ("客廳的燈調亮一點", "zh-TW", "StepLightBrighter"),
+        ("调暗一点", "zh", "StepLightDimmer"),
+        ("dim the kitchen light a bit", "en", "StepLightDimmer"),
+        ("dim the office", "en", "StepLightDimmer"),  # dim says light
+        ("make the bed light darker", "en", "StepLightDimmer"),
+        ("turn the kitchen light down", "en", "StepLightDimmer"),
+        ("turn the volume up", "en", "StepVolumeUp"),
+        ("louder", "en", "StepVolumeUp"),
+        ("turn down the volume on the living room tv", "en", "StepVolumeDown"),
+        ("大声一点", "zh", "StepVolumeUp"),
+        ("音量调大一点", "zh", "StepVolumeUp"),
+        ("把电视声音调小一点", "zh", "StepVolumeDown"),
+        ("小声一点", "zh", "StepVolumeDown"),
+        # Not a fixed step: an amount, a target, heat, a cover, a negation, both ways, or another kind.
+        ("dim the kitchen light by 20 percent", "en", None),
+        ("把灯调暗到30%", "zh", "HassLightSet"),
+        ("turn up the heat", "en", None),
+        ("把温度调高一点", "zh", None),
+        ("turn the blinds down", "en", None),
+        ("don't dim the lights", "en", None),
+        ("把音量调高10", "zh", None),
+        ("turn the fan down", "en", None),
+        ("dim the tv", "en", None),
+    ],
+)
+def test_a_step_up_or_down_has_an_intent_of_its_own(
+    joint_parser: JointParser, text: str, language: str, intent: str | None
+) -> None:
+    """Home Assistant 2025.4 has no intent for a level a step up or down: such requests were unknown, planned
+    on every request and never cached. Each direction is now an intent of the engine's own."""
+    assert repair(joint_parser.parse(text, language)).intent == intent
 
 
 @pytest.mark.parametrize(
@@ -1193,11 +1234,12 @@ def test_cancelling_every_timer_says_so(joint_parser: JointParser, text: str) ->
     assert repair(joint_parser.parse(text, "en")).intent == "HassCancelAllTimers"
 
 
-def test_cancelling_every_timer_without_a_word_of_it_is_planned(joint_parser: JointParser) -> None:
-    """ "dim the lights" came out as HassCancelAllTimers and was answered "Cancelled 0 timers."."""
+def test_cancelling_every_timer_without_a_word_of_it_is_not_a_timer(joint_parser: JointParser) -> None:
+    """ "dim the lights" came out as HassCancelAllTimers and was answered "Cancelled 0 timers."; it is no
+    timer request (then a light's step down, ``repair_relative_step``)."""
     raw = joint_parser.parse("dim the lights", "en")
     assert raw.intent == "HassCancelAllTimers"
-    assert repair(raw).intent is None
+    assert repair(raw).intent == "StepLightDimmer"
 
 
 @pytest.mark.parametrize(

@@ -76,30 +76,23 @@ async def test_the_air_conditioner_is_switched_by_its_device_word(
     assert planner.calls() == 0  # starter plans served them all
 
 
-async def test_dimming_is_planned_not_served_by_a_switching_plan(
+async def test_dimming_is_a_step_not_served_by_a_switching_plan(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
+    """ "dim the kitchen lights" came out as HassTurnOff (the light went off); it is the engine's own step
+    down, served by its starter plan: dimmer, still on, no planner."""
     entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
     await ask(home, entry, "turn on the kitchen lights")
-    assert home.states.get(KITCHEN_LIGHT).state == "on"
-    planner.queue(
-        plan_json(
-            service_step(
-                {"entity_id": KITCHEN_LIGHT},
-                service="turn_on",
-                domain="light",
-                data={"brightness_step_pct": -20},
-            ),
-            respond_step("Dimmed."),
-        )
-    )
+    state = home.states.get(KITCHEN_LIGHT)
+    assert state.state == "on"
+    before = state.attributes["brightness"]
     result = await ask(home, entry, "dim the kitchen lights")
-    assert speech(result) == "Dimmed."
-    assert home.states.get(KITCHEN_LIGHT).state == "on"  # dimmer, not off
-    assert planner.calls() == 1
-    trace = last_trace(entry)
-    assert trace["intent"] is None
-    assert trace["cached"] is False
+    assert speech(result) == "Dimmed the kitchen light."
+    state = home.states.get(KITCHEN_LIGHT)
+    assert state.state == "on"  # dimmer, not off
+    assert state.attributes["brightness"] < before
+    assert planner.calls() == 0
+    assert last_trace(entry)["intent"] == "StepLightDimmer"
 
 
 async def test_a_room_said_before_a_device_word_is_its_area(

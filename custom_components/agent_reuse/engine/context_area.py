@@ -39,8 +39,16 @@ from .speech import has_cjk
 _KIND_SLOTS = frozenset({"domain", "device_class"})
 #: Intents whose requests mean the room even without a device word, as in Home Assistant's sentences and
 #: handlers: "what's the temperature", "set the brightness to 50%", "set the temperature to 22 degrees"
-#: (Home Assistant's handler takes the satellite's area when none is said).
-_ROOM_INTENTS = frozenset({"HassClimateGetTemperature", "HassLightSet", "HassClimateSetTemperature"})
+#: (Home Assistant's handler takes the satellite's area when none is said); so do "dim the lights" and "调亮一点".
+_ROOM_INTENTS = frozenset(
+    {
+        "HassClimateGetTemperature",
+        "HassLightSet",
+        "HassClimateSetTemperature",
+        "StepLightBrighter",
+        "StepLightDimmer",
+    }
+)
 #: Slots that say where or which: the request means what it says.
 _PLACE_SLOTS = frozenset({"area", "floor", "name"})
 #: Words for the whole home, or questions over it ("are any windows open", "which lights are on"): whole

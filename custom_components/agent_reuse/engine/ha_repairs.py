@@ -47,6 +47,7 @@ from .repairs_levels import (
     repair_level_of_another_kind,
     repair_relative_change,
     repair_relative_level,
+    repair_relative_step,
     repair_thermostat_number,
 )
 from .repairs_switching import (
@@ -110,4 +111,6 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_thermostat_number,
     repair_list_verb,
     repair_list_item,
+    # Last: only what every repair above left unknown is a step up or down.
+    repair_relative_step,
 )

@@ -47,6 +47,11 @@ COMMAND_INTENTS: Final = frozenset(
         "HassMediaSearchAndPlay",
         "HassVacuumStart",
         "HassVacuumReturnToBase",
+        # The engine's own steps up and down (``repairs_words.STEP_INTENTS``).
+        "StepLightBrighter",
+        "StepLightDimmer",
+        "StepVolumeUp",
+        "StepVolumeDown",
     }
 )
 

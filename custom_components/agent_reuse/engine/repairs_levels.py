@@ -44,6 +44,16 @@ serve the opposite direction too ("把灯调亮", 0.9 apart). A temperature, vol
 says a direction (by, higher, lower, warmer, up, down, 调高, 调低, 大一点, 调暗, …) and no target (to, 到,
 至: "turn up the volume to 90" is Home Assistant's own absolute form) is unknown.
 
+A level one step up or down (:func:`repair_relative_step`). Such requests were unknown (above): planned on
+every request and never cached, so "dim the kitchen light", "把客厅的灯调亮一点" and "大声一点" waited for the
+planner each time, and offline got nothing. Home Assistant 2025.4 has no intent for them; the engine has its
+own, one per direction (``StepLightBrighter``, ``StepLightDimmer``, ``StepVolumeUp``, ``StepVolumeDown``), so
+each direction has a cache partition of its own and never serves the other. An unknown request becomes one
+when it says one direction (brighten / dim / 调亮 / 暗一点; louder / turn the volume down / 大声 / 音量调小)
+of a light (or of nothing else: "dim the office") or of a player's volume, and neither an amount ("by 20
+percent", "调高10": the planner's), a target, a negation, heat or a cover. The starter plans step a light by
+20 % of its brightness and a player by its own volume step.
+
 A level of another kind of device (:func:`repair_level_of_another_kind`), as dangerous. "set the living room
 fan to 40%" came out as HassLightSet of the area with "fan" left in the template, 0.87 from "set the {area}
 lights to {brightness}%": the living room's *lights* went to 40 %. "把风扇调到最大" (a fan's speed) came out
@@ -71,12 +81,16 @@ from .colours import colour_words
 from .device_words import said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
+    LIGHT_BRIGHTER,
+    LIGHT_DIMMER,
     LIGHT_SET,
     ON_OFF,
     POLITE,
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
+    VOLUME_DOWN,
+    VOLUME_UP,
     in_text_order,
     retyped,
 )
@@ -259,6 +273,66 @@ def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
     words = _RELATIVE_LIGHT if parsed.intent == LIGHT_SET else _RELATIVE_LEVEL
     relative = bool(words.search(text)) and not _ABSOLUTE_TARGET.search(text)
     return dataclasses.replace(parsed, intent=None) if relative else parsed
+
+
+_BRIGHTER = re.compile(
+    r"调亮|調亮|亮一?[点點些]|更亮|(?<![a-z])(brighten|brighter|lighter)(?![a-z])", re.IGNORECASE
+)
+_DIMMER = re.compile(r"调暗|調暗|暗一?[点點些]|更暗|(?<![a-z])(dim|dimmer|darker)(?![a-z])", re.IGNORECASE)
+_LOUDER = re.compile(
+    r"[调調][高大]|[高大]一?[点點些]|大声|大聲|提高|增大|加大"
+    r"|(?<![a-z])(up|louder|raise|increase|higher)(?![a-z])",
+    re.IGNORECASE,
+)
+_QUIETER = re.compile(
+    r"[调調][低小]|[低小]一?[点點些]|小声|小聲|降低|减小|減小"
+    r"|(?<![a-z])(down|quieter|softer|lower|decrease)(?![a-z])",
+    re.IGNORECASE,
+)
+_LOUDNESS = re.compile(r"大声|大聲|小声|小聲|(?<![a-z])softer(?![a-z])", re.IGNORECASE)
+#: A step of a said size ("by 20 percent", "调高10", "两格") is the planner's: the plans here step by a fixed
+#: amount. So is a negated one.
+_SAID_AMOUNT = re.compile(
+    r"\d|[%％]|百分|[一二两兩三四五六七八九十]+\s*(?:度|格)|(?<![a-z])(by|percent|degrees?)(?![a-z])",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"不要|别|別|(?<![a-z])(don'?t|do\s+not|never|not)(?![a-z])", re.IGNORECASE)
+#: Slots a step request may have: what to step, and where.
+_STEP_SLOTS = frozenset({"area", "floor", "name", "domain"})
+
+
+def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` under the engine's own step intent when, unknown, it asks for a light brighter or dimmer or a
+    player louder or quieter by no said amount (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent is not None:
+        return parsed
+    text = parsed.text
+    if (
+        any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in parsed.slots)
+        or _ABSOLUTE_TARGET.search(text)
+        or _SAID_AMOUNT.search(text)
+        or _NEGATED.search(text)
+        or _HEAT_WORDS.search(text)
+        or _COVER_WORDS.search(text)
+    ):
+        return parsed
+    kinds = said_kinds(text)
+    step: str | None = None
+    if _VOLUME_WORDS.search(text) or _LOUDNESS.search(text):
+        if kinds <= {"media_player"}:
+            step = _one_way(_LOUDER.search(text), _QUIETER.search(text), VOLUME_UP, VOLUME_DOWN)
+    elif kinds <= {"light"}:
+        step = _one_way(_BRIGHTER.search(text), _DIMMER.search(text), LIGHT_BRIGHTER, LIGHT_DIMMER)
+        if step is None and kinds and (turned := _TURN_UP_OR_DOWN.search(text)):
+            step = LIGHT_BRIGHTER if turned.group(1).lower() == "up" else LIGHT_DIMMER
+    return parsed if step is None else dataclasses.replace(parsed, intent=step)
+
+
+def _one_way(up: object, down: object, up_intent: str, down_intent: str) -> str | None:
+    """The intent of the one direction said; None for none or both."""
+    if bool(up) == bool(down):
+        return None
+    return up_intent if up else down_intent
 
 
 #: The kinds of device each level intent sets (see :func:`repair_level_of_another_kind`).

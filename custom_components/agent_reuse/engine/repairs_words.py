@@ -21,6 +21,12 @@ START_TIMER, CANCEL_TIMER, CANCEL_ALL_TIMERS = "HassStartTimer", "HassCancelTime
 TIMER_STATUS = "HassTimerStatus"
 GET_STATE = "HassGetState"
 NEVERMIND = "HassNevermind"
+#: The engine's own intents for a level one step up or down, which Home Assistant 2025.4 has no intent for
+#: (``repairs_levels.repair_relative_step``): a light brighter or dimmer, a player louder or quieter. Each
+#: direction is an intent of its own, so its cache partition never serves the other direction.
+LIGHT_BRIGHTER, LIGHT_DIMMER = "StepLightBrighter", "StepLightDimmer"
+VOLUME_UP, VOLUME_DOWN = "StepVolumeUp", "StepVolumeDown"
+STEP_INTENTS = frozenset({LIGHT_BRIGHTER, LIGHT_DIMMER, VOLUME_UP, VOLUME_DOWN})
 #: Home Assistant's timer intents (2025.4): the repairs, cancel requests and the integration's timers use them.
 TIMER_INTENTS = frozenset(
     {

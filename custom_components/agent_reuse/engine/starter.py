@@ -1162,6 +1162,226 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
 )
 
 
+#: A light one step brighter or dimmer: 20 % of its full brightness, as Home Assistant's ``brightness_step_pct``
+#: (a light that is off comes on at 20 % when brightened and stays off when dimmed).
+_STEP_BRIGHTNESS = {"StepLightBrighter": "20", "StepLightDimmer": "-20"}
+#: A player one step louder or quieter: the player's own volume step.
+_STEP_VOLUME = {"StepVolumeUp": "media_player.volume_up", "StepVolumeDown": "media_player.volume_down"}
+_NAMED_LIGHT = {"name": "{slot.name}", "domain": "light"}
+_AREA_PLAYERS = {"area": "{slot.area}", "domain": "media_player"}
+_HERE = frozenset({"area"})
+
+#: (intent, the ways of saying it, target, reply, unsaid slots) for the steps up and down
+#: (``repairs_levels.repair_relative_step``). A light step without a room or a name is the satellite's room
+#: (its unsaid area); said in the text dialog it is planned. A volume step without a player is what plays.
+type _StepLine = tuple[str, tuple[str, ...], Mapping[str, str], str, frozenset[str]]
+
+_STEPS_ENGLISH: tuple[_StepLine, ...] = (
+    (
+        "StepLightDimmer",
+        ("dim the {area} {domain}", "dim the {area} {domain}s", "turn down the {area} {domain}s"),
+        _AREA_KIND,
+        "Dimmed the {slot.area} {slot.domain}.",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        (
+            "brighten the {area} {domain}",
+            "brighten the {area} {domain}s",
+            "make the {area} {domain}s brighter",
+        ),
+        _AREA_KIND,
+        "Brightened the {slot.area} {slot.domain}.",
+        frozenset(),
+    ),
+    (
+        "StepLightDimmer",
+        ("dim the {area}", "dim the lights in the {area}"),
+        _AREA_LIGHTS,
+        "Dimmed the lights in the {slot.area}.",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        ("brighten the {area}", "brighten the lights in the {area}"),
+        _AREA_LIGHTS,
+        "Brightened the lights in the {slot.area}.",
+        frozenset(),
+    ),
+    (
+        "StepLightDimmer",
+        ("dim the {name}", "make the {name} darker"),
+        _NAMED_LIGHT,
+        "Dimmed the {slot.name}.",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        ("brighten the {name}", "make the {name} brighter"),
+        _NAMED_LIGHT,
+        "Brightened the {slot.name}.",
+        frozenset(),
+    ),
+    ("StepLightDimmer", ("dim the lights", "make it darker"), _AREA_LIGHTS, "Dimmed the lights.", _HERE),
+    (
+        "StepLightBrighter",
+        ("brighten the lights", "make it brighter"),
+        _AREA_LIGHTS,
+        "Brightened the lights.",
+        _HERE,
+    ),
+    (
+        "StepVolumeUp",
+        ("turn up the volume", "turn the volume up", "louder"),
+        _PLAYING,
+        "Turned it up.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("turn down the volume", "turn the volume down", "quieter"),
+        _PLAYING,
+        "Turned it down.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeUp",
+        ("turn up the volume on the {name}", "turn the {name} volume up"),
+        _NAMED_PLAYER,
+        "Turned up the {slot.name}.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("turn down the volume on the {name}", "turn the {name} volume down"),
+        _NAMED_PLAYER,
+        "Turned down the {slot.name}.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeUp",
+        ("turn up the volume on the {area} {domain}",),
+        _AREA_KIND,
+        "Turned up the {slot.area} {slot.domain}.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("turn down the volume on the {area} {domain}",),
+        _AREA_KIND,
+        "Turned down the {slot.area} {slot.domain}.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeUp",
+        ("turn up the volume in the {area}",),
+        _AREA_PLAYERS,
+        "Turned up the {slot.area}.",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("turn down the volume in the {area}",),
+        _AREA_PLAYERS,
+        "Turned down the {slot.area}.",
+        frozenset(),
+    ),
+)
+_STEPS_CHINESE: tuple[_StepLine, ...] = (
+    (
+        "StepLightDimmer",
+        ("把{area}的灯调暗一点", "{area}的灯调暗一点", "把{area}的灯调暗"),
+        _AREA_LIGHTS,
+        "已把{slot.area}的灯调暗。",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        ("把{area}的灯调亮一点", "{area}的灯调亮一点", "把{area}的灯调亮"),
+        _AREA_LIGHTS,
+        "已把{slot.area}的灯调亮。",
+        frozenset(),
+    ),
+    (
+        "StepLightDimmer",
+        ("把{name}调暗一点", "{name}调暗一点"),
+        _NAMED_LIGHT,
+        "已把{slot.name}调暗。",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        ("把{name}调亮一点", "{name}调亮一点"),
+        _NAMED_LIGHT,
+        "已把{slot.name}调亮。",
+        frozenset(),
+    ),
+    ("StepLightDimmer", ("调暗一点", "把灯调暗一点", "灯调暗一点"), _AREA_LIGHTS, "已把灯调暗。", _HERE),
+    ("StepLightBrighter", ("调亮一点", "把灯调亮一点", "灯调亮一点"), _AREA_LIGHTS, "已把灯调亮。", _HERE),
+    (
+        "StepVolumeUp",
+        ("大声一点", "音量调大一点", "把音量调大一点", "声音大一点"),
+        _PLAYING,
+        "已调大音量。",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("小声一点", "音量调小一点", "把音量调小一点", "声音小一点"),
+        _PLAYING,
+        "已调小音量。",
+        frozenset(),
+    ),
+    (
+        "StepVolumeUp",
+        ("把{name}的声音调大一点", "把{name}的音量调大一点", "{name}大声一点"),
+        _NAMED_PLAYER,
+        "已调大{slot.name}的音量。",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("把{name}的声音调小一点", "把{name}的音量调小一点", "{name}小声一点"),
+        _NAMED_PLAYER,
+        "已调小{slot.name}的音量。",
+        frozenset(),
+    ),
+    (
+        "StepVolumeUp",
+        ("把{area}{name}的声音调大一点", "把{area}{name}的音量调大一点"),
+        _AREA_NAMED_PLAYER,
+        "已调大{slot.area}{slot.name}的音量。",
+        frozenset(),
+    ),
+    (
+        "StepVolumeDown",
+        ("把{area}{name}的声音调小一点", "把{area}{name}的音量调小一点"),
+        _AREA_NAMED_PLAYER,
+        "已调小{slot.area}{slot.name}的音量。",
+        frozenset(),
+    ),
+)
+
+
+def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan, ...]:
+    """The step plans of ``lines``: ``light.turn_on`` with a brightness step, or the player's volume step."""
+    plans = []
+    for intent, templates, target, reply, unsaid in lines:
+        for template in templates:
+            if intent in _STEP_BRIGHTNESS:
+                data = {"brightness_step_pct": _STEP_BRIGHTNESS[intent]}
+                plan = _service(intent, language, template, "light.turn_on", target, reply, data)
+            else:
+                plan = _service(intent, language, template, _STEP_VOLUME[intent], target, reply)
+            plans.append(dataclasses.replace(plan, unsaid=unsaid))
+    return tuple(plans)
+
+
+_STEPS: tuple[StarterPlan, ...] = _step_plans("en", _STEPS_ENGLISH)
+_SIMPLIFIED_STEPS: tuple[StarterPlan, ...] = _step_plans("zh", _STEPS_CHINESE)
+
+
 def _in_traditional(starter: StarterPlan) -> StarterPlan:
     """The same plan in Traditional characters (Taiwan forms: 著, not 着), template and replies alike."""
     plan = json.loads(to_script(json.dumps(starter.plan, ensure_ascii=False), "zh-TW"))
@@ -1173,8 +1393,10 @@ def _in_traditional(starter: StarterPlan) -> StarterPlan:
 # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
 STARTER_PLANS: tuple[StarterPlan, ...] = (
     *_ENGLISH,
+    *_STEPS,
     *_SIMPLIFIED,
-    *(_in_traditional(starter) for starter in _SIMPLIFIED),
+    *_SIMPLIFIED_STEPS,
+    *(_in_traditional(starter) for starter in (*_SIMPLIFIED, *_SIMPLIFIED_STEPS)),
 )
 
 

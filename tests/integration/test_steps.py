@@ -1,0 +1,123 @@
+"""A light a step brighter or dimmer, a player a step louder or quieter, from the starter plans.
+
+Home Assistant 2025.4 has no intent for these: "dim the kitchen light", "把客厅的灯调亮一点" and "大声一点" were
+unknown, so every one went to the planner and nothing was cached (offline: nothing happened). The engine
+has an intent of its own for each direction (``repairs_levels.repair_relative_step``); a direction's plan
+never serves the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from custom_components.agent_reuse.const import CONF_STARTER_PLANS
+from tests.planner_fixture import PlannerServer
+
+from .conftest import (
+    BED_LIGHT,
+    KITCHEN_LIGHT,
+    ask,
+    demo_home,
+    last_trace,
+    place_in,
+    satellite_in,
+    setup_agent,
+    speech,
+)
+
+KITCHEN_SPEAKER = "media_player.kitchen_speaker"
+
+
+@pytest.fixture
+async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
+    """The kitchen and bed lights, on at half brightness, and a playing speaker in the kitchen at 50 %."""
+    speaker = {
+        "platform": "universal",
+        "name": "Kitchen Speaker",
+        "unique_id": "Kitchen Speaker",
+        "children": ["media_player.kitchen"],
+        "device_class": "speaker",
+    }
+    assert await async_setup_component(hass, "media_player", {"media_player": [speaker]})
+    async with demo_home(hass, [Platform.LIGHT, Platform.MEDIA_PLAYER]) as furnished:
+        place_in(furnished, KITCHEN_SPEAKER, "Kitchen")
+        async_expose_entity(furnished, "conversation", KITCHEN_SPEAKER, True)
+        await furnished.services.async_call(
+            "light", "turn_on", {"entity_id": [KITCHEN_LIGHT, BED_LIGHT], "brightness_pct": 50}, blocking=True
+        )
+        await furnished.services.async_call(
+            "media_player", "volume_set", {"entity_id": KITCHEN_SPEAKER, "volume_level": 0.5}, blocking=True
+        )
+        yield furnished
+
+
+def brightness(home: HomeAssistant, entity_id: str) -> int:
+    state = home.states.get(entity_id)
+    assert state is not None
+    return int(state.attributes.get("brightness") or 0)
+
+
+def volume(home: HomeAssistant) -> float:
+    state = home.states.get(KITCHEN_SPEAKER)
+    assert state is not None
+    return float(state.attributes["volume_level"])
+
+
+async def test_a_light_a_step_brighter_or_dimmer(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    bedroom = satellite_in(home, "Bedroom")
+    # (request, language, satellite, the light that changes, its direction, reply)
+    for text, language, device, light, sign, reply in (
+        ("dim the kitchen light", "en", None, KITCHEN_LIGHT, -1, "Dimmed the kitchen light."),
+        ("brighten the kitchen lights", "en", None, KITCHEN_LIGHT, 1, "Brightened the kitchen light."),
+        ("make the bed light darker", "en", None, BED_LIGHT, -1, "Dimmed the bed light."),
+        ("dim the lights", "en", bedroom, BED_LIGHT, -1, "Dimmed the lights."),  # the satellite's room
+        ("把厨房的灯调亮一点", "zh-Hans", None, KITCHEN_LIGHT, 1, "已把厨房的灯调亮。"),
+        ("把廚房的燈調暗一點", "zh-TW", None, KITCHEN_LIGHT, -1, "已把廚房的燈調暗。"),
+        ("调亮一点", "zh-Hans", bedroom, BED_LIGHT, 1, "已把灯调亮。"),
+    ):
+        other = BED_LIGHT if light == KITCHEN_LIGHT else KITCHEN_LIGHT
+        before, other_before = brightness(home, light), brightness(home, other)
+        result = await ask(home, entry, text, language, device)
+        assert speech(result) == reply, text
+        trace = last_trace(entry)
+        assert trace["outcome"] == "hit", text
+        assert trace["intent"] == ("StepLightBrighter" if sign > 0 else "StepLightDimmer")
+        # 20 % of full brightness (255) a step, and nothing else changed.
+        assert brightness(home, light) - before == pytest.approx(sign * 51, abs=1), text
+        assert brightness(home, other) == other_before, text
+    assert planner.calls() == 0
+
+
+async def test_a_player_a_step_louder_or_quieter(home: HomeAssistant, planner: PlannerServer) -> None:
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    for text, language, sign in (
+        ("turn up the volume", "en", 1),
+        ("quieter", "en", -1),
+        ("大声一点", "zh-Hans", 1),
+        ("把音量调小一点", "zh-Hans", -1),
+        ("turn down the volume on the kitchen speaker", "en", -1),
+    ):
+        before = volume(home)
+        await ask(home, entry, text, language)
+        assert last_trace(entry)["outcome"] == "hit", text
+        # The demo player's own volume step (0.1 in Home Assistant's 0–1).
+        assert volume(home) - before == pytest.approx(sign * 0.1, abs=0.001), text
+    assert planner.calls() == 0
+
+
+async def test_an_amount_or_heat_is_still_the_planners(home: HomeAssistant, planner: PlannerServer) -> None:
+    """A step of a said size is planned (the plans here step by a fixed amount), and never cached as one."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    planner.set_default("not a plan")
+    before = brightness(home, KITCHEN_LIGHT)
+    await ask(home, entry, "dim the kitchen light by 40 percent")
+    assert last_trace(entry)["outcome"] != "hit"
+    assert planner.calls() >= 1
+    assert brightness(home, KITCHEN_LIGHT) == before
