@@ -1,4 +1,4 @@
-"""A light a step brighter or dimmer, a player a step louder or quieter, from the starter plans.
+"""A light a step brighter or dimmer, a player a step louder or quieter or muted, from the starter plans.
 
 Home Assistant 2025.4 has no intent for these: "dim the kitchen light", "把客厅的灯调亮一点" and "大声一点" were
 unknown, so every one went to the planner and nothing was cached (offline: nothing happened). The engine
@@ -75,7 +75,7 @@ async def test_a_light_a_step_brighter_or_dimmer(home: HomeAssistant, planner: P
     # (request, language, satellite, the light that changes, its direction, reply)
     for text, language, device, light, sign, reply in (
         ("dim the kitchen light", "en", None, KITCHEN_LIGHT, -1, "Dimmed the kitchen light."),
-        ("brighten the kitchen lights", "en", None, KITCHEN_LIGHT, 1, "Brightened the kitchen light."),
+        ("brighten the kitchen lights", "en", None, KITCHEN_LIGHT, 1, "Brightened the kitchen lights."),
         ("make the bed light darker", "en", None, BED_LIGHT, -1, "Dimmed the bed light."),
         ("dim the lights", "en", bedroom, BED_LIGHT, -1, "Dimmed the lights."),  # the satellite's room
         ("把厨房的灯调亮一点", "zh-Hans", None, KITCHEN_LIGHT, 1, "已把厨房的灯调亮。"),
@@ -121,3 +121,29 @@ async def test_an_amount_or_heat_is_still_the_planners(home: HomeAssistant, plan
     assert last_trace(entry)["outcome"] != "hit"
     assert planner.calls() >= 1
     assert brightness(home, KITCHEN_LIGHT) == before
+
+
+def muted(home: HomeAssistant) -> bool:
+    state = home.states.get(KITCHEN_SPEAKER)
+    assert state is not None
+    return bool(state.attributes.get("is_volume_muted"))
+
+
+async def test_mute_and_unmute(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "mute the tv" paused the player, "电视静音" switched on a device named 静音, and with no intent of
+    Home Assistant's they were planned every time (offline: "Done." and nothing muted). "取消静音" is an
+    unmute, not cancelling a command that waits."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    for text, language, reply, after in (
+        ("mute the kitchen speaker", "en", "Muted the kitchen speaker.", True),
+        ("unmute", "en", "Unmuted.", False),
+        ("静音", "zh-Hans", "已静音。", True),
+        ("取消静音", "zh-Hans", "已取消静音。", False),
+        ("音箱静音", "zh-Hans", "已把音箱静音。", True),
+    ):
+        result = await ask(home, entry, text, language)
+        assert speech(result) == reply, text
+        assert last_trace(entry)["outcome"] == "hit", text
+        assert muted(home) is after, text
+        assert home.states.get(KITCHEN_SPEAKER).state == "playing"  # muted, not paused
+    assert planner.calls() == 0

@@ -87,7 +87,7 @@ async def test_dimming_is_a_step_not_served_by_a_switching_plan(
     assert state.state == "on"
     before = state.attributes["brightness"]
     result = await ask(home, entry, "dim the kitchen lights")
-    assert speech(result) == "Dimmed the kitchen light."
+    assert speech(result) == "Dimmed the kitchen lights."
     state = home.states.get(KITCHEN_LIGHT)
     assert state.state == "on"  # dimmer, not off
     assert state.attributes["brightness"] < before

@@ -45,6 +45,7 @@ from .repairs_levels import (
     repair_duration,
     repair_half_brightness,
     repair_level_of_another_kind,
+    repair_mute_command,
     repair_relative_change,
     repair_relative_level,
     repair_relative_step,
@@ -111,6 +112,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_thermostat_number,
     repair_list_verb,
     repair_list_item,
-    # Last: only what every repair above left unknown is a step up or down.
+    # Last: only what every repair above left unknown is a step up or down, or a mute.
     repair_relative_step,
+    repair_mute_command,
 )

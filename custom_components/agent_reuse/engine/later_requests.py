@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .nlu import ParsedRequest
-from .repairs_words import CANCEL_ALL_TIMERS, CANCEL_TIMER, NEVERMIND, TIMER_INTENTS
+from .repairs_words import CANCEL_ALL_TIMERS, CANCEL_TIMER, NEVERMIND, TIMER_INTENTS, UNMUTE
 from .zh_script import to_script
 
 _CANCEL_INTENTS = frozenset({CANCEL_TIMER, CANCEL_ALL_TIMERS})
@@ -89,6 +89,8 @@ def cancel_request(parsed: ParsedRequest, parse: Callable[[str], ParsedRequest])
     parses the words after a cancel word (the same way as the request)."""
     if parsed.intent in _CANCEL_INTENTS:
         return CancelRequest(None, said_slots(parsed.slot_values), every=parsed.intent == CANCEL_ALL_TIMERS)
+    if parsed.intent == UNMUTE:
+        return None  # "取消静音" (unmute) cancels no muting that waits: it unmutes
     said = _CANCEL_WORDS.match(parsed.text)
     if said is None:
         return None

@@ -48,7 +48,7 @@ from .pending import PendingCommands, SavedCommand
 from .plan import BoundPlan, Plan
 from .plan_fit import ignores_its_request
 from .planner import ExposedEntity, PlannerResult, PlanRequest
-from .repairs_words import STEP_INTENTS
+from .repairs_words import OWN_INTENTS
 from .reuse_policy import Candidate, ReusePolicy
 from .speech import Spoken, spoken
 from .template import Template, number_repeated_slots, strip_slots
@@ -489,9 +489,9 @@ class ReusePipeline:
         if known:
             parsed = complete_slots(parsed, known, self.parser.slot_types)
         parsed = repair(parsed)
-        if known and unknown and parsed.intent in STEP_INTENTS:
-            # The home's names are completed for known intents only; a step up or down is known only now
-            # ("dim the bed light": the bed light is the step's name, not words of its template).
+        if known and unknown and parsed.intent in OWN_INTENTS:
+            # The home's names are completed for known intents only; the engine's own intents are known only
+            # now ("dim the bed light": the bed light is the step's name, not words of its template).
             parsed = complete_slots(parsed, known, self.parser.slot_types)
         return number_repeated_slots(parsed)
 

@@ -123,7 +123,8 @@ cached.
 
 Mute (:func:`repair_mute`). "mute the tv" came out as HassMediaPause, "电视静音" as HassTurnOn of a device
 named 静音, "unmute the speaker" as HassSetVolume. Home Assistant 2025.4 has no mute intent either, so a
-request that says mute/unmute/静音 is unknown too (media_player.volume_mute, planned).
+request that says mute/unmute/静音 is unknown here; the last repair then gives a player's mute the engine's
+own intent (``repairs_levels.repair_mute_command``).
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ from .repairs_words import (
     CHINESE_QUESTION,
     GET_STATE,
     LIGHT_SET,
+    MUTE_WORDS,
     NEVERMIND,
     ON_OFF,
     SET_POSITION,
@@ -294,7 +296,6 @@ _ACTIONS = _SWITCHING | {
     "HassBroadcast",
 }
 _NEGATION = re.compile(r"不要|不用|甭|[别別](?![墅])|(?<![a-z])(don'?t|do not|never)(?![a-z])", re.IGNORECASE)
-_MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 _MUTE_CONFUSIONS = frozenset({"HassMediaPause", "HassMediaUnpause", SET_VOLUME, *ON_OFF})
 #: A request to act, or a state question ("when will the kitchen lights turn off" came out as HassGetState).
 _ASKED_WHEN = _ACTIONS | {GET_STATE}
@@ -541,7 +542,7 @@ def repair_setting_question(parsed: ParsedRequest) -> ParsedRequest:
 
 def repair_mute(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it asks to mute or unmute (see the module doc)."""
-    return _unknown_when(parsed, _MUTE_CONFUSIONS, _MUTE_WORDS)
+    return _unknown_when(parsed, _MUTE_CONFUSIONS, MUTE_WORDS)
 
 
 def repair_negation(parsed: ParsedRequest) -> ParsedRequest:

@@ -54,6 +54,10 @@ of a light (or of nothing else: "dim the office") or of a player's volume, and n
 percent", "调高10": the planner's), a target, a negation, heat or a cover. The starter plans step a light by
 20 % of its brightness and a player by its own volume step.
 
+Mute (:func:`repair_mute_command`). "mute the tv", "电视静音" and "取消静音" are unknown for the same reason
+(``repairs_intents.repair_mute``). Said of a player or of nothing named, and not negated, they are the
+engine's ``MuteMedia`` / ``UnmuteMedia``, served by ``media_player.volume_mute``.
+
 A level of another kind of device (:func:`repair_level_of_another_kind`), as dangerous. "set the living room
 fan to 40%" came out as HassLightSet of the area with "fan" left in the template, 0.87 from "set the {area}
 lights to {brightness}%": the living room's *lights* went to 40 %. "把风扇调到最大" (a fan's speed) came out
@@ -84,11 +88,14 @@ from .repairs_words import (
     LIGHT_BRIGHTER,
     LIGHT_DIMMER,
     LIGHT_SET,
+    MUTE,
+    MUTE_WORDS,
     ON_OFF,
     POLITE,
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
+    UNMUTE,
     VOLUME_DOWN,
     VOLUME_UP,
     in_text_order,
@@ -326,6 +333,49 @@ def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
         if step is None and kinds and (turned := _TURN_UP_OR_DOWN.search(text)):
             step = LIGHT_BRIGHTER if turned.group(1).lower() == "up" else LIGHT_DIMMER
     return parsed if step is None else dataclasses.replace(parsed, intent=step)
+
+
+_UNMUTE_WORDS = re.compile(r"取消静音|解除静音|取消靜音|解除靜音|(?<![a-z])unmute(?![a-z])", re.IGNORECASE)
+
+
+def repair_mute_command(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as the engine's mute or unmute when, unknown, it asks a player (or nothing named) to be
+    muted or unmuted (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent is not None or not MUTE_WORDS.search(parsed.text):
+        return parsed
+    text = parsed.text
+    # The parser's slots over the mute words themselves ("电视静音": a name 静音, a device class 静) go.
+    slots = tuple(slot for slot in parsed.slots if not any(_overlaps_mute(slot, text)))
+    if (
+        any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in slots)
+        or _NEGATED.search(text)
+        or not said_kinds(text) <= {"media_player"}
+    ):
+        return parsed
+    muted = dataclasses.replace(parsed, intent=UNMUTE if _UNMUTE_WORDS.search(text) else MUTE, slots=slots)
+    return _player_word_as_name(muted)
+
+
+def _overlaps_mute(slot: Slot, text: str) -> list[bool]:
+    return [slot.overlaps(*match.span()) for match in MUTE_WORDS.finditer(text)]
+
+
+_PLAYER_WORD = re.compile(
+    r"电视机|電視機|电视|電視|音箱|音响|音響|播放器|喇叭|(?<![a-z])(tv|television|speaker|player)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _player_word_as_name(parsed: ParsedRequest) -> ParsedRequest:
+    """A player's word the parser left untagged ("电视静音", "unmute the speaker") as the ``name``, as the
+    runner resolves a device word: the only such player, the satellite room's, or it asks which."""
+    if any(slot.type in ("name", "domain") for slot in parsed.slots):
+        return parsed
+    match = _PLAYER_WORD.search(parsed.text)
+    if match is None or any(slot.overlaps(*match.span()) for slot in parsed.slots):
+        return parsed
+    name = Slot("name", match.group(), *match.span())
+    return dataclasses.replace(parsed, slots=in_text_order((*parsed.slots, name)))
 
 
 def _one_way(up: object, down: object, up_intent: str, down_intent: str) -> str | None:

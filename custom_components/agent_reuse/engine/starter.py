@@ -1179,20 +1179,30 @@ type _StepLine = tuple[str, tuple[str, ...], Mapping[str, str], str, frozenset[s
 _STEPS_ENGLISH: tuple[_StepLine, ...] = (
     (
         "StepLightDimmer",
-        ("dim the {area} {domain}", "dim the {area} {domain}s", "turn down the {area} {domain}s"),
+        ("dim the {area} {domain}",),
         _AREA_KIND,
         "Dimmed the {slot.area} {slot.domain}.",
         frozenset(),
     ),
     (
+        "StepLightDimmer",
+        ("dim the {area} {domain}s", "turn down the {area} {domain}s"),
+        _AREA_KIND,
+        "Dimmed the {slot.area} {slot.domain}s.",
+        frozenset(),
+    ),
+    (
         "StepLightBrighter",
-        (
-            "brighten the {area} {domain}",
-            "brighten the {area} {domain}s",
-            "make the {area} {domain}s brighter",
-        ),
+        ("brighten the {area} {domain}",),
         _AREA_KIND,
         "Brightened the {slot.area} {slot.domain}.",
+        frozenset(),
+    ),
+    (
+        "StepLightBrighter",
+        ("brighten the {area} {domain}s", "make the {area} {domain}s brighter"),
+        _AREA_KIND,
+        "Brightened the {slot.area} {slot.domain}s.",
         frozenset(),
     ),
     (
@@ -1364,6 +1374,56 @@ _STEPS_CHINESE: tuple[_StepLine, ...] = (
 )
 
 
+#: (intent, the ways of saying it, target, reply) for mute and unmute (``repairs_levels.repair_mute_command``):
+#: ``media_player.volume_mute``. Without a player, what plays is muted, and any player unmuted.
+type _MuteLine = tuple[str, tuple[str, ...], Mapping[str, str], str]
+_ANY_PLAYER = {"domain": "media_player"}
+
+_MUTE_ENGLISH: tuple[_MuteLine, ...] = (
+    ("MuteMedia", ("mute", "mute the music"), _PLAYING, "Muted."),
+    ("UnmuteMedia", ("unmute",), _ANY_PLAYER, "Unmuted."),
+    ("MuteMedia", ("mute the {name}",), _NAMED_PLAYER, "Muted the {slot.name}."),
+    ("UnmuteMedia", ("unmute the {name}",), _NAMED_PLAYER, "Unmuted the {slot.name}."),
+    ("MuteMedia", ("mute the {area} {domain}",), _AREA_KIND, "Muted the {slot.area} {slot.domain}."),
+    ("UnmuteMedia", ("unmute the {area} {domain}",), _AREA_KIND, "Unmuted the {slot.area} {slot.domain}."),
+)
+_MUTE_CHINESE: tuple[_MuteLine, ...] = (
+    ("MuteMedia", ("静音",), _PLAYING, "已静音。"),
+    ("UnmuteMedia", ("取消静音", "解除静音"), _ANY_PLAYER, "已取消静音。"),
+    ("MuteMedia", ("{name}静音", "把{name}静音"), _NAMED_PLAYER, "已把{slot.name}静音。"),
+    ("UnmuteMedia", ("{name}取消静音", "把{name}取消静音"), _NAMED_PLAYER, "已取消{slot.name}的静音。"),
+    (
+        "MuteMedia",
+        ("{area}{name}静音", "把{area}的{name}静音"),
+        _AREA_NAMED_PLAYER,
+        "已把{slot.area}的{slot.name}静音。",
+    ),
+    (
+        "UnmuteMedia",
+        ("{area}{name}取消静音",),
+        _AREA_NAMED_PLAYER,
+        "已取消{slot.area}的{slot.name}的静音。",
+    ),
+)
+
+
+def _mute_plans(language: str, lines: Sequence[_MuteLine]) -> tuple[StarterPlan, ...]:
+    """The mute plans of ``lines``."""
+    return tuple(
+        _service(
+            intent,
+            language,
+            template,
+            "media_player.volume_mute",
+            target,
+            reply,
+            {"is_volume_muted": "true" if intent == "MuteMedia" else "false"},
+        )
+        for intent, templates, target, reply in lines
+        for template in templates
+    )
+
+
 def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan, ...]:
     """The step plans of ``lines``: ``light.turn_on`` with a brightness step, or the player's volume step."""
     plans = []
@@ -1378,8 +1438,15 @@ def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan,
     return tuple(plans)
 
 
-_STEPS: tuple[StarterPlan, ...] = _step_plans("en", _STEPS_ENGLISH)
-_SIMPLIFIED_STEPS: tuple[StarterPlan, ...] = _step_plans("zh", _STEPS_CHINESE)
+#: The plans of the engine's own intents (steps up and down, mute).
+_OWN_ENGLISH: tuple[StarterPlan, ...] = (
+    *_step_plans("en", _STEPS_ENGLISH),
+    *_mute_plans("en", _MUTE_ENGLISH),
+)
+_OWN_SIMPLIFIED: tuple[StarterPlan, ...] = (
+    *_step_plans("zh", _STEPS_CHINESE),
+    *_mute_plans("zh", _MUTE_CHINESE),
+)
 
 
 def _in_traditional(starter: StarterPlan) -> StarterPlan:
@@ -1393,10 +1460,10 @@ def _in_traditional(starter: StarterPlan) -> StarterPlan:
 # and 關掉{area}的燈 reaches 關閉{area}的燈 (0.94) where the Simplified plans alone stay below γ.
 STARTER_PLANS: tuple[StarterPlan, ...] = (
     *_ENGLISH,
-    *_STEPS,
+    *_OWN_ENGLISH,
     *_SIMPLIFIED,
-    *_SIMPLIFIED_STEPS,
-    *(_in_traditional(starter) for starter in (*_SIMPLIFIED, *_SIMPLIFIED_STEPS)),
+    *_OWN_SIMPLIFIED,
+    *(_in_traditional(starter) for starter in (*_SIMPLIFIED, *_OWN_SIMPLIFIED)),
 )
 
 
