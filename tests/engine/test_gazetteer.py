@@ -65,10 +65,26 @@ def test_a_name_over_two_slots_or_over_another_type_changes_nothing(joint_parser
     # "bed" (name) + "light" (domain): the runner joins them; the gazetteer does not merge two slots.
     bed = joint_parser.parse("turn on the bed light", "en")
     assert complete_slots(bed, DEVICES, joint_parser.slot_types) is bed
-    # 卧室 tagged as an area is not widened into a device name that starts with it.
+    # 卧室 tagged as an area the home has is not widened into a device name that starts with it.
     bedroom = joint_parser.parse("打开卧室的灯", "zh")
-    home = Gazetteer({"name": ("卧室的灯",)})
+    home = Gazetteer({"area": ("卧室",), "name": ("卧室的灯",)})
     assert complete_slots(bedroom, home, joint_parser.slot_types) is bedroom
+
+
+def test_a_room_the_home_lacks_before_a_device_word_is_the_devices_name(joint_parser: JointParser) -> None:
+    """ "set the living room fan to 40%" in a home with a "Living Room Fan" and no living room: the area reading
+    names nothing ("there is no area called living room"), the device's name does."""
+    home = Gazetteer({"area": ("Kitchen", "Bedroom"), "name": ("Living Room Fan", "卧室的灯")})
+    for text, language, name in (
+        ("set the living room fan to 40%", "en", "living room fan"),
+        ("打开卧室的灯", "zh", "卧室的灯"),
+    ):
+        raw = joint_parser.parse(text, language)
+        assert "area" in raw.slot_types
+        completed = complete_slots(raw, home, joint_parser.slot_types)
+        assert [(slot.type, slot.value) for slot in completed.slots if slot.type in ("area", "name")] == [
+            ("name", name)
+        ]
 
 
 def test_find_scans_longest_first_whole_words_and_only_allowed_types() -> None:

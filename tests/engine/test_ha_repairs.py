@@ -442,6 +442,49 @@ def test_mute_is_the_engines_own_intent(
         assert [(slot.type, slot.value) for slot in repaired.slots] == slots
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "slots"),
+    [
+        ("set the fan speed to 40%", "en", "SetFanSpeed", [("percentage", "40")]),
+        ("set the ceiling fan to 30%", "en", "SetFanSpeed", [("name", "ceiling fan"), ("percentage", "30")]),
+        (
+            "set the attic fan speed to 25%",
+            "en",
+            "SetFanSpeed",
+            [("name", "attic fan"), ("percentage", "25")],
+        ),
+        (
+            "set the kitchen fan to 50 percent",
+            "en",
+            "SetFanSpeed",
+            [("area", "kitchen"), ("percentage", "50")],
+        ),
+        ("把风扇调到百分之五十", "zh", "SetFanSpeed", [("name", "风扇"), ("percentage", "50")]),
+        ("把厨房的风扇开到百分之五十", "zh", "SetFanSpeed", [("area", "厨房"), ("percentage", "50")]),
+        ("把風扇調到百分之八十", "zh-TW", "SetFanSpeed", [("percentage", "80")]),
+        # No percent said (a fan's "3" is a preset or a step count), negated, or a light too: left alone.
+        ("set the fan to 3", "en", None, None),
+        ("don't set the fan to 50%", "en", None, None),
+        ("set the fan and the light to 50%", "en", "HassLightSet", None),
+        ("set the kitchen light to 50%", "en", "HassLightSet", None),
+    ],
+)
+def test_a_fans_percentage_is_the_engines_set_fan_speed(
+    joint_parser: JointParser,
+    text: str,
+    language: str,
+    intent: str | None,
+    slots: list[tuple[str, str]] | None,
+) -> None:
+    """Home Assistant has no fan-speed intent, and the parser read a fan's percentage as a cover's position
+    or a light's brightness. A fan alone set to a said percentage is the engine's SetFanSpeed, the number
+    its ``percentage`` and " speed" no part of the fan's name."""
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == intent
+    if slots is not None:
+        assert [(slot.type, slot.value) for slot in repaired.slots] == slots
+
+
 def test_pausing_is_still_pausing(joint_parser: JointParser) -> None:
     raw = joint_parser.parse("pause the music", "en")
     assert repair(raw) == raw
@@ -1294,23 +1337,24 @@ def test_only_some_kinds_words_after_a_room_become_a_name_in_chinese() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "language"),
+    ("text", "language", "intent"),
     [
-        ("set the living room fan to 40%", "en"),  # HassLightSet: the room's lights went to 40 %
-        ("set the bedroom fan to 30%", "en"),
-        ("set the ceiling fan to 50%", "en"),  # HassSetPosition, a cover's
-        ("把客厅的风扇开到百分之五十", "zh"),
-        ("把风扇调到50%", "zh"),
-        ("把风扇调到最大", "zh"),
-        ("set the tv brightness to 50%", "en"),
+        # HassLightSet: the room's lights went to 40 %. A fan's percentage is the engine's SetFanSpeed.
+        ("set the living room fan to 40%", "en", "SetFanSpeed"),
+        ("set the bedroom fan to 30%", "en", "SetFanSpeed"),
+        ("set the ceiling fan to 50%", "en", "SetFanSpeed"),  # HassSetPosition, a cover's
+        ("把客厅的风扇开到百分之五十", "zh", "SetFanSpeed"),
+        ("把风扇调到50%", "zh", "SetFanSpeed"),
+        ("把风扇调到最大", "zh", None),  # no percentage: planned
+        ("set the tv brightness to 50%", "en", None),
     ],
 )
-def test_a_level_of_another_kind_of_device_is_planned(
-    joint_parser: JointParser, text: str, language: str
+def test_a_level_of_another_kind_of_device_is_never_a_lights_or_covers(
+    joint_parser: JointParser, text: str, language: str, intent: str | None
 ) -> None:
     raw = joint_parser.parse(text, language)
     assert raw.intent in ("HassLightSet", "HassSetPosition")
-    assert repair(raw).intent is None
+    assert repair(raw).intent == intent
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -653,12 +654,20 @@ def test_other_devices_said_the_same_way_are_not_served_the_lights_plan(
         "set the bedroom fan to 30%",
     ],
 )
-def test_another_kinds_level_is_planned_and_never_served_a_light_or_cover_plan(
-    joint_parser: JointParser, text: str
+def test_a_fans_level_is_its_speed_never_a_light_or_cover_plan(
+    seeded: PlanCache, joint_parser: JointParser, sentence_embedder: SentenceEmbedder, text: str
 ) -> None:
-    """The parser files fans' percentages under HassSetPosition or HassLightSet: the repairs make them unknown
-    (planned, not cached), so the cover and light plans never move anything for them."""
-    assert repair(joint_parser.parse(text, "")).intent is None
+    """The parser files fans' percentages under HassSetPosition or HassLightSet: the repairs make them the
+    engine's SetFanSpeed, whose plans set a fan's percentage, so the cover and light plans never move
+    anything for them."""
+    assert repair(joint_parser.parse(text, "")).intent == "SetFanSpeed"
+    found, slots = lookup(seeded, joint_parser, sentence_embedder, text)
+    assert found.hit
+    assert found.entry is not None
+    call = first_service(found.entry.plan, slots)
+    assert (call["domain"], call["service"]) == ("fan", "set_percentage")
+    assert call["target"]["domain"] == "fan"
+    assert call["data"] == {"percentage": slots["percentage"]}
 
 
 @pytest.mark.parametrize(
@@ -757,3 +766,11 @@ def test_the_temperature_asked_of_a_satellite_is_its_rooms(
     bound = Plan.from_dict(found.entry.plan).bind(parsed.slot_values)
     step = next(s for s in bound.steps if s.action == "ha_state")
     assert dict(step.inputs) == {"area": "卧室", "domain": "climate", "attribute": "current_temperature"}
+
+
+def test_the_readme_says_how_many_starter_plans_there_are() -> None:
+    """The README's count of starter plans went stale once (402 said, 555 shipped): it is checked here."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"— (\d+) plans in\s+English, Simplified and Traditional Chinese", readme)
+    assert said is not None
+    assert int(said.group(1)) == len(STARTER_PLANS)

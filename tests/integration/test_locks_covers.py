@@ -405,8 +405,8 @@ async def test_a_covers_position_is_set_by_a_starter_plan_and_a_fans_never(
     home: HomeAssistant, planner: PlannerServer
 ) -> None:
     """Cover positions had no starter plans, because fans' percentages are parsed as positions (and "set the
-    living room fan to 40%" as a *light's* brightness: the room's lights went to 40 %). Those are unknown
-    now, planned and never cached, so covers can have their plans."""
+    living room fan to 40%" as a *light's* brightness: the room's lights went to 40 %). Those are the
+    engine's SetFanSpeed now, so covers can have their plans."""
     bedroom = ar.async_get(home).async_get_area_by_name("Bedroom")
     assert bedroom is not None
     er.async_get(home).async_update_entity(LIVING_ROOM_WINDOW, area_id=bedroom.id)
@@ -428,21 +428,15 @@ async def test_a_covers_position_is_set_by_a_starter_plan_and_a_fans_never(
     assert home.states.get(GARAGE_DOOR).state == "closed"
     assert planner.calls() == 0
 
-    # A fan's percentage: planned (the planner's plan runs), not a light's or a cover's plan.
+    # A fan's percentage: the engine's SetFanSpeed (fan.set_percentage), not a light's or a cover's plan.
     await home.services.async_call(
         "light", "turn_on", {"entity_id": BED_LIGHT, "brightness_pct": 100}, blocking=True
     )
-    planner.queue(
-        plan_json(
-            service_step(
-                {"name": "{slot.area} fan"}, service="set_percentage", domain="fan", data={"percentage": 40}
-            ),
-            respond_step("Fan at 40%."),
-        )
-    )
     result = await ask(home, entry, "set the living room fan to 40%")
-    assert last_trace(entry)["intent"] is None
-    assert planner.calls() == 1
+    assert last_trace(entry)["intent"] == "SetFanSpeed"
+    assert speech(result) == "Set the living room fan to 40%."
+    assert home.states.get(LIVING_ROOM_FAN).attributes["percentage"] == 40
+    assert planner.calls() == 0
     assert home.states.get(BED_LIGHT).attributes["brightness"] == 255
     assert home.states.get(LIVING_ROOM_WINDOW).attributes["current_position"] == 50
 

@@ -147,3 +147,44 @@ async def test_mute_and_unmute(home: HomeAssistant, planner: PlannerServer) -> N
         assert muted(home) is after, text
         assert home.states.get(KITCHEN_SPEAKER).state == "playing"  # muted, not paused
     assert planner.calls() == 0
+
+
+CEILING_FAN = "fan.ceiling_fan"
+
+
+@pytest.fixture
+async def fans(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
+    """The demo's ceiling fan, in the kitchen, the only fan exposed."""
+    async with demo_home(hass, [Platform.LIGHT, Platform.FAN]) as furnished:
+        place_in(furnished, CEILING_FAN, "Kitchen")
+        async_expose_entity(furnished, "conversation", CEILING_FAN, True)
+        yield furnished
+
+
+def fan_percentage(home: HomeAssistant) -> int:
+    state = home.states.get(CEILING_FAN)
+    assert state is not None
+    return int(state.attributes["percentage"])
+
+
+async def test_a_fans_speed_in_percent(fans: HomeAssistant, planner: PlannerServer) -> None:
+    """ "set the fan speed to 50%" and "把风扇调到百分之五十" were unknown (a fan's level is no light's or
+    cover's): planned every time. They are the engine's SetFanSpeed (fan.set_percentage)."""
+    entry = await setup_agent(fans, planner.url, **{CONF_STARTER_PLANS: True})
+    lights_before = {s.entity_id: s.state for s in fans.states.async_all("light")}
+    for text, language, percentage, reply in (
+        ("set the ceiling fan to 30%", "en", 30, "Set the ceiling fan to 30%."),
+        ("set the ceiling fan speed to 60%", "en", 60, "Set the ceiling fan to 60%."),
+        ("set the fan speed to 40%", "en", 40, "Set the fan to 40%."),  # the only fan
+        ("set the kitchen fan to 70%", "en", 70, "Set the kitchen fan to 70%."),
+        ("set the kitchen fan speed to 20 percent", "en", 20, "Set the kitchen fan to 20%."),
+        ("把厨房的风扇开到百分之五十", "zh-Hans", 50, "已把厨房的风扇调到50%。"),
+        ("把风扇调到百分之八十", "zh-Hans", 80, "已把风扇调到80%。"),
+    ):
+        result = await ask(fans, entry, text, language)
+        assert speech(result) == reply, text
+        assert last_trace(entry)["intent"] == "SetFanSpeed"
+        assert last_trace(entry)["outcome"] == "hit", text
+        assert fan_percentage(fans) == percentage, text
+    assert {s.entity_id: s.state for s in fans.states.async_all("light")} == lights_before
+    assert planner.calls() == 0

@@ -25,9 +25,10 @@ in 30 minutes" as the state "ac", "activate the movie night scene" as the area "
 decorative lights" as the floor "ative" (a piece of "decorative") and the domain light: no plan took those
 slots, so a planner was asked, and a plan for a floor "ative" could have been cached. Where the home has a
 device called exactly so and the parser's slots over it include one that is surely wrong (a device class, a
-state, a floor the home lacks, an area it lacks beside no device word or spanning the whole name — "next
-song on the kitchen speaker" came out as the area "kitchen speaker" —, a piece of a word), they become that
-one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word even when
+state, a floor the home lacks, an area it lacks — "next song on the kitchen speaker" came out as the area
+"kitchen speaker", and "set the living room fan to 40%" as the area "living room" in a home with a "Living
+Room Fan" but no living room: a room the home does not have names nothing —, a piece of a word), they
+become that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word even when
 a device is called "Kitchen Lights".
 
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
@@ -53,7 +54,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .device_words import device_word_end, said_kinds
+from .device_words import device_word_end
 from .nlu import ParsedRequest, Slot
 from .repairs_words import TURN_ON
 from .speech import has_cjk
@@ -234,7 +235,7 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
     behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor or an area the home does not
     have ("activate the movie night scene": the area "night"; "next song on the kitchen speaker": the area
-    "kitchen speaker", the whole name, device word and all), or a piece of a word ("decorative lights": the
+    "kitchen speaker"; "the living room fan": the area "living room" where the home has no such room), or a piece of a word ("decorative lights": the
     floor "ative").
     A device word with a word of the name left untagged ("decorative lights": only the domain "light") is
     that name too: nothing serves "turn off the decorative {domain}s". A name the parser split into a name
@@ -248,20 +249,10 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     return any(
         slot.type in ("device_class", "state")
         or (slot.type == "floor" and not gazetteer.knows("floor", slot.value))
-        or (
-            slot.type == "area"
-            and not gazetteer.knows("area", slot.value)
-            and (not _says_a_device(text, name) or (slot.start, slot.end) == (name.start, name.end))
-        )
+        or (slot.type == "area" and not gazetteer.knows("area", slot.value))
         or _cuts_a_word(text, slot)
         for slot in covered
     )
-
-
-def _says_a_device(text: str, name: Slot) -> bool:
-    """Whether a device word is said inside ``name`` ("卧室的灯": a room and a device word, a reading as good
-    as the name; "movie night": none)."""
-    return bool(said_kinds(text[name.start : name.end]))
 
 
 _KIND_TYPES = frozenset({"domain", "device_class"})

@@ -43,6 +43,7 @@ from .repairs_levels import (
     repair_chinese_colour,
     repair_cover_position,
     repair_duration,
+    repair_fan_speed,
     repair_half_brightness,
     repair_level_of_another_kind,
     repair_mute_command,
@@ -112,7 +113,8 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_thermostat_number,
     repair_list_verb,
     repair_list_item,
-    # Last: only what every repair above left unknown is a step up or down, or a mute.
+    # Last: only what every repair above left unknown is a step up or down, a mute or a fan's speed.
     repair_relative_step,
     repair_mute_command,
+    repair_fan_speed,
 )

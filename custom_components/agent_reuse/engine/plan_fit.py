@@ -54,6 +54,7 @@ COMMAND_INTENTS: Final = frozenset(
         "StepVolumeDown",
         "MuteMedia",
         "UnmuteMedia",
+        "SetFanSpeed",
     }
 )
 

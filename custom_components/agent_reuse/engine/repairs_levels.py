@@ -54,6 +54,11 @@ of a light (or of nothing else: "dim the office") or of a player's volume, and n
 percent", "调高10": the planner's), a target, a negation, heat or a cover. The starter plans step a light by
 20 % of its brightness and a player by its own volume step.
 
+A fan's speed (:func:`repair_fan_speed`). "set the fan speed to 50%" and "把风扇调到百分之五十" are unknown
+(above: a level of a fan is no light's or cover's). Said of a fan and nothing else, with one number from 0 to
+100 said as a percentage, they are the engine's ``SetFanSpeed`` with that number as ``percentage``
+(``fan.set_percentage``); "speed" / 速度 at the end of the parser's name is no part of the fan's name.
+
 Mute (:func:`repair_mute_command`). "mute the tv", "电视静音" and "取消静音" are unknown for the same reason
 (``repairs_intents.repair_mute``). Said of a player or of nothing named, and not negated, they are the
 engine's ``MuteMedia`` / ``UnmuteMedia``, served by ``media_player.volume_mute``.
@@ -85,6 +90,7 @@ from .colours import colour_words
 from .device_words import said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
+    FAN_SPEED,
     LIGHT_BRIGHTER,
     LIGHT_DIMMER,
     LIGHT_SET,
@@ -333,6 +339,45 @@ def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
         if step is None and kinds and (turned := _TURN_UP_OR_DOWN.search(text)):
             step = LIGHT_BRIGHTER if turned.group(1).lower() == "up" else LIGHT_DIMMER
     return parsed if step is None else dataclasses.replace(parsed, intent=step)
+
+
+_KIND_SLOT_TYPES = frozenset({"domain", "device_class"})
+_PERCENT_SAID = re.compile(r"[%％]|百分|(?<![a-z])(percent|per\s+cent)(?![a-z])", re.IGNORECASE)
+#: What the parser's name for a fan may end with that is no part of it ("the attic fan speed").
+_SPEED_WORD = re.compile(r"(?:\s+speed|的?(?:速度|风速|風速|转速|轉速))$", re.IGNORECASE)
+
+
+def repair_fan_speed(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as the engine's SetFanSpeed with the number as ``percentage`` when, unknown, it sets a fan
+    and nothing else to a percentage (see the module doc)."""
+    if parsed.label_space != "ha" or parsed.intent is not None or said_kinds(parsed.text) != {"fan"}:
+        return parsed
+    numbers = [slot for slot in parsed.slots if slot.type in (*_NUMBER_SLOTS, "temperature")]
+    others = [slot for slot in parsed.slots if slot not in numbers]
+    if (
+        len(numbers) != 1
+        or not numbers[0].value.isdigit()
+        or not 0 <= int(numbers[0].value) <= 100
+        or not _PERCENT_SAID.search(parsed.text)
+        or any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS | _KIND_SLOT_TYPES for slot in others)
+        or _NEGATED.search(parsed.text)
+    ):
+        return parsed
+    slots = [dataclasses.replace(numbers[0], type="percentage")]
+    in_area = any(slot.type == "area" for slot in others)
+    for slot in others:
+        if slot.type in _KIND_SLOT_TYPES:
+            # "the fan" is the device word (the only fan, or the room's); a room's fan is its kind.
+            if in_area:
+                slots.append(dataclasses.replace(slot, type="domain"))
+            continue
+        speed = _SPEED_WORD.search(slot.value) if slot.type == "name" else None
+        if speed is not None and speed.start() > 0:
+            slot = dataclasses.replace(
+                slot, value=slot.value[: speed.start()], end=slot.start + speed.start()
+            )
+        slots.append(slot)
+    return dataclasses.replace(parsed, intent=FAN_SPEED, slots=in_text_order(slots))
 
 
 _UNMUTE_WORDS = re.compile(r"取消静音|解除静音|取消靜音|解除靜音|(?<![a-z])unmute(?![a-z])", re.IGNORECASE)

@@ -29,8 +29,10 @@ VOLUME_UP, VOLUME_DOWN = "StepVolumeUp", "StepVolumeDown"
 STEP_INTENTS = frozenset({LIGHT_BRIGHTER, LIGHT_DIMMER, VOLUME_UP, VOLUME_DOWN})
 #: Mute and unmute, which Home Assistant 2025.4 has no intent for either (``repairs_levels.repair_mute_command``).
 MUTE, UNMUTE = "MuteMedia", "UnmuteMedia"
+#: A fan's speed in percent, which Home Assistant 2025.4 has no intent for (``repair_fan_speed``).
+FAN_SPEED = "SetFanSpeed"
 #: Every intent of the engine's own: known only after the repairs.
-OWN_INTENTS = STEP_INTENTS | {MUTE, UNMUTE}
+OWN_INTENTS = STEP_INTENTS | {MUTE, UNMUTE, FAN_SPEED}
 MUTE_WORDS = re.compile(r"静音|靜音|(?<![a-z])(un)?mute(?![a-z])", re.IGNORECASE)
 #: Home Assistant's timer intents (2025.4): the repairs, cancel requests and the integration's timers use them.
 TIMER_INTENTS = frozenset(

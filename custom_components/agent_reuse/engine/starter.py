@@ -1407,6 +1407,60 @@ _MUTE_CHINESE: tuple[_MuteLine, ...] = (
 )
 
 
+#: A fan's speed in percent (``repairs_levels.repair_fan_speed``), as ``fan.set_percentage``: (the ways of
+#: saying it, target, reply). A lone "the fan" / 风扇 is the device word, which the runner resolves to the only
+#: fan, the satellite room's, or asks which.
+type _FanLine = tuple[tuple[str, ...], Mapping[str, str], str]
+_NAMED_FAN = {"name": "{slot.name}", "domain": "fan"}
+_AREA_FANS = {"area": "{slot.area}", "domain": "fan"}
+_FAN_SPEED = {"percentage": "{slot.percentage}"}
+
+_FAN_ENGLISH: tuple[_FanLine, ...] = (
+    (
+        ("set the {name} to {percentage}%", "set the {name} speed to {percentage}%"),
+        _NAMED_FAN,
+        "Set the {slot.name} to {slot.percentage}%.",
+    ),
+    (
+        ("set the {area} {domain} to {percentage}%", "set the {area} {domain} speed to {percentage}%"),
+        _AREA_KIND,
+        "Set the {slot.area} {slot.domain} to {slot.percentage}%.",
+    ),
+    (
+        # The parser often leaves "fan" after a room untagged: the room's fans, said by the word.
+        ("set the {area} fan to {percentage}%", "set the {area} fan speed to {percentage}%"),
+        _AREA_FANS,
+        "Set the {slot.area} fan to {slot.percentage}%.",
+    ),
+    (
+        ("set the fan speed to {percentage}%", "set the fan to {percentage}%"),
+        {"name": "fan", "domain": "fan"},
+        "Set the fan to {slot.percentage}%.",
+    ),
+)
+_FAN_CHINESE: tuple[_FanLine, ...] = (
+    (
+        ("把{name}调到{percentage}%", "把{name}开到{percentage}%"),
+        _NAMED_FAN,
+        "已把{slot.name}调到{slot.percentage}%。",
+    ),
+    (
+        ("把{area}的风扇调到{percentage}%", "把{area}的风扇开到{percentage}%"),
+        _AREA_FANS,
+        "已把{slot.area}的风扇调到{slot.percentage}%。",
+    ),
+)
+
+
+def _fan_plans(language: str, lines: Sequence[_FanLine]) -> tuple[StarterPlan, ...]:
+    """The fan speed plans of ``lines``."""
+    return tuple(
+        _service("SetFanSpeed", language, template, "fan.set_percentage", target, reply, _FAN_SPEED)
+        for templates, target, reply in lines
+        for template in templates
+    )
+
+
 def _mute_plans(language: str, lines: Sequence[_MuteLine]) -> tuple[StarterPlan, ...]:
     """The mute plans of ``lines``."""
     return tuple(
@@ -1438,14 +1492,16 @@ def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan,
     return tuple(plans)
 
 
-#: The plans of the engine's own intents (steps up and down, mute).
+#: The plans of the engine's own intents (steps up and down, mute, a fan's speed).
 _OWN_ENGLISH: tuple[StarterPlan, ...] = (
     *_step_plans("en", _STEPS_ENGLISH),
     *_mute_plans("en", _MUTE_ENGLISH),
+    *_fan_plans("en", _FAN_ENGLISH),
 )
 _OWN_SIMPLIFIED: tuple[StarterPlan, ...] = (
     *_step_plans("zh", _STEPS_CHINESE),
     *_mute_plans("zh", _MUTE_CHINESE),
+    *_fan_plans("zh", _FAN_CHINESE),
 )
 
 
