@@ -38,8 +38,8 @@ CONF_AUDIT_RATE: Final = "audit_rate"
 #: calibrated on the NLU's training data lands on its floor (0.50) for the shipped embedder, which on the HA
 #: dev split doubles the plans that execute differently from a fresh one; 0.75 is kept (README, "Measuring").
 DEFAULT_THRESHOLD: Final = 0.75
-#: Room for the starter plans (about 400, added only into free places) and as many plans of the user's own.
-DEFAULT_CACHE_SIZE: Final = 1000
+#: Room for the starter plans (about 600, added only into free places) and twice as many of the user's own.
+DEFAULT_CACHE_SIZE: Final = 2000
 DEFAULT_STARTER_PLANS: Final = True
 DEFAULT_REUSE_MODE: Final = REUSE_MODE_THRESHOLD
 DEFAULT_FALSE_REUSE_BUDGET: Final = 1.0

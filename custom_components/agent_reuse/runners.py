@@ -52,7 +52,7 @@ from homeassistant.helpers.service import async_extract_referenced_entity_ids
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import ASSISTANT, EXTRA_CONTEXT, EXTRA_DEVICE_ID, EXTRA_LANGUAGE
-from .engine.colours import css_colour
+from .engine.colours import css_colour, white_kelvin
 from .engine.device_words import domain_of_word, media_class_of_word
 from .engine.errors import StepError
 from .engine.executor import ExecutionContext, StepRunner
@@ -550,6 +550,9 @@ class HaServiceRunner:
         colour = data.get("color_name")
         if isinstance(colour, str) and (css := css_colour(colour)) is not None:
             data["color_name"] = css  # "蓝" as said, "blue" for Home Assistant
+        kelvin = data.get("color_temp_kelvin")
+        if isinstance(kelvin, str) and (said := white_kelvin(kelvin)) is not None:
+            data["color_temp_kelvin"] = said  # "warm white" / 暖白 as said, 2700 for Home Assistant
         if domain == "media_player" and "volume_level" in data:
             data["volume_level"] = volume_fraction(data["volume_level"])
         if domain == "script" and service not in _SCRIPT_ENTITY_SERVICES:

@@ -485,6 +485,65 @@ def test_a_fans_percentage_is_the_engines_set_fan_speed(
         assert [(slot.type, slot.value) for slot in repaired.slots] == slots
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "slots"),
+    [
+        ("set the kitchen light to warm white", "en", [("area", "kitchen"), ("color_temp", "warm white")]),
+        (
+            "make the living room lights cool white",
+            "en",
+            [("area", "living room"), ("color_temp", "cool white")],
+        ),
+        ("set the kitchen lights to soft white", "en", [("area", "kitchen"), ("color_temp", "soft white")]),
+        ("把客厅的灯调成暖白色", "zh", [("area", "客厅"), ("color_temp", "暖白")]),
+        ("把灯调成暖光", "zh", [("name", "灯"), ("color_temp", "暖光")]),
+        ("把台灯调成自然光", "zh", [("name", "台灯"), ("color_temp", "自然光")]),
+        ("把客廳的燈調成暖白色", "zh-TW", [("area", "客廳"), ("color_temp", "暖白")]),
+        (
+            "set the kitchen light to warm white at 50%",
+            "en",
+            [("area", "kitchen"), ("color_temp", "warm white"), ("brightness", "50")],
+        ),
+    ],
+)
+def test_a_white_of_a_colour_temperature_is_its_own_slot(
+    joint_parser: JointParser, text: str, language: str, slots: list[tuple[str, str]]
+) -> None:
+    """The parser tagged "white" and left "warm" in the template (the plan of "set the {area} light to
+    {color}" then made the light RGB white), and read 暖 in 暖白色 as a device class."""
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == "HassLightSet"
+    assert [(slot.type, slot.value) for slot in repaired.slots] == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("set the bed light to daylight", "en"),  # HassTurnOn of a "light" cut out of "daylight"
+    ],
+)
+def test_a_white_said_alone_sets_the_light(joint_parser: JointParser, text: str, language: str) -> None:
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == "HassLightSet"
+    assert ("color_temp", "daylight") in [(slot.type, slot.value) for slot in repaired.slots]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("turn on the daylight lamp", "en", "HassTurnOn"),  # a name
+        ("打开日光灯", "zh", "HassTurnOn"),
+        ("把客厅的灯调成红色", "zh", "HassLightSet"),
+    ],
+)
+def test_a_lamps_name_or_a_colour_is_no_white(
+    joint_parser: JointParser, text: str, language: str, intent: str
+) -> None:
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == intent
+    assert "color_temp" not in repaired.slot_types
+
+
 def test_pausing_is_still_pausing(joint_parser: JointParser) -> None:
     raw = joint_parser.parse("pause the music", "en")
     assert repair(raw) == raw
@@ -625,6 +684,17 @@ def test_a_relative_level_is_planned(
         ("音量调大一点", "zh", "StepVolumeUp"),
         ("把电视声音调小一点", "zh", "StepVolumeDown"),
         ("小声一点", "zh", "StepVolumeDown"),
+        # A player or the music turned up or down is its volume; 关小 / 开大 were read as switching.
+        ("turn down the living room tv", "en", "StepVolumeDown"),
+        ("turn the tv up", "en", "StepVolumeUp"),
+        ("turn down the music", "en", "StepVolumeDown"),
+        ("把电视关小一点", "zh", "StepVolumeDown"),
+        ("把客厅电视开大点", "zh", "StepVolumeUp"),
+        ("把電視關小一點", "zh-TW", "StepVolumeDown"),
+        ("把音箱开大一点", "zh", "StepVolumeUp"),  # HassVacuumStart from the parser
+        ("把音箱关小一点", "zh", "StepVolumeDown"),  # HassMediaPause
+        ("把灯关小一点", "zh", "StepLightDimmer"),
+        ("把客厅的灯开大点", "zh", "StepLightBrighter"),
         # Not a fixed step: an amount, a target, heat, a cover, a negation, both ways, or another kind.
         ("dim the kitchen light by 20 percent", "en", None),
         ("把灯调暗到30%", "zh", "HassLightSet"),
@@ -635,6 +705,13 @@ def test_a_relative_level_is_planned(
         ("把音量调高10", "zh", None),
         ("turn the fan down", "en", None),
         ("dim the tv", "en", None),
+        ("turn the channel up on the tv", "en", None),
+        ("turn down the tv to 20", "en", None),
+        # 大灯 / 小夜灯 are lights' names: switching them is no step.
+        ("开大灯", "zh", "HassTurnOn"),
+        ("关小夜灯", "zh", "HassTurnOff"),
+        ("打开大灯", "zh", "HassTurnOn"),
+        ("开大客厅的灯", "zh", "HassTurnOn"),
     ],
 )
 def test_a_step_up_or_down_has_an_intent_of_its_own(

@@ -38,7 +38,7 @@ def user_input(url: str, **changes: Any) -> dict[str, Any]:
         CONF_MODEL: "test-planner",
         CONF_API_KEY: "sk-secret",
         CONF_THRESHOLD: 0.8,
-        CONF_CACHE_SIZE: 600.0,  # number selectors send floats
+        CONF_CACHE_SIZE: 800.0,  # number selectors send floats
         CONF_PLANNER_TIMEOUT: 12.0,
         **changes,
     }
@@ -63,7 +63,7 @@ async def test_happy_path(home: HomeAssistant, planner: PlannerServer) -> None:
     }
     assert entry.options == {
         CONF_THRESHOLD: 0.8,
-        CONF_CACHE_SIZE: 600,
+        CONF_CACHE_SIZE: 800,
         CONF_PLANNER_TIMEOUT: 12.0,
         CONF_STARTER_PLANS: True,  # the form's defaults from here on
         CONF_REUSE_MODE: "threshold",
@@ -73,7 +73,7 @@ async def test_happy_path(home: HomeAssistant, planner: PlannerServer) -> None:
     assert not entry.runtime_data.pipeline.policy.bounded
     assert planner.models_calls() >= 1
     assert entry.runtime_data.cache.threshold == 0.8
-    assert entry.runtime_data.cache.max_entries == 600
+    assert entry.runtime_data.cache.max_entries == 800
     # A new entry starts with the starter plans, so everyday commands work before the planner is asked.
     assert len(entry.runtime_data.cache) == len(STARTER_PLANS)
 

@@ -366,6 +366,30 @@ async def test_chinese_colours(home: HomeAssistant, planner: PlannerServer) -> N
     assert planner.calls() == 0
 
 
+async def test_a_white_is_a_colour_temperature(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "set the kitchen light to warm white" reused the plan of "set the {area} light to {color}": the light
+    went to an RGB white. A white of a colour temperature is set in kelvin (``colours.white_kelvin``)."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    for text, language, reply, kelvin in (
+        ("set the kitchen light to warm white", "en", "Set the kitchen light to warm white.", 2700),
+        ("set the bed light to cool white", "en", "Set the bed light to cool white.", 5000),
+        ("把厨房的灯调成冷白色", "zh-Hans", "已把厨房的灯调成冷白色。", 6500),
+        ("把廚房的燈調成暖白色", "zh-Hant", "已把廚房的燈調成暖白色。", 2700),
+    ):
+        result = await ask(home, entry, text, language)
+        assert speech(result) == reply, text
+        trace = last_trace(entry)
+        assert trace["outcome"] == "hit", text
+        assert "color_temp" in trace["slots"], text
+        light = home.states.get(BED_LIGHT if "bed" in text else KITCHEN_LIGHT)
+        assert light.attributes["color_mode"] == "color_temp", text
+        assert light.attributes["color_temp_kelvin"] == kelvin, text
+    # A colour after a white is a colour again: the white's plan does not serve it.
+    result = await ask(home, entry, "set the kitchen light to red")
+    assert home.states.get(KITCHEN_LIGHT).attributes["rgb_color"] == (255, 0, 0)
+    assert planner.calls() == 0
+
+
 async def test_halfway_is_a_position_not_open_or_closed(home: HomeAssistant, planner: PlannerServer) -> None:
     """ "close the garage door halfway" was read as "close": the cached close plan shut the door (``ha_repairs``)."""
     entry = await setup_agent(home, planner.url)

@@ -81,6 +81,7 @@ async def test_a_light_a_step_brighter_or_dimmer(home: HomeAssistant, planner: P
         ("把厨房的灯调亮一点", "zh-Hans", None, KITCHEN_LIGHT, 1, "已把厨房的灯调亮。"),
         ("把廚房的燈調暗一點", "zh-TW", None, KITCHEN_LIGHT, -1, "已把廚房的燈調暗。"),
         ("调亮一点", "zh-Hans", bedroom, BED_LIGHT, 1, "已把灯调亮。"),
+        ("把厨房的灯关小一点", "zh-Hans", None, KITCHEN_LIGHT, -1, "已把厨房的灯调暗。"),  # not switched off
     ):
         other = BED_LIGHT if light == KITCHEN_LIGHT else KITCHEN_LIGHT
         before, other_before = brightness(home, light), brightness(home, other)
@@ -103,6 +104,11 @@ async def test_a_player_a_step_louder_or_quieter(home: HomeAssistant, planner: P
         ("大声一点", "zh-Hans", 1),
         ("把音量调小一点", "zh-Hans", -1),
         ("turn down the volume on the kitchen speaker", "en", -1),
+        # No volume word: a player or the music turned up or down.
+        ("turn up the kitchen speaker", "en", 1),
+        ("turn the music down", "en", -1),
+        ("把音箱开大一点", "zh-Hans", 1),
+        ("把音乐关小一点", "zh-Hans", -1),
     ):
         before = volume(home)
         await ask(home, entry, text, language)

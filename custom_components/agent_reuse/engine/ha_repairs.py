@@ -47,10 +47,12 @@ from .repairs_levels import (
     repair_half_brightness,
     repair_level_of_another_kind,
     repair_mute_command,
+    repair_player_turned_up_or_down,
     repair_relative_change,
     repair_relative_level,
     repair_relative_step,
     repair_thermostat_number,
+    repair_white_temperature,
 )
 from .repairs_switching import (
     repair_curtain_verb,
@@ -102,6 +104,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_relative_change,
     repair_relative_level,
     repair_level_of_another_kind,
+    repair_white_temperature,  # before the colours: 暖白色 is no colour 白
     repair_chinese_colour,
     repair_mute,
     repair_negation,
@@ -115,6 +118,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_list_item,
     # Last: only what every repair above left unknown is a step up or down, a mute or a fan's speed.
     repair_relative_step,
+    repair_player_turned_up_or_down,
     repair_mute_command,
     repair_fan_speed,
 )

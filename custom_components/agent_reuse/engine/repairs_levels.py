@@ -51,8 +51,11 @@ own, one per direction (``StepLightBrighter``, ``StepLightDimmer``, ``StepVolume
 each direction has a cache partition of its own and never serves the other. An unknown request becomes one
 when it says one direction (brighten / dim / 调亮 / 暗一点; louder / turn the volume down / 大声 / 音量调小)
 of a light (or of nothing else: "dim the office") or of a player's volume, and neither an amount ("by 20
-percent", "调高10": the planner's), a target, a negation, heat or a cover. The starter plans step a light by
-20 % of its brightness and a player by its own volume step.
+percent", "调高10": the planner's), a target, a negation, heat or a cover. A player (or the music) turned up
+or down with no volume word is its volume too (:func:`repair_player_turned_up_or_down`): "turn down the
+tv", "turn the music up", "把电视关小一点" (关小 and 开大 were read as switching it off and on), not its
+channel. The starter plans step a light by 20 % of its brightness and a player by its own volume
+step.
 
 A fan's speed (:func:`repair_fan_speed`). "set the fan speed to 50%" and "把风扇调到百分之五十" are unknown
 (above: a level of a fan is no light's or cover's). Said of a fan and nothing else, with one number from 0 to
@@ -79,6 +82,13 @@ that says nothing of volume is the thermostat's ``temperature``, under HassClima
 Chinese colours (:func:`repair_chinese_colour`). For HassLightSet a colour word said as a colour (红色,
 蓝色, 紫) is the ``color`` slot, widened over the parser's shorter one, and "把灯…" without a name is the
 light (灯); the runner hands Home Assistant the colour's name (``colours``).
+
+Whites of a colour temperature (:func:`repair_white_temperature`). "set the kitchen light to warm white" came
+out as the colour white with "warm" left in the template (0.9 from "set the {area} light to {color}": the
+light went plain white), "把客厅的灯调成暖白色" as a device class 暖 and the colour 白, "set the bed light to
+daylight" as switching on a domain "light" cut out of "daylight". A white said of a light (warm / cool /
+neutral white, daylight, 暖白, 暖光, 冷白, 自然光) with nothing but kind, colour or state slots over it is
+HassLightSet's ``color_temp`` slot; the runner hands Home Assistant its kelvin (``colours``).
 """
 
 from __future__ import annotations
@@ -86,7 +96,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .colours import colour_words
+from .colours import colour_words, white_words
 from .device_words import said_kinds
 from .nlu import ParsedRequest, Slot
 from .repairs_words import (
@@ -101,6 +111,8 @@ from .repairs_words import (
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
+    TURN_OFF,
+    TURN_ON,
     UNMUTE,
     VOLUME_DOWN,
     VOLUME_UP,
@@ -289,19 +301,24 @@ def repair_relative_level(parsed: ParsedRequest) -> ParsedRequest:
 
 
 _BRIGHTER = re.compile(
-    r"调亮|調亮|亮一?[点點些]|更亮|(?<![a-z])(brighten|brighter|lighter)(?![a-z])", re.IGNORECASE
+    r"调亮|調亮|[开開][大亮]|亮一?[点點些]|更亮|(?<![a-z])(brighten|brighter|lighter)(?![a-z])", re.IGNORECASE
 )
-_DIMMER = re.compile(r"调暗|調暗|暗一?[点點些]|更暗|(?<![a-z])(dim|dimmer|darker)(?![a-z])", re.IGNORECASE)
+_DIMMER = re.compile(
+    r"调暗|調暗|[关關][小暗]|暗一?[点點些]|更暗|(?<![a-z])(dim|dimmer|darker)(?![a-z])", re.IGNORECASE
+)
 _LOUDER = re.compile(
-    r"[调調][高大]|[高大]一?[点點些]|大声|大聲|提高|增大|加大"
+    r"[调調开開][高大]|[高大]一?[点點些]|大声|大聲|提高|增大|加大"
     r"|(?<![a-z])(up|louder|raise|increase|higher)(?![a-z])",
     re.IGNORECASE,
 )
 _QUIETER = re.compile(
-    r"[调調][低小]|[低小]一?[点點些]|小声|小聲|降低|减小|減小"
+    r"[调調关關][低小]|[低小]一?[点點些]|小声|小聲|降低|减小|減小"
     r"|(?<![a-z])(down|quieter|softer|lower|decrease)(?![a-z])",
     re.IGNORECASE,
 )
+#: The music, said for its player ("turn the music down"); a channel's up and down are no volume.
+_MUSIC = re.compile(r"音乐|音樂|(?<![a-z])music(?![a-z])", re.IGNORECASE)
+_CHANNEL = re.compile(r"频道|頻道|[换換]台|(?<![a-z])(channels?|station)(?![a-z])", re.IGNORECASE)
 _LOUDNESS = re.compile(r"大声|大聲|小声|小聲|(?<![a-z])softer(?![a-z])", re.IGNORECASE)
 #: A step of a said size ("by 20 percent", "调高10", "两格") is the planner's: the plans here step by a fixed
 #: amount. So is a negated one.
@@ -310,6 +327,22 @@ _SAID_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"不要|别|別|(?<![a-z])(don'?t|do\s+not|never|not)(?![a-z])", re.IGNORECASE)
+#: "关小" / "开大" (turned down / up, of a player or a light), though the parser reads 关 and 开 as switching.
+_OPENED_WIDER_OR_NARROWER = re.compile(r"[关關][小低暗]|[开開][大高亮]")
+#: "一点" after a direction, where the parser may tag a piece ("电视开大一点": the floor 一).
+_A_BIT = re.compile(r"一?[点點些]")
+
+
+def _turned_wider_or_narrower(parsed: ParsedRequest, *, a_bit: bool) -> bool:
+    """Whether 关小 / 开大 is said as a step (followed by 一点 where ``a_bit``), not as switching a device whose
+    name starts with 小 or 大 ("关小夜灯", "开大灯": the parser's name covers the 小 / 大)."""
+    return any(
+        not any(slot.overlaps(match.start() + 1, match.end()) for slot in parsed.slots)
+        and (not a_bit or _A_BIT.match(parsed.text, match.end()) is not None)
+        for match in _OPENED_WIDER_OR_NARROWER.finditer(parsed.text)
+    )
+
+
 #: Slots a step request may have: what to step, and where.
 _STEP_SLOTS = frozenset({"area", "floor", "name", "domain"})
 
@@ -317,9 +350,14 @@ _STEP_SLOTS = frozenset({"area", "floor", "name", "domain"})
 def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` under the engine's own step intent when, unknown, it asks for a light brighter or dimmer or a
     player louder or quieter by no said amount (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent is not None:
-        return parsed
     text = parsed.text
+    if parsed.label_space != "ha" or not (
+        parsed.intent is None
+        # "把灯关小一点" (dim it a bit) was read as switching the light off.
+        # "开大灯" is switching on the main light: a light's 关小 / 开大 says "a bit".
+        or (parsed.intent in (TURN_ON, TURN_OFF) and _turned_wider_or_narrower(parsed, a_bit=True))
+    ):
+        return parsed
     if (
         any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in parsed.slots)
         or _ABSOLUTE_TARGET.search(text)
@@ -339,6 +377,29 @@ def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
         if step is None and kinds and (turned := _TURN_UP_OR_DOWN.search(text)):
             step = LIGHT_BRIGHTER if turned.group(1).lower() == "up" else LIGHT_DIMMER
     return parsed if step is None else dataclasses.replace(parsed, intent=step)
+
+
+def repair_player_turned_up_or_down(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as a player's volume step when it turns a player (or the music) up or down with no volume
+    word: "turn down the tv", "turn the music up", "把电视关小一点" (see the module doc)."""
+    text = parsed.text
+    if parsed.label_space != "ha" or _VOLUME_WORDS.search(text) or _LOUDNESS.search(text):
+        return parsed  # said with a volume word: repair_relative_step's
+    # 关小 / 开大 of a player is only ever its volume; the parser read it as switching, pausing, and
+    # "把音箱开大一点" (音箱 rare in its data) as starting the vacuum.
+    if parsed.intent is not None and not _turned_wider_or_narrower(parsed, a_bit=False):
+        return parsed
+    kinds = said_kinds(text)
+    if not (kinds == {"media_player"} or (not kinds and _MUSIC.search(text))) or _CHANNEL.search(text):
+        return parsed
+    step = _one_way(_LOUDER.search(text), _QUIETER.search(text), VOLUME_UP, VOLUME_DOWN)
+    if step is None or _ABSOLUTE_TARGET.search(text) or _SAID_AMOUNT.search(text) or _NEGATED.search(text):
+        return parsed
+    said = [match.span() for words in (_LOUDER, _QUIETER, _A_BIT) for match in words.finditer(text)]
+    slots = tuple(slot for slot in parsed.slots if not any(slot.overlaps(*span) for span in said))
+    if any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in slots):
+        return parsed
+    return _player_word_as_name(dataclasses.replace(parsed, intent=step, slots=slots))
 
 
 _KIND_SLOT_TYPES = frozenset({"domain", "device_class"})
@@ -459,6 +520,36 @@ def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == SET_TEMPERATURE and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
+
+
+#: Setting a light to something: the parser may miss HassLightSet when the white is all that is said.
+_SET_TO = re.compile(
+    r"[调調换換变變][成为為]|(?<![a-z])(set|make|change|turn)(?![a-z]).*(?<![a-z])to(?![a-z])", re.IGNORECASE
+)
+#: Slots the parser put over a white's words ("warm" a colour, 暖 a device class, "light" out of "daylight").
+_OVER_A_WHITE = frozenset({"color", "device_class", "domain", "state"})
+
+
+def repair_white_temperature(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassLightSet with a white of a colour temperature as its ``color_temp`` slot (see the
+    module doc)."""
+    text = parsed.text
+    if parsed.label_space != "ha" or (found := white_words().search(text)) is None:
+        return parsed
+    if parsed.intent != LIGHT_SET and not (parsed.intent in (TURN_ON, None) and _SET_TO.search(text)):
+        return parsed
+    start, end = found.span()
+    over = [slot for slot in parsed.slots if slot.overlaps(start, end)]
+    if any(slot.type not in _OVER_A_WHITE for slot in over) or not said_kinds(text) <= {"light"}:
+        return parsed
+    slots = [slot for slot in parsed.slots if slot not in over]
+    if any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS | {"brightness"} for slot in slots):
+        return parsed  # a colour as well: which one is meant is the planner's guess, not ours
+    slots.append(Slot("color_temp", found.group(), start, end))
+    lamp = _THE_LAMP.match(text)
+    if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
+        slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
+    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=in_text_order(slots))
 
 
 def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:

@@ -111,6 +111,9 @@ def _switch(
     return _service(intent, language, template, _SWITCH_ACTION[intent], target, reply)
 
 
+#: A light's white by its colour temperature, as said ("warm white", 暖白): the runner makes it kelvin.
+_WHITE = {"color_temp_kelvin": "{slot.color_temp}"}
+
 #: A cover's position as said (a percentage; halfway and 一半 are 50, by ``ha_repairs``).
 _POSITION = {"position": "{slot.position}"}
 
@@ -641,6 +644,29 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "Set the {slot.area} lights to {slot.color}.",
         {"color_name": "{slot.color}"},
     ),
+    # A white of a colour temperature ("warm white", ``repairs_levels.repair_white_temperature``): the
+    # runner hands Home Assistant its kelvin.
+    *(
+        _service("HassLightSet", "en", template, "light.turn_on", target, reply, _WHITE)
+        for template, target, reply in (
+            ("set the {name} to {color_temp}", _NAME, "Set the {slot.name} to {slot.color_temp}."),
+            (
+                "set the {name} light to {color_temp}",
+                _NAME_LIGHT,
+                "Set the {slot.name} light to {slot.color_temp}.",
+            ),
+            (
+                "set the {area} lights to {color_temp}",
+                _AREA_LIGHTS,
+                "Set the {slot.area} lights to {slot.color_temp}.",
+            ),
+            (
+                "set the {area} light to {color_temp}",
+                _AREA_LIGHTS,
+                "Set the {slot.area} light to {slot.color_temp}.",
+            ),
+        )
+    ),
     # Locks and covers: Assist files them under HassTurnOn/HassTurnOff; the plans name the domain's own
     # action, so a lock is never "opened" by locking it and "open the X" only ever moves a cover.
     _service("HassTurnOn", "en", "lock the {name}", "lock.lock", _NAME, "Locked the {slot.name}."),
@@ -925,6 +951,15 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
         _AREA_LIGHTS,
         "已把{slot.area}的灯调成{slot.color}色。",
         {"color_name": "{slot.color}"},
+    ),
+    *(
+        _service("HassLightSet", "zh", template, "light.turn_on", target, reply, _WHITE)
+        for template, target, reply in (
+            ("把{name}调成{color_temp}", _NAME, "已把{slot.name}调成{slot.color_temp}。"),
+            ("把{name}调成{color_temp}色", _NAME, "已把{slot.name}调成{slot.color_temp}色。"),
+            ("把{area}的灯调成{color_temp}", _AREA_LIGHTS, "已把{slot.area}的灯调成{slot.color_temp}。"),
+            ("把{area}的灯调成{color_temp}色", _AREA_LIGHTS, "已把{slot.area}的灯调成{slot.color_temp}色。"),
+        )
     ),
     _switch(
         "HassTurnOn",
@@ -1243,42 +1278,66 @@ _STEPS_ENGLISH: tuple[_StepLine, ...] = (
     ),
     (
         "StepVolumeUp",
-        ("turn up the volume", "turn the volume up", "louder"),
+        ("turn up the volume", "turn the volume up", "louder", "turn up the music", "turn the music up"),
         _PLAYING,
         "Turned it up.",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("turn down the volume", "turn the volume down", "quieter"),
+        (
+            "turn down the volume",
+            "turn the volume down",
+            "quieter",
+            "turn down the music",
+            "turn the music down",
+        ),
         _PLAYING,
         "Turned it down.",
         frozenset(),
     ),
     (
         "StepVolumeUp",
-        ("turn up the volume on the {name}", "turn the {name} volume up"),
+        (
+            "turn up the volume on the {name}",
+            "turn the {name} volume up",
+            "turn up the {name}",
+            "turn the {name} up",
+        ),
         _NAMED_PLAYER,
         "Turned up the {slot.name}.",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("turn down the volume on the {name}", "turn the {name} volume down"),
+        (
+            "turn down the volume on the {name}",
+            "turn the {name} volume down",
+            "turn down the {name}",
+            "turn the {name} down",
+        ),
         _NAMED_PLAYER,
         "Turned down the {slot.name}.",
         frozenset(),
     ),
     (
         "StepVolumeUp",
-        ("turn up the volume on the {area} {domain}",),
+        (
+            "turn up the volume on the {area} {domain}",
+            "turn up the {area} {domain}",
+            "turn the {area} {domain} up",
+        ),
         _AREA_KIND,
         "Turned up the {slot.area} {slot.domain}.",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("turn down the volume on the {area} {domain}",),
+        (
+            "turn down the volume on the {area} {domain}",
+            "turn down the {area} {domain}",
+            "turn the {area} {domain} down",
+        ),
         _AREA_KIND,
         "Turned down the {slot.area} {slot.domain}.",
         frozenset(),
@@ -1315,14 +1374,14 @@ _STEPS_CHINESE: tuple[_StepLine, ...] = (
     ),
     (
         "StepLightDimmer",
-        ("把{name}调暗一点", "{name}调暗一点"),
+        ("把{name}调暗一点", "{name}调暗一点", "把{name}关小一点"),
         _NAMED_LIGHT,
         "已把{slot.name}调暗。",
         frozenset(),
     ),
     (
         "StepLightBrighter",
-        ("把{name}调亮一点", "{name}调亮一点"),
+        ("把{name}调亮一点", "{name}调亮一点", "把{name}开大一点"),
         _NAMED_LIGHT,
         "已把{slot.name}调亮。",
         frozenset(),
@@ -1331,42 +1390,54 @@ _STEPS_CHINESE: tuple[_StepLine, ...] = (
     ("StepLightBrighter", ("调亮一点", "把灯调亮一点", "灯调亮一点"), _AREA_LIGHTS, "已把灯调亮。", _HERE),
     (
         "StepVolumeUp",
-        ("大声一点", "音量调大一点", "把音量调大一点", "声音大一点"),
+        ("大声一点", "音量调大一点", "把音量调大一点", "声音大一点", "把音乐开大一点"),
         _PLAYING,
         "已调大音量。",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("小声一点", "音量调小一点", "把音量调小一点", "声音小一点"),
+        ("小声一点", "音量调小一点", "把音量调小一点", "声音小一点", "把音乐关小一点"),
         _PLAYING,
         "已调小音量。",
         frozenset(),
     ),
     (
         "StepVolumeUp",
-        ("把{name}的声音调大一点", "把{name}的音量调大一点", "{name}大声一点"),
+        (
+            "把{name}的声音调大一点",
+            "把{name}的音量调大一点",
+            "{name}大声一点",
+            "把{name}开大一点",
+            "把{name}调大一点",
+        ),
         _NAMED_PLAYER,
         "已调大{slot.name}的音量。",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("把{name}的声音调小一点", "把{name}的音量调小一点", "{name}小声一点"),
+        (
+            "把{name}的声音调小一点",
+            "把{name}的音量调小一点",
+            "{name}小声一点",
+            "把{name}关小一点",
+            "把{name}关小",
+        ),
         _NAMED_PLAYER,
         "已调小{slot.name}的音量。",
         frozenset(),
     ),
     (
         "StepVolumeUp",
-        ("把{area}{name}的声音调大一点", "把{area}{name}的音量调大一点"),
+        ("把{area}{name}的声音调大一点", "把{area}{name}的音量调大一点", "把{area}{name}开大一点"),
         _AREA_NAMED_PLAYER,
         "已调大{slot.area}{slot.name}的音量。",
         frozenset(),
     ),
     (
         "StepVolumeDown",
-        ("把{area}{name}的声音调小一点", "把{area}{name}的音量调小一点"),
+        ("把{area}{name}的声音调小一点", "把{area}{name}的音量调小一点", "把{area}{name}关小一点"),
         _AREA_NAMED_PLAYER,
         "已调小{slot.area}{slot.name}的音量。",
         frozenset(),
