@@ -410,6 +410,20 @@ def slot_value_spaces(slots: set[Slot]) -> bool:
     return any(slot.value != slot.value.strip() for slot in slots)
 
 
+def assert_repaired_as(
+    joint_parser: JointParser,
+    text: str,
+    language: str,
+    intent: str | None,
+    slots: list[tuple[str, str]] | None,
+) -> None:
+    """The repaired parse has ``intent`` and, unless None, exactly ``slots`` (type, value) in text order."""
+    repaired = repair(joint_parser.parse(text, language))
+    assert repaired.intent == intent
+    if slots is not None:
+        assert [(slot.type, slot.value) for slot in repaired.slots] == slots
+
+
 @pytest.mark.parametrize(
     ("text", "language", "intent", "slots"),
     [
@@ -436,10 +450,7 @@ def test_mute_is_the_engines_own_intent(
     """The parser paused the player for "mute the tv" and switched on a device named 静音 for "电视静音";
     Home Assistant has no mute intent. A player's mute is the engine's own MuteMedia / UnmuteMedia, with the
     slots over the mute word dropped and the player's word as the name."""
-    repaired = repair(joint_parser.parse(text, language))
-    assert repaired.intent == intent
-    if slots is not None:
-        assert [(slot.type, slot.value) for slot in repaired.slots] == slots
+    assert_repaired_as(joint_parser, text, language, intent, slots)
 
 
 @pytest.mark.parametrize(
@@ -465,7 +476,7 @@ def test_mute_is_the_engines_own_intent(
         # No percent said (a fan's "3" is a preset or a step count), negated, or a light too: left alone.
         ("set the fan to 3", "en", None, None),
         ("don't set the fan to 50%", "en", None, None),
-        ("set the fan and the light to 50%", "en", "HassLightSet", None),
+        ("set the fan and the light to 50%", "en", None, None),  # both: planned
         ("set the kitchen light to 50%", "en", "HassLightSet", None),
     ],
 )
@@ -479,10 +490,7 @@ def test_a_fans_percentage_is_the_engines_set_fan_speed(
     """Home Assistant has no fan-speed intent, and the parser read a fan's percentage as a cover's position
     or a light's brightness. A fan alone set to a said percentage is the engine's SetFanSpeed, the number
     its ``percentage`` and " speed" no part of the fan's name."""
-    repaired = repair(joint_parser.parse(text, language))
-    assert repaired.intent == intent
-    if slots is not None:
-        assert [(slot.type, slot.value) for slot in repaired.slots] == slots
+    assert_repaired_as(joint_parser, text, language, intent, slots)
 
 
 @pytest.mark.parametrize(
@@ -1149,6 +1157,7 @@ def test_a_timers_own_length_and_fractions_keep_the_parsers_reading(joint_parser
         ("把卧室的灯调到一半", "zh", "HassTurnOn"),  # with a floor 一
         ("把卧室的灯亮度调到一半", "zh", "HassLightSet"),  # with a floor 一, no brightness
         ("灯调到一半亮度", "zh", "HassLightSet"),
+        ("把台灯调到一半", "zh", "HassSetPosition"),  # a cover's, with a floor 一
         ("set the kitchen lights to half", "en", "HassLightSet"),  # no brightness
         ("turn the kitchen lights to half", "en", "HassTurnOn"),
         ("set the bed light to half brightness", "en", "HassLightSet"),
@@ -1424,6 +1433,10 @@ def test_only_some_kinds_words_after_a_room_become_a_name_in_chinese() -> None:
         ("把风扇调到50%", "zh", "SetFanSpeed"),
         ("把风扇调到最大", "zh", None),  # no percentage: planned
         ("set the tv brightness to 50%", "en", None),
+        # Another kind joined to a light: which level is whose is the planner's.
+        ("set the living room fan and light to 50%", "en", None),
+        ("set the bed light and the tv to 30%", "en", None),
+        ("set the fan light to 50%", "en", "HassLightSet"),  # a fan's light is a light
     ],
 )
 def test_a_level_of_another_kind_of_device_is_never_a_lights_or_covers(

@@ -237,6 +237,12 @@ async def test_chinese_dimming_without_the_word_brightness_and_all_the_lights(
     result = await ask(home, entry, "把卧室的灯调到一半", "zh-Hans")
     assert speech(result) == "已把卧室的灯调到50%。"
     assert home.states.get(BED_LIGHT).attributes["brightness"] == 128  # 50 % of 255
+    # Without a room, from the kitchen's satellite: was a cover's position, then unknown (planned).
+    await ask(home, entry, "把灯调到百分之十", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert home.states.get(KITCHEN_LIGHT).attributes["brightness"] == 26
+    result = await ask(home, entry, "把灯调到一半", "zh-Hans", satellite_in(home, "Kitchen"))
+    assert speech(result) == "已把灯的亮度调到50%。"
+    assert home.states.get(KITCHEN_LIGHT).attributes["brightness"] == 128
 
     await ask(home, entry, "打开所有的灯", "zh-Hans")
     assert home.states.get(KITCHEN_LIGHT).state == "on"

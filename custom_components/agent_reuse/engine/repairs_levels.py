@@ -73,6 +73,7 @@ as HassLightSet, "set the ceiling fan to 50%" and "把客厅的风扇开到百�
 cover's. Home Assistant 2025.4 has no intent for a fan's speed, so a HassLightSet that speaks of a device
 word of another kind (fan, 风扇, 空调, tv) and of no light, or a HassSetPosition that speaks of one that is
 no cover and of no cover, is unknown: planned, never cached, and no light or cover plan is reused for it.
+So is one that joins another kind to its own ("set the living room fan and light to 50%").
 
 A thermostat's number (:func:`repair_thermostat_number`). "turn up the heat to 22" came out as
 HassSetVolume 22 (a player's volume set to 22 %), "set the heat to 21" as HassClimateSetTemperature with
@@ -243,7 +244,12 @@ def repair_cover_position(parsed: ParsedRequest) -> ParsedRequest:
 
 def repair_half_brightness(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassLightSet with the brightness 50 when it sets a light to half (see the module doc)."""
-    if parsed.label_space != "ha" or parsed.intent not in (*ON_OFF, LIGHT_SET) or not _of_a_light(parsed):
+    # Also a cover's or none: "把台灯调到一半" came out as HassSetPosition, unknown once a light is seen in it.
+    if (
+        parsed.label_space != "ha"
+        or parsed.intent not in (*ON_OFF, LIGHT_SET, SET_POSITION, None)
+        or not _of_a_light(parsed)
+    ):
         return parsed
     slots = _half(parsed, _HALF_LEVEL, "brightness")
     return parsed if slots is None else dataclasses.replace(parsed, intent=LIGHT_SET, slots=slots)
@@ -495,6 +501,9 @@ def _one_way(up: object, down: object, up_intent: str, down_intent: str) -> str 
 _LEVEL_KINDS = {LIGHT_SET: frozenset({"light"}), SET_POSITION: frozenset({"cover", "valve"})}
 
 
+_AND = re.compile(r"[和跟与與、]|以及|(?<![a-z])and(?![a-z])", re.IGNORECASE)
+
+
 def repair_level_of_another_kind(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as an unknown intent when it sets a light's or a cover's level of a device word of another
     kind and of none of its own (see the module doc)."""
@@ -502,6 +511,9 @@ def repair_level_of_another_kind(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     own = _LEVEL_KINDS[parsed.intent]
     said = said_kinds(parsed.text)
+    if said - own and said & own and _AND.search(parsed.text):
+        # "set the living room fan and light to 50%": the fan came out as the kind of a light's level.
+        return dataclasses.replace(parsed, intent=None)
     if not said - own or said & own:
         return parsed
     words = _LIGHT_WORDS if parsed.intent == LIGHT_SET else _COVER_WORDS
