@@ -28,6 +28,7 @@ from typing import Any
 import voluptuous as vol
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.components.cover import CoverDeviceClass, CoverEntityFeature
+from homeassistant.components.fan import FanEntityFeature
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.media_player.const import MediaPlayerEntityFeature
 from homeassistant.components.sensor import SensorDeviceClass
@@ -122,6 +123,7 @@ REQUIRED_FEATURES: Mapping[tuple[str, str], int] = {
     ("media_player", "media_previous_track"): MediaPlayerEntityFeature.PREVIOUS_TRACK,
     ("media_player", "volume_set"): MediaPlayerEntityFeature.VOLUME_SET,
     ("cover", "set_cover_position"): CoverEntityFeature.SET_POSITION,
+    ("fan", "set_percentage"): FanEntityFeature.SET_SPEED,
 }
 
 
@@ -303,6 +305,11 @@ class TargetResolver:
                         or self._match_device_word(constraints, preferences)
                         or result
                     )
+                if not result.is_match and area is not None and name is None:
+                    device_words = domain_words or sorted(domains)
+                    result = (
+                        self._match_area_and_word_as_name(constraints, preferences, device_words) or result
+                    )
                 if not result.is_match and (reason := self._filter_that_left_none(constraints, preferences)):
                     result = dataclasses.replace(result, no_match_reason=reason)
                 if not result.is_match:
@@ -393,6 +400,30 @@ class TargetResolver:
                 result = intent.async_match_targets(
                     self.hass, dataclasses.replace(constraints, name=candidate, domains=None), preferences
                 )
+                if result.is_match:
+                    return result
+        return None
+
+    def _match_area_and_word_as_name(
+        self,
+        constraints: intent.MatchTargetsConstraints,
+        preferences: intent.MatchTargetsPreferences,
+        device_words: list[str],
+    ) -> intent.MatchTargetsResult | None:
+        """A room and a device word that match nothing as a room's devices, matched as one device's name:
+        "turn off the living room fan" → the fan called "Living Room Fan", which is in no room (or another).
+
+        Why: the demo's "Living Room Fan" has no area while the home has a Living Room, so the request read
+        as the living room's fans answered "there is no fan in the living room". Assist tries its name
+        reading too and switches the fan.
+        """
+        area = constraints.area_name
+        if not area:
+            return None
+        for word in device_words:
+            for candidate in (f"{area} {word}", f"{area} {word}s", f"{area}{word}", f"{area}的{word}"):
+                by_name = dataclasses.replace(constraints, name=candidate, area_name=None)
+                result = intent.async_match_targets(self.hass, by_name, preferences)
                 if result.is_match:
                     return result
         return None

@@ -14,6 +14,7 @@ import pytest
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
 from homeassistant.setup import async_setup_component
 
 from custom_components.agent_reuse.const import CONF_STARTER_PLANS
@@ -193,4 +194,34 @@ async def test_a_fans_speed_in_percent(fans: HomeAssistant, planner: PlannerServ
         assert last_trace(entry)["outcome"] == "hit", text
         assert fan_percentage(fans) == percentage, text
     assert {s.entity_id: s.state for s in fans.states.async_all("light")} == lights_before
+    assert planner.calls() == 0
+
+
+LIVING_ROOM_FAN = "fan.living_room_fan"
+LIMITED_FAN = "fan.preset_only_limited_fan"
+
+
+async def test_a_room_and_a_device_word_are_a_devices_name_when_the_room_has_none(
+    fans: HomeAssistant, planner: PlannerServer
+) -> None:
+    """The demo's "Living Room Fan" is in no room while the home has a Living Room: "turn off the living room
+    fan" read as that room's fans answered "there is no fan in the living room". Like Assist, the room and
+    the device word are tried as the device's name."""
+    ar.async_get(fans).async_create("Living Room")
+    for entity_id in (LIVING_ROOM_FAN, LIMITED_FAN):
+        async_expose_entity(fans, "conversation", entity_id, True)
+    entry = await setup_agent(fans, planner.url, **{CONF_STARTER_PLANS: True})
+    result = await ask(fans, entry, "set the living room fan to 40%")
+    assert speech(result) == "Set the living room fan to 40%."
+    assert fans.states.get(LIVING_ROOM_FAN).attributes["percentage"] == 40
+    result = await ask(fans, entry, "turn off the living room fan")
+    assert fans.states.get(LIVING_ROOM_FAN).state == "off"
+    assert fans.states.get(CEILING_FAN).attributes["percentage"] != 40  # the kitchen's fan untouched
+
+    # A fan with presets only has no speed in percent: said so, and nothing changes.
+    before = fans.states.get(LIMITED_FAN).state
+    result = await ask(fans, entry, "set the preset only limited fan to 30%")
+    assert result.response.response_type.value == "error"
+    assert speech(result) == "Sorry, no fan can do that."
+    assert fans.states.get(LIMITED_FAN).state == before
     assert planner.calls() == 0
