@@ -66,6 +66,8 @@ DEMO_EXPOSED: Mapping[str, str | None] = MappingProxyType(
         "light.porch_light": None,
         "switch.garden_pump": None,
         "fan.attic_fan": None,
+        # A fan with a speed in percent ("set the living room fan to 40%", "把客厅的风扇调到百分之五十").
+        "fan.living_room_fan": "Living Room",
         # The weather now ("what's the weather", "天气怎么样"); the demo's second weather entity stays hidden.
         "weather.demo_weather_south": None,
         # Media players ("pause", "下一首", "set the volume to 30%"): universal players in front of the

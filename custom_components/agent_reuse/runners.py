@@ -426,6 +426,10 @@ class TargetResolver:
                 result = intent.async_match_targets(self.hass, by_name, preferences)
                 if result.is_match:
                     return result
+                if result.no_match_reason is intent.MatchFailedReason.ASSISTANT:
+                    # It exists but is hidden from Assist: say so, not that the room has no such device.
+                    said = spoken("not_exposed", name=candidate)
+                    raise StepError(said.render("en"), spoken=said, about_request=True)
         return None
 
     def _match_device_word(

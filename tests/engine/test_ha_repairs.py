@@ -552,6 +552,44 @@ def test_a_lamps_name_or_a_colour_is_no_white(
     assert "color_temp" not in repaired.slot_types
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "slots"),
+    [
+        (
+            "set the living room thermostat to 22 degrees",
+            "en",
+            [("area", "living room"), ("temperature", "22")],
+        ),
+        (
+            "set the bedroom heat to 20 degrees",
+            "en",
+            [("area", "bedroom"), ("temperature", "20")],
+        ),  # LightSet
+        ("set the bedroom ac to 24", "en", [("area", "bedroom"), ("temperature", "24")]),  # unknown
+        ("把卧室的空调调到26度", "zh", [("area", "卧室"), ("temperature", "26")]),
+    ],
+)
+def test_a_rooms_thermostat_set_to_a_number(
+    joint_parser: JointParser, text: str, language: str, slots: list[tuple[str, str]]
+) -> None:
+    assert_repaired_as(joint_parser, text, language, "HassClimateSetTemperature", slots)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("set the bedroom light to 20", "en", "HassLightSet"),  # a light
+        ("set the bedroom ac to 50%", "en", None),  # a percentage is no temperature
+        ("don't set the bedroom heat to 20 degrees", "en", None),
+        ("把卧室温度降低两度", "zh", None),  # two degrees lower: relative, planned
+    ],
+)
+def test_a_light_a_percentage_or_a_negation_is_no_rooms_thermostat(
+    joint_parser: JointParser, text: str, language: str, intent: str | None
+) -> None:
+    assert repair(joint_parser.parse(text, language)).intent == intent
+
+
 def test_pausing_is_still_pausing(joint_parser: JointParser) -> None:
     raw = joint_parser.parse("pause the music", "en")
     assert repair(raw) == raw

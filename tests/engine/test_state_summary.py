@@ -63,6 +63,8 @@ def test_questions_about_one_device_and_commands_are_not(text: str) -> None:
         ("which lights are on in the kitchen", "en"),
         ("how many lights are on", "en"),
         ("which lights are still on", "en"),  # unknown to the parser
+        ("what lights are on", "en"),
+        ("which lights did I leave on", "en"),
     ],
 )
 def test_the_parsers_command_becomes_a_state_question(
@@ -93,6 +95,10 @@ def test_a_question_about_one_device_stays_with_the_cache(joint_parser: JointPar
         ("which lights are still on", "which lights are on"),
         ("how many lights are turned on", "how many lights are on"),
         ("are any of the lights on", "are any lights on"),
+        ("what lights are on", "which lights are on"),
+        ("which lights did I leave on", "which lights are on"),
+        ("what doors did we leave unlocked", "which doors are unlocked"),
+        ("what is the temperature", "what is the temperature"),  # no plural asked about
         # Already Home Assistant's words.
         ("哪些灯开着", "哪些灯开着"),
         ("are all the lights off", "are all the lights off"),

@@ -48,6 +48,8 @@ async def test_questions_about_several_devices_get_home_assistants_answers(
         ("开着的灯有哪些", "zh-Hans", "Kitchen Lights开着"),
         ("which lights are still on", "en", "Kitchen Lights"),  # unknown to the parser
         ("are any of the lights on", "en", "Yes, Kitchen Lights"),
+        ("what lights are on", "en", "Kitchen Lights"),
+        ("which lights did I leave on", "en", "Kitchen Lights"),
     ):
         result = await ask(home, entry, text, language)
         assert speech(result) == answer, text

@@ -208,9 +208,12 @@ async def test_a_room_and_a_device_word_are_a_devices_name_when_the_room_has_non
     fan" read as that room's fans answered "there is no fan in the living room". Like Assist, the room and
     the device word are tried as the device's name."""
     ar.async_get(fans).async_create("Living Room")
-    for entity_id in (LIVING_ROOM_FAN, LIMITED_FAN):
-        async_expose_entity(fans, "conversation", entity_id, True)
+    async_expose_entity(fans, "conversation", LIMITED_FAN, True)
     entry = await setup_agent(fans, planner.url, **{CONF_STARTER_PLANS: True})
+    # Hidden from Assist: said so, rather than that the living room has no fan.
+    result = await ask(fans, entry, "turn off the living room fan")
+    assert speech(result) == "Sorry, living room fan is not exposed to Assist."
+    async_expose_entity(fans, "conversation", LIVING_ROOM_FAN, True)
     result = await ask(fans, entry, "set the living room fan to 40%")
     assert speech(result) == "Set the living room fan to 40%."
     assert fans.states.get(LIVING_ROOM_FAN).attributes["percentage"] == 40

@@ -298,3 +298,26 @@ async def test_home_assistants_own_error_is_said_in_the_requests_language(
     assert "does not support" in speech(result)
     assert home.states.get(KITCHEN_CLIMATE).attributes["target_temp_low"] == before
     assert planner.calls() == 0
+
+
+async def test_a_rooms_thermostat_heat_or_ac_set_to_a_number(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "set the bedroom thermostat to 21 degrees" (the room and "thermostat" as a name, split by the home's
+    names), "set the bedroom heat to 20 degrees" (read as a light's level) and "set the bedroom ac to 24"
+    (unknown, a brightness) were planned every time: they set the room's thermostat, from starter plans."""
+    thermostats_in_bedroom_and_kitchen(home)
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    kitchen_before = home.states.get(KITCHEN_CLIMATE).attributes
+    for text, language, temperature, reply in (
+        ("set the bedroom thermostat to 21 degrees", "en", 21, "Set the bedroom thermostat to 21 degrees."),
+        ("set the bedroom heat to 20 degrees", "en", 20, "Set the bedroom heat to 20 degrees."),
+        ("set the bedroom ac to 24", "en", 24, "Set the bedroom ac to 24 degrees."),
+        ("把卧室的空调调到26度", "zh-Hans", 26, "已把卧室的空调调到26度。"),
+    ):
+        result = await ask(home, entry, text, language)
+        assert speech(result) == reply, text
+        assert last_trace(entry)["outcome"] == "hit", text
+        assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == temperature, text
+    assert home.states.get(KITCHEN_CLIMATE).attributes == kitchen_before  # the other room's untouched
+    assert planner.calls() == 0

@@ -51,6 +51,7 @@ from .repairs_levels import (
     repair_relative_change,
     repair_relative_level,
     repair_relative_step,
+    repair_room_thermostat,
     repair_thermostat_number,
     repair_white_temperature,
 )
@@ -114,6 +115,7 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_temperature_question,
     repair_weather_name,
     repair_thermostat_number,
+    repair_room_thermostat,
     repair_list_verb,
     repair_list_item,
     # Last: only what every repair above left unknown is a step up or down, a mute or a fan's speed.

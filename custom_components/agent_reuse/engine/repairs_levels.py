@@ -75,6 +75,13 @@ word of another kind (fan, 风扇, 空调, tv) and of no light, or a HassSetPosi
 no cover and of no cover, is unknown: planned, never cached, and no light or cover plan is reused for it.
 So is one that joins another kind to its own ("set the living room fan and light to 50%").
 
+A room's thermostat (:func:`repair_room_thermostat`). "set the bedroom thermostat to 21 degrees" came out with
+the room and "thermostat" as a name, "set the bedroom heat to 20 degrees" as HassLightSet with a temperature,
+"set the bedroom ac to 24" as unknown with a brightness: planned every time. A room set *to* one whole number
+(to, 到: "把卧室温度降低两度" is two degrees lower, and stays the planner's) with at most the thermostat's
+own word (thermostat, ac, 空调; heat) is HassClimateSetTemperature of the room's thermostats, the word left
+in the template.
+
 A thermostat's number (:func:`repair_thermostat_number`). "turn up the heat to 22" came out as
 HassSetVolume 22 (a player's volume set to 22 %), "set the heat to 21" as HassClimateSetTemperature with
 a *position* 21. A number in a request about heat, heating, the thermostat or a temperature (暖气, 温度)
@@ -532,6 +539,41 @@ def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == SET_TEMPERATURE and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
+
+
+def repair_room_thermostat(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as HassClimateSetTemperature of a room's thermostats when it sets a room's thermostat, heat
+    or ac to a number (see the module doc)."""
+    text = parsed.text
+    if parsed.label_space != "ha" or parsed.intent not in (SET_TEMPERATURE, LIGHT_SET, None):
+        return parsed
+    if (
+        not _HEAT_WORDS.search(text)
+        # Set *to* a number: "把卧室温度降低两度" (two degrees lower) is relative, the planner's.
+        or not _ABSOLUTE_TARGET.search(text)
+        or _VOLUME_WORDS.search(text)
+        or _LIGHT_WORDS.search(text)
+        or _PERCENT_SAID.search(text)
+        or _NEGATED.search(text)
+        or not said_kinds(text) <= {"climate"}
+    ):
+        return parsed
+    numbers = [slot for slot in parsed.slots if slot.type in (*_NUMBER_SLOTS, "temperature")]
+    areas = [slot for slot in parsed.slots if slot.type == "area"]
+    others = [slot for slot in parsed.slots if slot not in numbers and slot not in areas]
+    if len(numbers) != 1 or len(areas) != 1 or not numbers[0].value.isdigit():
+        return parsed
+    # Only the thermostat's own word besides: "thermostat" as a name, "ac" as a device class.
+    if any(
+        slot.type not in _THERMOSTAT_WORD_SLOTS or said_kinds(slot.value) != {"climate"} for slot in others
+    ):
+        return parsed
+    slots = in_text_order((areas[0], dataclasses.replace(numbers[0], type="temperature")))
+    repaired = dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
+    return parsed if repaired == parsed else repaired
+
+
+_THERMOSTAT_WORD_SLOTS = frozenset({"domain", "device_class", "name"})
 
 
 #: Setting a light to something: the parser may miss HassLightSet when the white is all that is said.

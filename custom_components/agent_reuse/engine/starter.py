@@ -814,6 +814,28 @@ _ENGLISH: tuple[StarterPlan, ...] = (
         "Set the {slot.name} to {slot.temperature} degrees.",
         _NAMED_CLIMATE,
     ),
+    # A room's thermostat by its word (``repairs_levels.repair_room_thermostat``), or as the gazetteer splits
+    # "bedroom thermostat" into the room and the device word.
+    *(
+        _set_temperature("en", template, reply)
+        for template, reply in (
+            (
+                "set the {area} thermostat to {temperature} degrees",
+                "Set the {slot.area} thermostat to {slot.temperature} degrees.",
+            ),
+            (
+                "set the {area} heat to {temperature} degrees",
+                "Set the {slot.area} heat to {slot.temperature} degrees.",
+            ),
+            ("set the {area} ac to {temperature}", "Set the {slot.area} ac to {slot.temperature} degrees."),
+        )
+    ),
+    _set_temperature(
+        "en",
+        "set the {area} {domain} to {temperature} degrees",
+        "Set the {slot.area} {slot.domain} to {slot.temperature} degrees.",
+        _AREA_KIND,
+    ),
     # Media: pause, resume, skip, and the volume (Home Assistant 2025.4 has no intent to start music).
     *_media_plans("en", _MEDIA_ENGLISH),
     # Cover positions, by name, by a room and its cover word or class, or by class.
@@ -1028,6 +1050,10 @@ _SIMPLIFIED: tuple[StarterPlan, ...] = (
     ),
     _set_temperature(
         "zh", "把{name}调到{temperature}度", "已把{slot.name}调到{slot.temperature}度。", _NAMED_CLIMATE
+    ),
+    *(
+        _set_temperature("zh", template, "已把{slot.area}的空调调到{slot.temperature}度。")
+        for template in ("把{area}的空调调到{temperature}度", "把{area}空调调到{temperature}度")
     ),
     _service("HassTurnOn", "zh", "锁上{name}", "lock.lock", _NAME, "已锁上{slot.name}。"),
     _service("HassTurnOff", "zh", "解锁{name}", "lock.unlock", _NAME, "已解锁{slot.name}。"),

@@ -21,9 +21,11 @@ import re
 from .nlu import ParsedRequest
 from .repairs_words import GET_STATE
 
+#: "what lights are …" / "what doors did I leave …": "which", asked with a plural.
+_WHAT_PLURAL = r"what(?=\s+(?:\w+\s+){0,2}?\w+s\s+(?:are|did)\b)"
 #: "which …", "how many …", "are any / is there any …", "are all / is every …" at the start.
 _ENGLISH = re.compile(
-    r"^\s*(?:which\b|how\s+many\b|(?:is|are)\s+(?:there\s+)?any\b|(?:is|are)\s+(?:all|every)\b)",
+    rf"^\s*(?:which\b|{_WHAT_PLURAL}|how\s+many\b|(?:is|are)\s+(?:there\s+)?any\b|(?:is|are)\s+(?:all|every)\b)",
     re.IGNORECASE,
 )
 
@@ -54,7 +56,8 @@ def asks_about_several(text: str) -> bool:
 
 
 #: Wordings of the same question that Home Assistant's sentences do not have, and the ones they do:
-#: measure words (几盏 → 几个), "lit" for "on", "not off" for "on", "still" (还有). Grammar only: what is
+#: measure words (几盏 → 几个), "lit" for "on", "not off" for "on", "still" (还有), "what" for "which",
+#: "did I leave on" for "are on". Grammar only: what is
 #: asked is unchanged. Simplified and Traditional.
 _HOME_ASSISTANT_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"哪几[个個盏盞台臺扇把部只隻]?"), "哪些"),
@@ -68,6 +71,15 @@ _HOME_ASSISTANT_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
     # English: "still on", "turned on" / "switched off", "any of the lights".
     (re.compile(r"(?<![a-z])(?:still|turned|switched)\s+(on|off)(?![a-z])", re.IGNORECASE), r"\1"),
     (re.compile(r"(?<![a-z])(any|all)\s+of\s+(?:the|my|our)\s+", re.IGNORECASE), r"\1 "),
+    # "what lights are on" → "which lights are on"; "which lights did I leave on" → "which lights are on".
+    (re.compile(rf"^(\s*){_WHAT_PLURAL}", re.IGNORECASE), r"\1which"),
+    (
+        re.compile(
+            r"(?<![a-z])did\s+(?:i|we|you|they|someone|somebody)\s+leave\s+(on|off|open|unlocked)(?![a-z])",
+            re.IGNORECASE,
+        ),
+        r"are \1",
+    ),
 )
 
 
