@@ -386,9 +386,7 @@ class TargetResolver:
         candidates: list[str] = []
         if name[-1].isascii() and name[-1].isalpha():
             candidates.append(other_number(name))
-        joined = [
-            joint for word in domain_words for joint in (f"{name} {word}", f"{name} {word}s", f"{name}{word}")
-        ]
+        joined = _with_device_word(name, domain_words)
         for candidate in candidates + joined:
             result = intent.async_match_targets(
                 self.hass, dataclasses.replace(constraints, name=candidate), preferences
@@ -420,16 +418,15 @@ class TargetResolver:
         area = constraints.area_name
         if not area:
             return None
-        for word in device_words:
-            for candidate in (f"{area} {word}", f"{area} {word}s", f"{area}{word}", f"{area}的{word}"):
-                by_name = dataclasses.replace(constraints, name=candidate, area_name=None)
-                result = intent.async_match_targets(self.hass, by_name, preferences)
-                if result.is_match:
-                    return result
-                if result.no_match_reason is intent.MatchFailedReason.ASSISTANT:
-                    # It exists but is hidden from Assist: say so, not that the room has no such device.
-                    said = spoken("not_exposed", name=candidate)
-                    raise StepError(said.render("en"), spoken=said, about_request=True)
+        for candidate in _with_device_word(area, device_words):
+            by_name = dataclasses.replace(constraints, name=candidate, area_name=None)
+            result = intent.async_match_targets(self.hass, by_name, preferences)
+            if result.is_match:
+                return result
+            if result.no_match_reason is intent.MatchFailedReason.ASSISTANT:
+                # It exists but is hidden from Assist: say so, not that the room has no such device.
+                said = spoken("not_exposed", name=candidate)
+                raise StepError(said.render("en"), spoken=said, about_request=True)
         return None
 
     def _match_device_word(
@@ -546,6 +543,16 @@ class TargetResolver:
         if constraints.name:
             return spoken("no_named", kind=kind, name=constraints.name, where=where)
         return spoken("no_kind", kind=kind, where=where)
+
+
+def _with_device_word(head: str, words: list[str]) -> list[str]:
+    """``head`` joined with each device word the way names are written: "bed light", "kitchen lights",
+    "床头灯", "客厅的风扇"."""
+    return [
+        joint
+        for word in words
+        for joint in (f"{head} {word}", f"{head} {word}s", f"{head}{word}", f"{head}的{word}")
+    ]
 
 
 def _context(context: ExecutionContext) -> Context | None:

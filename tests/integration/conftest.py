@@ -223,6 +223,17 @@ def speech(result: ConversationResult) -> str:
     return str(result.response.speech["plain"]["speech"])
 
 
+async def ask_cached(
+    hass: HomeAssistant, entry: MockConfigEntry, text: str, language: str, reply: str
+) -> dict[str, Any]:
+    """Ask, check that a cached plan served it (outcome "hit") with ``reply``, and return the trace."""
+    result = await ask(hass, entry, text, language)
+    assert speech(result) == reply, text
+    trace = last_trace(entry)
+    assert trace["outcome"] == "hit", text
+    return trace
+
+
 # -- plans the scripted planner returns ------------------------------------------------------------------
 
 

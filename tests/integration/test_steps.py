@@ -24,6 +24,7 @@ from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
     ask,
+    ask_cached,
     demo_home,
     last_trace,
     place_in,
@@ -188,10 +189,8 @@ async def test_a_fans_speed_in_percent(fans: HomeAssistant, planner: PlannerServ
         ("把厨房的风扇开到百分之五十", "zh-Hans", 50, "已把厨房的风扇调到50%。"),
         ("把风扇调到百分之八十", "zh-Hans", 80, "已把风扇调到80%。"),
     ):
-        result = await ask(fans, entry, text, language)
-        assert speech(result) == reply, text
-        assert last_trace(entry)["intent"] == "SetFanSpeed"
-        assert last_trace(entry)["outcome"] == "hit", text
+        trace = await ask_cached(fans, entry, text, language, reply)
+        assert trace["intent"] == "SetFanSpeed"
         assert fan_percentage(fans) == percentage, text
     assert {s.entity_id: s.state for s in fans.states.async_all("light")} == lights_before
     assert planner.calls() == 0

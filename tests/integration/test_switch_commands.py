@@ -20,6 +20,7 @@ from .conftest import (
     BED_LIGHT,
     KITCHEN_LIGHT,
     ask,
+    ask_cached,
     demo_home,
     last_trace,
     place_in,
@@ -315,9 +316,7 @@ async def test_a_rooms_thermostat_heat_or_ac_set_to_a_number(
         ("set the bedroom ac to 24", "en", 24, "Set the bedroom ac to 24 degrees."),
         ("把卧室的空调调到26度", "zh-Hans", 26, "已把卧室的空调调到26度。"),
     ):
-        result = await ask(home, entry, text, language)
-        assert speech(result) == reply, text
-        assert last_trace(entry)["outcome"] == "hit", text
+        await ask_cached(home, entry, text, language, reply)
         assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == temperature, text
     assert home.states.get(KITCHEN_CLIMATE).attributes == kitchen_before  # the other room's untouched
     assert planner.calls() == 0

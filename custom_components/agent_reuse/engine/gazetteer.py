@@ -28,8 +28,8 @@ device called exactly so and the parser's slots over it include one that is sure
 state, a floor the home lacks, an area it lacks — "next song on the kitchen speaker" came out as the area
 "kitchen speaker", and "set the living room fan to 40%" as the area "living room" in a home with a "Living
 Room Fan" but no living room: a room the home does not have names nothing —, a piece of a word), they
-become that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device word even when
-a device is called "Kitchen Lights".
+become that one ``name``. A room is never replaced: "kitchen lights" stays the area kitchen and the device
+word even when a device is called "Kitchen Lights".
 
 A room said straight before a device word is an area, not a name (:func:`_area_before_device_word`).
 "打开卧室灯" came out as the name 卧室灯 and "关闭卧室空调" as the name 卧室: no device is called so, the
@@ -235,8 +235,8 @@ def _misread_name(text: str, covered: list[Slot], name: Slot, gazetteer: Gazette
     device class ("is the ac on": device class "ac"; "garage door": the class "garage" and "door" left
     behind), a state ("turn off the ac in 30 minutes": the state "ac"), a floor or an area the home does not
     have ("activate the movie night scene": the area "night"; "next song on the kitchen speaker": the area
-    "kitchen speaker"; "the living room fan": the area "living room" where the home has no such room), or a piece of a word ("decorative lights": the
-    floor "ative").
+    "kitchen speaker"; "the living room fan": the area "living room" where the home has no such room), or a
+    piece of a word ("decorative lights": the floor "ative").
     A device word with a word of the name left untagged ("decorative lights": only the domain "light") is
     that name too: nothing serves "turn off the decorative {domain}s". A name the parser split into a name
     and a device word ("bed" + "light") is left to the runner."""

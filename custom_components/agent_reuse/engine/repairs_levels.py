@@ -103,6 +103,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable, Set
 
 from .colours import colour_words, white_words
 from .device_words import said_kinds
@@ -152,6 +153,8 @@ _HEAT_WORDS = re.compile(
 )
 _VOLUME_WORDS = re.compile(r"音量|声音|聲音|(?<![a-z])(volume|loud\w*|quiet\w*)(?![a-z])", re.IGNORECASE)
 _NUMBER_SLOTS = frozenset({"volume_level", "position", "brightness"})
+#: A number of a level as the parser may tag it, a temperature included ("set the fan to 40%" came out so).
+_LEVEL_NUMBER_SLOTS = _NUMBER_SLOTS | {"temperature"}
 _DURATION_UNITS = {
     **dict.fromkeys(("minute", "minutes", "min", "mins", "分钟", "分鐘"), "minutes"),
     **dict.fromkeys(("second", "seconds", "sec", "secs", "秒", "秒钟", "秒鐘"), "seconds"),
@@ -175,6 +178,15 @@ _COVER_CLASSES = frozenset(
     {"awning", "blind", "curtain", "damper", "door", "garage", "gate", "shade", "shutter", "window"}
 )
 _THE_LAMP = re.compile(rf"^\s*{POLITE}把(?P<lamp>[灯燈])")
+
+
+def _with_the_lamp(text: str, slots: list[Slot]) -> list[Slot]:
+    """``slots`` with 灯 as the name when the request says "把灯…" and names no device or room: the light, as
+    "打开灯" says it."""
+    lamp = _THE_LAMP.match(text)
+    if lamp is None or any(slot.type in ("name", "area") for slot in slots):
+        return slots
+    return [*slots, Slot("name", lamp["lamp"], *lamp.span("lamp"))]
 
 
 #: A percent sign or word right after a number ("30 percent", "30%").
@@ -360,19 +372,24 @@ def _turned_wider_or_narrower(parsed: ParsedRequest, *, a_bit: bool) -> bool:
 _STEP_SLOTS = frozenset({"area", "floor", "name", "domain"})
 
 
+def _only_slots_of(slots: Iterable[Slot], allowed: Set[str]) -> bool:
+    """Whether every slot is of an ``allowed`` type, a repeated one ("area_2") counted as its type."""
+    return all(slot.type.rstrip("_0123456789") in allowed for slot in slots)
+
+
 def repair_relative_step(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` under the engine's own step intent when, unknown, it asks for a light brighter or dimmer or a
     player louder or quieter by no said amount (see the module doc)."""
     text = parsed.text
     if parsed.label_space != "ha" or not (
         parsed.intent is None
-        # "把灯关小一点" (dim it a bit) was read as switching the light off.
-        # "开大灯" is switching on the main light: a light's 关小 / 开大 says "a bit".
+        # "把灯关小一点" (dim it a bit) was read as switching the light off; a light's 关小 / 开大 must say
+        # "a bit", as "开大灯" is switching on the main light.
         or (parsed.intent in (TURN_ON, TURN_OFF) and _turned_wider_or_narrower(parsed, a_bit=True))
     ):
         return parsed
     if (
-        any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in parsed.slots)
+        not _only_slots_of(parsed.slots, _STEP_SLOTS)
         or _ABSOLUTE_TARGET.search(text)
         or _SAID_AMOUNT.search(text)
         or _NEGATED.search(text)
@@ -410,7 +427,7 @@ def repair_player_turned_up_or_down(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     said = [match.span() for words in (_LOUDER, _QUIETER, _A_BIT) for match in words.finditer(text)]
     slots = tuple(slot for slot in parsed.slots if not any(slot.overlaps(*span) for span in said))
-    if any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in slots):
+    if not _only_slots_of(slots, _STEP_SLOTS):
         return parsed
     return _player_word_as_name(dataclasses.replace(parsed, intent=step, slots=slots))
 
@@ -426,14 +443,14 @@ def repair_fan_speed(parsed: ParsedRequest) -> ParsedRequest:
     and nothing else to a percentage (see the module doc)."""
     if parsed.label_space != "ha" or parsed.intent is not None or said_kinds(parsed.text) != {"fan"}:
         return parsed
-    numbers = [slot for slot in parsed.slots if slot.type in (*_NUMBER_SLOTS, "temperature")]
+    numbers = [slot for slot in parsed.slots if slot.type in _LEVEL_NUMBER_SLOTS]
     others = [slot for slot in parsed.slots if slot not in numbers]
     if (
         len(numbers) != 1
         or not numbers[0].value.isdigit()
         or not 0 <= int(numbers[0].value) <= 100
         or not _PERCENT_SAID.search(parsed.text)
-        or any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS | _KIND_SLOT_TYPES for slot in others)
+        or not _only_slots_of(others, _STEP_SLOTS | _KIND_SLOT_TYPES)
         or _NEGATED.search(parsed.text)
     ):
         return parsed
@@ -466,7 +483,7 @@ def repair_mute_command(parsed: ParsedRequest) -> ParsedRequest:
     # The parser's slots over the mute words themselves ("电视静音": a name 静音, a device class 静) go.
     slots = tuple(slot for slot in parsed.slots if not any(_overlaps_mute(slot, text)))
     if (
-        any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS for slot in slots)
+        not _only_slots_of(slots, _STEP_SLOTS)
         or _NEGATED.search(text)
         or not said_kinds(text) <= {"media_player"}
     ):
@@ -541,6 +558,10 @@ def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
     return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
 
 
+#: A thermostat's own word as the parser tags it: "thermostat" a name, "ac" a device class or a domain.
+_THERMOSTAT_WORD_SLOTS = frozenset({"domain", "device_class", "name"})
+
+
 def repair_room_thermostat(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as HassClimateSetTemperature of a room's thermostats when it sets a room's thermostat, heat
     or ac to a number (see the module doc)."""
@@ -558,12 +579,12 @@ def repair_room_thermostat(parsed: ParsedRequest) -> ParsedRequest:
         or not said_kinds(text) <= {"climate"}
     ):
         return parsed
-    numbers = [slot for slot in parsed.slots if slot.type in (*_NUMBER_SLOTS, "temperature")]
+    numbers = [slot for slot in parsed.slots if slot.type in _LEVEL_NUMBER_SLOTS]
     areas = [slot for slot in parsed.slots if slot.type == "area"]
     others = [slot for slot in parsed.slots if slot not in numbers and slot not in areas]
     if len(numbers) != 1 or len(areas) != 1 or not numbers[0].value.isdigit():
         return parsed
-    # Only the thermostat's own word besides: "thermostat" as a name, "ac" as a device class.
+    # Only the thermostat's own word besides.
     if any(
         slot.type not in _THERMOSTAT_WORD_SLOTS or said_kinds(slot.value) != {"climate"} for slot in others
     ):
@@ -571,9 +592,6 @@ def repair_room_thermostat(parsed: ParsedRequest) -> ParsedRequest:
     slots = in_text_order((areas[0], dataclasses.replace(numbers[0], type="temperature")))
     repaired = dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
     return parsed if repaired == parsed else repaired
-
-
-_THERMOSTAT_WORD_SLOTS = frozenset({"domain", "device_class", "name"})
 
 
 #: Setting a light to something: the parser may miss HassLightSet when the white is all that is said.
@@ -597,13 +615,10 @@ def repair_white_temperature(parsed: ParsedRequest) -> ParsedRequest:
     if any(slot.type not in _OVER_A_WHITE for slot in over) or not said_kinds(text) <= {"light"}:
         return parsed
     slots = [slot for slot in parsed.slots if slot not in over]
-    if any(slot.type.rstrip("_0123456789") not in _STEP_SLOTS | {"brightness"} for slot in slots):
+    if not _only_slots_of(slots, _STEP_SLOTS | {"brightness"}):
         return parsed  # a colour as well: which one is meant is the planner's guess, not ours
     slots.append(Slot("color_temp", found.group(), start, end))
-    lamp = _THE_LAMP.match(text)
-    if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
-        slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
-    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=in_text_order(slots))
+    return dataclasses.replace(parsed, intent=LIGHT_SET, slots=in_text_order(_with_the_lamp(text, slots)))
 
 
 def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
@@ -619,8 +634,5 @@ def repair_chinese_colour(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     slots = [slot for slot in parsed.slots if slot not in overlapping]
     slots.append(Slot("color", found.group(), start, end))
-    lamp = _THE_LAMP.match(parsed.text)
-    if lamp is not None and not any(slot.type in ("name", "area") for slot in slots):
-        slots.append(Slot("name", lamp["lamp"], *lamp.span("lamp")))  # 把灯…: the light, as 打开灯 says it
-    ordered = in_text_order(slots)
+    ordered = in_text_order(_with_the_lamp(parsed.text, slots))
     return parsed if ordered == parsed.slots else dataclasses.replace(parsed, slots=ordered)
