@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate every committed result in benchmarks/results/ (JSON + PNG), one eval-reuse run per file, in
-# sequence (≈ 35 min on the 2-core machine; run it alone: the latency columns share the machine with
+# sequence (≈ 22–35 min on the 2-core machine; run it alone: the latency columns share the machine with
 # whatever else runs). Then rebuild the tables:
 #   .venv/bin/python -m benchmarks.reuse_report benchmarks/results/*.json
 set -euo pipefail

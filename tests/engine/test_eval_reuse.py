@@ -333,7 +333,7 @@ def test_real_small_run_on_home_assistant_sentences(tmp_path: Path) -> None:
             "--data", str(HA_TESTS), "--format", "ha-tests", "--split", "dev", "--limit", "60",
             "--threshold", "0.8,0.9,auto", "--calib-limit", "200",
             "--methods", "agentreuse,gptcache,meancache,agentreuse-bounded,ha-local",
-            "--latency-sample", "5", "--warmup", "2",
+            "--latency-sample", "5", "--warmup", "2", "--latency-block", "2",
             "--json", str(out), "--plot", str(png),
         ]
     )  # fmt: skip
@@ -351,6 +351,8 @@ def test_real_small_run_on_home_assistant_sentences(tmp_path: Path) -> None:
             assert fig[key] is not None, (name, key)
         assert fig["peak_rss_mb"] > 50
         assert fig["overhead_ms_p50"] > 0
+        assert fig["overhead_ms_p50_first_of_turn"] > 0  # requests 1, 3 and 5: the first of each turn
+    assert result["meta"]["latency"]["block"] == 2
     assert 0.5 <= result["agentreuse"]["auto"]["gamma"] <= 0.99
     assert result["agentreuse-bounded"]["0.8"] == result["agentreuse-bounded"]["auto"]
     shipped = result["agentreuse-bounded"]["0.8"]["with_floor"]

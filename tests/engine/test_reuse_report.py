@@ -64,3 +64,32 @@ def test_the_summary_tables_show_each_files_figures(
     assert "| smp2019_dev_pair | 0.990 / 0.700 / 0.020 ✗ |" in out
     assert "| 0.990 / 0.700 / 0.020 | 1.000 / 0.000 | 1.000 / 0.400 / 0.000 |" in out
     assert "| smp2019_dev_pair | agentreuse | 0.900 (9/10) | – |" in out
+
+
+def test_the_overhead_of_both_caches_stands_beside_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = result()
+    data["agentreuse"]["auto"]["overhead_ms_p50"] = 3.139
+    data["gptcache"]["auto"]["overhead_ms_p50"] = 3.776
+    data["agentreuse"]["auto"]["overhead_ms_p50_first_of_turn"] = 3.548
+    data["gptcache"]["auto"]["overhead_ms_p50_first_of_turn"] = 4.617
+    path = tmp_path / "smp2019_dev_pair.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert reuse_report.main(["--summary", str(path)]) == 0
+    assert "| 0.93 | 1.000 / 0.010 / 0.500 | 3.14 / 3.78 (3.55 / 4.62) |" in capsys.readouterr().out
+
+
+def test_files_that_are_not_eval_reuse_results_are_skipped_with_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench-hitpath writes its figures into the same folder; the documented glob picks them up."""
+    ours = tmp_path / "smp2019_dev_pair.json"
+    ours.write_text(json.dumps(result()), encoding="utf-8")
+    other = tmp_path / "hitpath_2026-12-03.json"
+    other.write_text(json.dumps({"overhead_ms": {"p50": 2.0}}), encoding="utf-8")
+    assert reuse_report.main([str(other), str(ours)]) == 0
+    captured = capsys.readouterr()
+    assert f"skipped {other}: not an eval-reuse result" in captured.err
+    assert f"<!-- {ours} -->" in captured.out
+    assert str(other) not in captured.out
