@@ -65,6 +65,7 @@ from .engine.plan_schema import (
     ACTION_MQTT_PUBLISH,
     STATE_ATTRIBUTE_KEY,
     STATE_FILTER_KEY,
+    TEMPERATURE_STEP_KEY,
 )
 from .engine.speech import (
     MESSAGES,
@@ -623,6 +624,9 @@ class HaServiceRunner:
         if domain == "homeassistant" and service in _GENERIC_SWITCH_SERVICES and states:
             states = await self._switch_each_domain(service, data, states, context)
             return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
+        if domain == "climate" and service == "set_temperature" and TEMPERATURE_STEP_KEY in data:
+            await self._step_temperatures(data, states, context)
+            return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
         response = await self._call(domain, service, data, call_target, context)
         if response:
             return response
@@ -670,6 +674,50 @@ class HaServiceRunner:
             await self._call(domain, own, data if own == service else {}, target, context)
             acted.extend(group)
         return acted
+
+    async def _step_temperatures(
+        self, data: dict[str, Any], states: list[State], context: ExecutionContext
+    ) -> None:
+        """Move each thermostat's target by ``data[TEMPERATURE_STEP_KEY]`` degrees from where it is now: its
+        target temperature, or both ends of its range (heat/cool), kept within its own limits.
+
+        Why here: "turn up the heat" means one degree more than now, and a plan can only pass values on, not
+        read a state and add to it. A thermostat with no target to move (off, or a fan-only mode) is said by
+        name instead of Home Assistant's rejection of a call that sets nothing.
+        """
+        raw = data.pop(TEMPERATURE_STEP_KEY)
+        try:
+            step = float(str(raw).strip())
+        except ValueError:
+            raise StepError.said(
+                "action_rejected_data", action="climate.set_temperature", detail=f"temperature_step {raw!r}"
+            ) from None
+        if not states:
+            raise StepError.said("no_exposed_match")
+        for state in states:
+            attributes = state.attributes
+
+            def moved(value: Any, attributes: Mapping[str, Any] = attributes) -> float:
+                low, high = attributes.get("min_temp"), attributes.get("max_temp")
+                new = float(value) + step
+                if isinstance(low, int | float):
+                    new = max(new, float(low))
+                if isinstance(high, int | float):
+                    new = min(new, float(high))
+                return new
+
+            target, low, high = (
+                attributes.get(key) for key in ("temperature", "target_temp_low", "target_temp_high")
+            )
+            if isinstance(target, int | float):
+                values = {"temperature": moved(target)}
+            elif isinstance(low, int | float) and isinstance(high, int | float):
+                values = {"target_temp_low": moved(low), "target_temp_high": moved(high)}
+            else:
+                raise StepError.of_request("no_target_temperature", names=state.name)
+            await self._call(
+                "climate", "set_temperature", {**data, **values}, {"entity_id": [state.entity_id]}, context
+            )
 
     def _members(self, states: list[State]) -> list[State]:
         """``states`` with old-style groups replaced by their members (checked for exposure already)."""

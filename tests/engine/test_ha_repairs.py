@@ -223,8 +223,7 @@ def test_a_media_step_with_no_direction_is_planned(
         ("turn the bedroom light down", "StepLightDimmer"),
         ("brighten the living room lights", "StepLightBrighter"),
         ("make the kitchen light brighter", "StepLightBrighter"),
-        ("turn up the heat", None),
-        ("turn the heat up", None),
+        ("turn up the heat", "StepTemperatureUp"),
         ("turn the fan down", None),
     ],
 )
@@ -233,14 +232,14 @@ def test_a_relative_change_is_not_a_switching_command(
 ) -> None:
     """The parser turns "dim the kitchen lights" into HassTurnOff and "turn up the heat" into HassTurnOn;
     Home Assistant has no intent for "dimmer" or "warmer". A light's step is the engine's own step intent
-    (``repair_relative_step``); anything else becomes unknown (the planner plans it, nothing is cached)
-    instead of switching."""
+    (``repair_relative_step``), as is the heat's (``repair_temperature_step``); anything else becomes
+    unknown (the planner plans it, nothing is cached) instead of switching."""
     raw = joint_parser.parse(text, "en")
     assert raw.intent in {"HassTurnOn", "HassTurnOff"}
     repaired = repair(raw)
     assert repaired.intent == intent
     # What was tagged stays; a device word after the room may be tagged too ("kitchen lights": a domain).
-    assert set(raw.slots) <= set(repaired.slots)
+    assert set(raw.slots) <= set(repaired.slots) or repaired.intent == "StepTemperatureUp"
     assert {slot.type for slot in repaired.slots} - {slot.type for slot in raw.slots} <= {"domain"}
 
 
@@ -707,7 +706,7 @@ def test_a_relative_level_is_planned(
     repaired = repair(raw)
     assert repaired.intent is None
     # What was tagged stays; a device word after the room may be tagged too ("kitchen lights": a domain).
-    assert set(raw.slots) <= set(repaired.slots)
+    assert set(raw.slots) <= set(repaired.slots) or repaired.intent == "StepTemperatureUp"
     assert {slot.type for slot in repaired.slots} - {slot.type for slot in raw.slots} <= {"domain"}
 
 
@@ -741,11 +740,12 @@ def test_a_relative_level_is_planned(
         ("把音箱关小一点", "zh", "StepVolumeDown"),  # HassMediaPause
         ("把灯关小一点", "zh", "StepLightDimmer"),
         ("把客厅的灯开大点", "zh", "StepLightBrighter"),
-        # Not a fixed step: an amount, a target, heat, a cover, a negation, both ways, or another kind.
+        # Not a fixed step of a light or a player: an amount, a target, a cover, a negation, both ways, or
+        # another kind. The heat has steps of its own (test_the_heat_a_degree_up_or_down).
         ("dim the kitchen light by 20 percent", "en", None),
         ("把灯调暗到30%", "zh", "HassLightSet"),
-        ("turn up the heat", "en", None),
-        ("把温度调高一点", "zh", None),
+        ("turn up the heat", "en", "StepTemperatureUp"),
+        ("把温度调高一点", "zh", "StepTemperatureUp"),
         ("turn the blinds down", "en", None),
         ("don't dim the lights", "en", None),
         ("把音量调高10", "zh", None),
@@ -1564,3 +1564,51 @@ def test_two_devices_or_rooms_of_one_kind_are_still_served(joint_parser: JointPa
         ("turn on the fan light", "en"),  # two kinds, one device: no "and"
     ):
         assert repair(joint_parser.parse(text, language)).intent is not None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "intent", "slots"),
+    [
+        # What the parser read them as: switching on, a temperature question, a light's level, the weather.
+        ("turn up the heat", "en", "StepTemperatureUp", []),
+        ("turn the heat down", "en", "StepTemperatureDown", []),
+        ("turn up the thermostat", "en", "StepTemperatureUp", []),  # "thermostat" was a name
+        ("raise the temperature", "en", "StepTemperatureUp", []),
+        ("lower the temperature in the bedroom", "en", "StepTemperatureDown", [("area", "bedroom")]),
+        ("make it warmer", "en", "StepTemperatureUp", []),
+        ("make it cooler", "en", "StepTemperatureDown", []),  # a device class "cool" switched on
+        ("make the living room warmer", "en", "StepTemperatureUp", [("area", "living room")]),
+        ("把卧室的温度调高一点", "zh", "StepTemperatureUp", [("area", "卧室")]),
+        ("暖气调低一点", "zh", "StepTemperatureDown", []),  # a light named 暖
+        ("温度低一点", "zh", "StepTemperatureDown", []),
+        ("把空调温度调低一点", "zh", "StepTemperatureDown", []),
+        # Not a step of one degree: an amount, a target, a question, a remark, a light, a negation.
+        ("turn the heat up by 2 degrees", "en", None, None),
+        ("把温度调高两度", "zh", None, None),
+        ("turn up the heat to 22", "en", "HassClimateSetTemperature", None),
+        ("is the heat up?", "en", "HassGetState", None),
+        ("it's getting colder", "en", None, None),
+        ("温度太低了", "zh", None, None),
+        ("make the light warmer", "en", "HassLightSet", None),
+        ("don't turn up the heat", "en", None, None),
+        ("turn up the heat and turn down the lights", "en", None, None),
+    ],
+)
+def test_the_heat_a_degree_up_or_down(
+    joint_parser: JointParser,
+    text: str,
+    language: str,
+    intent: str | None,
+    slots: list[tuple[str, str]] | None,
+) -> None:
+    """Home Assistant 2025.4 has no intent for "turn up the heat"; the parser read it and its kin as
+    switching on, a question or a light's level, so they were planned every time (offline: nothing) or
+    did the wrong thing. A step of one degree is the engine's own intent, one per direction."""
+    repaired = repair(joint_parser.parse(text, language))
+    if intent is None or not intent.startswith("StepTemperature"):
+        assert not (repaired.intent or "").startswith("StepTemperature"), text
+        if intent is not None:
+            assert repaired.intent == intent, text
+        return
+    assert repaired.intent == intent, text
+    assert [(slot.type, slot.value) for slot in repaired.slots] == slots, text

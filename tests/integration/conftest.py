@@ -145,7 +145,9 @@ def entry_for(planner_url: str, **options: Any) -> MockConfigEntry:
         data={CONF_PLANNER_URL: planner_url, CONF_MODEL: "test-planner"},
         options={
             CONF_THRESHOLD: DEFAULT_THRESHOLD,
-            CONF_CACHE_SIZE: 500,
+            # Room for every starter plan (649), as the default of 2000 has: the Traditional Chinese ones come
+            # last and a smaller cache leaves them out.
+            CONF_CACHE_SIZE: 1000,
             CONF_PLANNER_TIMEOUT: 10.0,
             # Off unless a test asks for them: most tests start from an empty cache to watch it fill.
             CONF_STARTER_PLANS: False,

@@ -309,3 +309,36 @@ async def test_a_group_is_refused_when_a_member_is_not_exposed(
     )
     assert home.states.get(KITCHEN_LIGHT).state == "off"
     assert home.states.get(SECRET_LIGHT).state == "off"
+
+
+async def test_a_temperature_step_moves_the_target_or_says_why_it_cannot(
+    agent: MockConfigEntry, home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """``temperature_step`` (what "turn up the heat" plans use) moves a thermostat's target from where it
+    is; a thermostat with no target, or a step that is no number, is refused in words, nothing cached."""
+    home.states.async_set("climate.fan_unit", "fan_only", {"friendly_name": "Fan Unit"})
+    async_expose_entity(home, "conversation", "climate.fan_unit", True)
+    before = home.states.get(HVAC).attributes["temperature"]
+
+    def step_plan(entity_id: str, step: str) -> str:
+        return plan_json(
+            service_step(
+                {"entity_id": entity_id},
+                service="set_temperature",
+                domain="climate",
+                data={"temperature_step": step},
+            ),
+            respond_step("Done."),
+        )
+
+    planner.queue(step_plan("climate.fan_unit", "1"), step_plan(HVAC, "a lot"), step_plan(HVAC, "-2"))
+    assert_refused(
+        await ask(home, agent, "warm up the fan unit"), agent, "Fan Unit has no target temperature to change"
+    )
+    assert_refused(
+        await ask(home, agent, "warm up the hvac a lot"), agent, "climate.set_temperature rejected its data"
+    )
+    assert home.states.get(HVAC).attributes["temperature"] == before
+    result = await ask(home, agent, "cool the hvac down two")
+    assert speech(result) == "Done."
+    assert home.states.get(HVAC).attributes["temperature"] == before - 2

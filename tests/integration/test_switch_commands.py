@@ -320,3 +320,58 @@ async def test_a_rooms_thermostat_heat_or_ac_set_to_a_number(
         assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == temperature, text
     assert home.states.get(KITCHEN_CLIMATE).attributes == kitchen_before  # the other room's untouched
     assert planner.calls() == 0
+
+
+def target_of(home: HomeAssistant, entity_id: str) -> tuple[float | None, float | None, float | None]:
+    """A thermostat's target temperature and the low and high ends of its range."""
+    state = home.states.get(entity_id)
+    assert state is not None
+    attributes = state.attributes
+    return (
+        attributes.get("temperature"),
+        attributes.get("target_temp_low"),
+        attributes.get("target_temp_high"),
+    )
+
+
+async def test_the_heat_a_degree_up_or_down(home: HomeAssistant, planner: PlannerServer) -> None:
+    """ "turn up the heat" was HassTurnOn with no target, "把卧室的温度调高一点" a light's level: planned on every
+    request, offline nothing. Now the engine's own step intents, served by starter plans: the target moves
+    one degree from where it is, a range (heat/cool) at both ends, within the thermostat's limits."""
+    entry = await setup_agent(home, planner.url, **{CONF_STARTER_PLANS: True})
+    start, _, _ = target_of(home, AIR_CONDITIONER)
+    assert start is not None
+
+    result = await ask(home, entry, "turn up the heat")
+    assert speech(result) == "Raised the temperature by one degree."
+    assert last_trace(entry)["outcome"] == "hit"
+    assert last_trace(entry)["intent"] == "StepTemperatureUp"
+    assert target_of(home, AIR_CONDITIONER)[0] == start + 1
+    result = await ask(home, entry, "把温度调低一点", "zh-Hans")
+    assert speech(result) == "已把温度调低一度。"
+    assert target_of(home, AIR_CONDITIONER)[0] == start
+    await ask(home, entry, "make it cooler")
+    assert target_of(home, AIR_CONDITIONER)[0] == start - 1
+
+    # A room's thermostat only; the kitchen's is a range, and both ends move.
+    thermostats_in_bedroom_and_kitchen(home)
+    _, low, high = target_of(home, KITCHEN_CLIMATE)
+    assert low is not None
+    assert high is not None
+    result = await ask(home, entry, "lower the temperature in the kitchen")
+    assert speech(result) == "Lowered the kitchen temperature by one degree."
+    assert target_of(home, KITCHEN_CLIMATE)[1:] == (low - 1, high - 1)
+    assert target_of(home, AIR_CONDITIONER)[0] == start - 1
+    result = await ask(home, entry, "把卧室的温度调高一点", "zh-Hans")
+    assert speech(result) == "已把卧室的温度调高一度。"
+    assert target_of(home, AIR_CONDITIONER)[0] == start
+    assert target_of(home, KITCHEN_CLIMATE)[1:] == (low - 1, high - 1)
+
+    # At its highest it stays there.
+    highest = home.states.get(AIR_CONDITIONER).attributes["max_temp"]
+    await home.services.async_call(
+        "climate", "set_temperature", {"entity_id": AIR_CONDITIONER, "temperature": highest}, blocking=True
+    )
+    await ask(home, entry, "turn up the heat in the bedroom")
+    assert target_of(home, AIR_CONDITIONER)[0] == highest
+    assert planner.calls() == 0  # the starter plans served every one

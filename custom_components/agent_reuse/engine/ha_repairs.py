@@ -52,6 +52,7 @@ from .repairs_levels import (
     repair_relative_level,
     repair_relative_step,
     repair_room_thermostat,
+    repair_temperature_step,
     repair_thermostat_number,
     repair_white_temperature,
 )
@@ -116,6 +117,8 @@ _REPAIRS: tuple[Callable[[ParsedRequest], ParsedRequest], ...] = (
     repair_weather_name,
     repair_thermostat_number,
     repair_room_thermostat,
+    # Whatever the parser said ("turn up the heat": switching on; "把卧室的温度调高一点": a light's level).
+    repair_temperature_step,
     repair_list_verb,
     repair_list_item,
     # Last: only what every repair above left unknown is a step up or down, a mute or a fan's speed.

@@ -52,6 +52,8 @@ COMMAND_INTENTS: Final = frozenset(
         "StepLightDimmer",
         "StepVolumeUp",
         "StepVolumeDown",
+        "StepTemperatureUp",
+        "StepTemperatureDown",
         "MuteMedia",
         "UnmuteMedia",
         "SetFanSpeed",

@@ -96,6 +96,10 @@ STATE_SELECTOR_KEYS: Final = ("entity_id", "name", "area", "floor", "domain", "d
 #: The optional ``ha_state`` input that reads one attribute instead of the state ("current_temperature"
 #: of a thermostat, "brightness" of a light): a respond template can only say a step's whole output.
 STATE_ATTRIBUTE_KEY: Final = "attribute"
+#: ``climate.set_temperature`` data that moves each thermostat's target by this many degrees (its unit) from
+#: where it is: a plan cannot read and add, and "turn up the heat" means one degree more, not a number.
+#: The runner reads each target (or the low and high ends of a range), adds, and keeps within its limits.
+TEMPERATURE_STEP_KEY: Final = "temperature_step"
 #: Target/selector keys whose literal values name entities (what :meth:`Plan.referenced_entities` returns).
 ENTITY_KEYS: Final = ("entity_id", "name")
 

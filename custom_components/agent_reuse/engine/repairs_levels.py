@@ -57,6 +57,14 @@ tv", "turn the music up", "把电视关小一点" (关小 and 开大 were read a
 channel. The starter plans step a light by 20 % of its brightness and a player by its own volume
 step.
 
+The heat a degree up or down (:func:`repair_temperature_step`). "turn up the heat", "raise the
+temperature", "make it cooler", "lower the temperature in the bedroom", "把卧室的温度调高一点", "暖气调低一点"
+came out as switching on, a temperature question, a light's level or the weather: planned on every request
+or worse. Said of the heat, the thermostat, the temperature or the room's warmth and nothing else, in one
+direction, with no amount, target, negation, question or remark, they are the engine's
+``StepTemperatureUp`` / ``StepTemperatureDown`` with at most a room; the starter plans move each thermostat's
+target one degree from where it is (``plan_schema.TEMPERATURE_STEP_KEY``, done by the runner).
+
 A fan's speed (:func:`repair_fan_speed`). "set the fan speed to 50%" and "把风扇调到百分之五十" are unknown
 (above: a level of a fan is no light's or cover's). Said of a fan and nothing else, with one number from 0 to
 100 said as a percentage, they are the engine's ``SetFanSpeed`` with that number as ``percentage``
@@ -120,6 +128,8 @@ from .repairs_words import (
     SET_POSITION,
     SET_TEMPERATURE,
     SET_VOLUME,
+    TEMPERATURE_DOWN,
+    TEMPERATURE_UP,
     TURN_OFF,
     TURN_ON,
     UNMUTE,
@@ -556,6 +566,78 @@ def repair_thermostat_number(parsed: ParsedRequest) -> ParsedRequest:
     if parsed.intent == SET_TEMPERATURE and slots == parsed.slots:
         return parsed
     return dataclasses.replace(parsed, intent=SET_TEMPERATURE, slots=slots)
+
+
+#: What a thermostat step speaks of: the heat, the thermostat or the temperature (空调 alone could be its fan).
+_TEMPERATURE_SAID = re.compile(
+    r"暖气|暖氣|温度|溫度|(?<![a-z])(heat|heating|thermostat|temperature)(?![a-z])", re.IGNORECASE
+)
+#: Warmer and cooler, said of the room ("make it warmer"): a thermostat step without a thermostat word.
+_WARM = re.compile(r"暖和|(?<![a-z])(warmer|hotter)(?![a-z])", re.IGNORECASE)
+_COOL = re.compile(r"凉快|涼快|(?<![a-z])(cooler|colder)(?![a-z])", re.IGNORECASE)
+_TEMPERATURE_UP_WORDS = re.compile(
+    r"[调調]高|升高|提高|高一?[点點些]|(?<![a-z])(up|higher|raise|increase)(?![a-z])", re.IGNORECASE
+)
+_TEMPERATURE_DOWN_WORDS = re.compile(
+    r"[调調]低|降低|低一?[点點些]|(?<![a-z])(down|lower|decrease|reduce)(?![a-z])", re.IGNORECASE
+)
+#: A question about the temperature ("is the heat up?", "温度高吗") asks; it changes nothing. A remark about
+#: it ("it's getting colder": a complaint that wants it *warmer*) says no direction to go.
+_QUESTION_OR_REMARK = re.compile(
+    r"[?？吗嗎]|多少|[几幾]度|太|有[点點]"
+    r"|(?<![a-z])(what|how|is|are|does|did|why|when|it'?s|getting|too|feels?)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def repair_temperature_step(parsed: ParsedRequest) -> ParsedRequest:
+    """``parsed`` as the engine's StepTemperatureUp / StepTemperatureDown when it turns the heat, the
+    thermostat or the temperature up or down, or asks for it warmer or cooler, by no said amount.
+
+    Why: Home Assistant 2025.4 has no intent for it, and the parser read these everyday requests as anything:
+    "turn up the heat" and "raise the temperature" as switching on (with no target), "lower the temperature
+    in the bedroom" as a temperature question, "把卧室的温度调高一点" and "暖气调低一点" as a light's level (a
+    light named 暖), "make it cooler" as switching on a device class "cool". They were planned on every
+    request (offline: nothing) or worse. Said of a thermostat or the room and nothing else (no light, player
+    or cover, no volume), in one direction, with no amount ("by 2 degrees", "调高两度": the planner's), no
+    target ("to 22": HassClimateSetTemperature), no negation, question or remark ("it's getting colder"),
+    the request steps the thermostats one degree; only a room (and the words of the request) may be tagged.
+    """
+    text = parsed.text
+    if parsed.label_space != "ha":
+        return parsed
+    warm, cool = _WARM.search(text), _COOL.search(text)
+    if not (_TEMPERATURE_SAID.search(text) or warm or cool):
+        return parsed
+    up = warm or _TEMPERATURE_UP_WORDS.search(text)
+    down = cool or _TEMPERATURE_DOWN_WORDS.search(text)
+    step = _one_way(up, down, TEMPERATURE_UP, TEMPERATURE_DOWN)
+    if (
+        step is None
+        or _SAID_AMOUNT.search(text)
+        or _ABSOLUTE_TARGET.search(text)
+        or _NEGATED.search(text)
+        or _QUESTION_OR_REMARK.search(text)
+        or _VOLUME_WORDS.search(text)
+        or _LIGHT_WORDS.search(text)
+        or _COVER_WORDS.search(text)
+        or not said_kinds(text) <= {"climate"}
+    ):
+        return parsed
+    said = [
+        match.span()
+        for words in (_TEMPERATURE_SAID, _WARM, _COOL, _TEMPERATURE_UP_WORDS, _TEMPERATURE_DOWN_WORDS)
+        for match in words.finditer(text)
+    ]
+    areas = []
+    for slot in parsed.slots:
+        if slot.type == "area":
+            areas.append(slot)
+        elif not any(slot.overlaps(*span) for span in said) and said_kinds(slot.value) != {"climate"}:
+            return parsed  # a name, a floor, a number: not the fixed step of a room's thermostats
+    if len(areas) > 1:
+        return parsed
+    return dataclasses.replace(parsed, intent=step, slots=tuple(areas))
 
 
 #: A thermostat's own word as the parser tags it: "thermostat" a name, "ac" a device class or a domain.

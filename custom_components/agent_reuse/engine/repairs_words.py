@@ -26,7 +26,11 @@ NEVERMIND = "HassNevermind"
 #: direction is an intent of its own, so its cache partition never serves the other direction.
 LIGHT_BRIGHTER, LIGHT_DIMMER = "StepLightBrighter", "StepLightDimmer"
 VOLUME_UP, VOLUME_DOWN = "StepVolumeUp", "StepVolumeDown"
-STEP_INTENTS = frozenset({LIGHT_BRIGHTER, LIGHT_DIMMER, VOLUME_UP, VOLUME_DOWN})
+#: A thermostat's target one degree up or down (``repairs_levels.repair_temperature_step``).
+TEMPERATURE_UP, TEMPERATURE_DOWN = "StepTemperatureUp", "StepTemperatureDown"
+STEP_INTENTS = frozenset(
+    {LIGHT_BRIGHTER, LIGHT_DIMMER, VOLUME_UP, VOLUME_DOWN, TEMPERATURE_UP, TEMPERATURE_DOWN}
+)
 #: Mute and unmute, which Home Assistant 2025.4 has no intent for either (``repairs_levels.repair_mute_command``).
 MUTE, UNMUTE = "MuteMedia", "UnmuteMedia"
 #: A fan's speed in percent, which Home Assistant 2025.4 has no intent for (``repair_fan_speed``).

@@ -404,6 +404,11 @@ MESSAGES: Final[Mapping[str, Mapping[SpeechLanguage, str]]] = MappingProxyType(
             "“{names}”不能打开或关闭",
             "「{names}」不能打開或關閉",
         ),
+        "no_target_temperature": _m(
+            "{names} has no target temperature to change",
+            "“{names}”没有可以调的目标温度",
+            "「{names}」沒有可以調的目標溫度",
+        ),
         "wrong_kind": _m(
             "{action} does not act on {names}",
             "{action} 不能用于“{names}”",

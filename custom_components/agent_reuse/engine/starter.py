@@ -47,7 +47,13 @@ from typing import Any
 from .cache import PlanCache
 from .pipeline import Embedder
 from .plan import Plan
-from .plan_schema import ACTION_DELAY, ACTION_HA_SERVICE, ACTION_HA_STATE, ACTION_RESPOND
+from .plan_schema import (
+    ACTION_DELAY,
+    ACTION_HA_SERVICE,
+    ACTION_HA_STATE,
+    ACTION_RESPOND,
+    TEMPERATURE_STEP_KEY,
+)
 from .template import PLACEHOLDER
 from .zh_script import to_script
 
@@ -1471,6 +1477,87 @@ _STEPS_CHINESE: tuple[_StepLine, ...] = (
 )
 
 
+#: A thermostat's target one degree up or down (``repairs_levels.repair_temperature_step``): every exposed
+#: thermostat of the room said, or of the home when no room is said (most homes have one; "turn up the heat"
+#: in a home with two raises both). The runner moves each target from where it is (``TEMPERATURE_STEP_KEY``).
+_STEP_TEMPERATURE = {"StepTemperatureUp": "1", "StepTemperatureDown": "-1"}
+_HOME_CLIMATE = {"domain": "climate"}
+_AREA_CLIMATE = {"area": "{slot.area}", "domain": "climate"}
+
+_TEMPERATURE_STEPS_ENGLISH: tuple[_StepLine, ...] = (
+    (
+        "StepTemperatureUp",
+        (
+            "turn up the heat",
+            "turn the heat up",
+            "turn up the thermostat",
+            "raise the temperature",
+            "make it warmer",
+        ),
+        _HOME_CLIMATE,
+        "Raised the temperature by one degree.",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureDown",
+        (
+            "turn down the heat",
+            "turn the heat down",
+            "turn down the thermostat",
+            "lower the temperature",
+            "make it cooler",
+        ),
+        _HOME_CLIMATE,
+        "Lowered the temperature by one degree.",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureUp",
+        ("turn up the heat in the {area}", "raise the temperature in the {area}", "make the {area} warmer"),
+        _AREA_CLIMATE,
+        "Raised the {slot.area} temperature by one degree.",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureDown",
+        ("turn down the heat in the {area}", "lower the temperature in the {area}", "make the {area} cooler"),
+        _AREA_CLIMATE,
+        "Lowered the {slot.area} temperature by one degree.",
+        frozenset(),
+    ),
+)
+_TEMPERATURE_STEPS_CHINESE: tuple[_StepLine, ...] = (
+    (
+        "StepTemperatureUp",
+        ("把温度调高一点", "温度调高一点", "调高温度", "把暖气调高一点"),
+        _HOME_CLIMATE,
+        "已把温度调高一度。",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureDown",
+        ("把温度调低一点", "温度调低一点", "调低温度", "把暖气调低一点"),
+        _HOME_CLIMATE,
+        "已把温度调低一度。",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureUp",
+        ("把{area}的温度调高一点", "{area}温度调高一点"),
+        _AREA_CLIMATE,
+        "已把{slot.area}的温度调高一度。",
+        frozenset(),
+    ),
+    (
+        "StepTemperatureDown",
+        ("把{area}的温度调低一点", "{area}温度调低一点"),
+        _AREA_CLIMATE,
+        "已把{slot.area}的温度调低一度。",
+        frozenset(),
+    ),
+)
+
+
 #: (intent, the ways of saying it, target, reply) for mute and unmute (``repairs_levels.repair_mute_command``):
 #: ``media_player.volume_mute``. Without a player, what plays is muted, and any player unmuted.
 type _MuteLine = tuple[str, tuple[str, ...], Mapping[str, str], str]
@@ -1576,13 +1663,17 @@ def _mute_plans(language: str, lines: Sequence[_MuteLine]) -> tuple[StarterPlan,
 
 
 def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan, ...]:
-    """The step plans of ``lines``: ``light.turn_on`` with a brightness step, or the player's volume step."""
+    """The step plans of ``lines``: ``light.turn_on`` with a brightness step, a thermostat's target a degree
+    up or down, or the player's volume step."""
     plans = []
     for intent, templates, target, reply, unsaid in lines:
         for template in templates:
             if intent in _STEP_BRIGHTNESS:
                 data = {"brightness_step_pct": _STEP_BRIGHTNESS[intent]}
                 plan = _service(intent, language, template, "light.turn_on", target, reply, data)
+            elif intent in _STEP_TEMPERATURE:
+                data = {TEMPERATURE_STEP_KEY: _STEP_TEMPERATURE[intent]}
+                plan = _service(intent, language, template, "climate.set_temperature", target, reply, data)
             else:
                 plan = _service(intent, language, template, _STEP_VOLUME[intent], target, reply)
             plans.append(dataclasses.replace(plan, unsaid=unsaid))
@@ -1592,11 +1683,13 @@ def _step_plans(language: str, lines: Sequence[_StepLine]) -> tuple[StarterPlan,
 #: The plans of the engine's own intents (steps up and down, mute, a fan's speed).
 _OWN_ENGLISH: tuple[StarterPlan, ...] = (
     *_step_plans("en", _STEPS_ENGLISH),
+    *_step_plans("en", _TEMPERATURE_STEPS_ENGLISH),
     *_mute_plans("en", _MUTE_ENGLISH),
     *_fan_plans("en", _FAN_ENGLISH),
 )
 _OWN_SIMPLIFIED: tuple[StarterPlan, ...] = (
     *_step_plans("zh", _STEPS_CHINESE),
+    *_step_plans("zh", _TEMPERATURE_STEPS_CHINESE),
     *_mute_plans("zh", _MUTE_CHINESE),
     *_fan_plans("zh", _FAN_CHINESE),
 )
