@@ -1582,6 +1582,9 @@ def test_two_devices_or_rooms_of_one_kind_are_still_served(joint_parser: JointPa
         ("暖气调低一点", "zh", "StepTemperatureDown", []),  # a light named 暖
         ("温度低一点", "zh", "StepTemperatureDown", []),
         ("把空调温度调低一点", "zh", "StepTemperatureDown", []),
+        ("把暖气开大一点", "zh", "StepTemperatureUp", []),  # a light's level of a device named 暖气
+        ("把暖气关小一点", "zh", "StepTemperatureDown", []),  # switching 暖气 off
+        ("reduce the temperature", "en", "StepTemperatureDown", []),  # a temperature question
         # Not a step of one degree: an amount, a target, a question, a remark, a light, a negation.
         ("turn the heat up by 2 degrees", "en", None, None),
         ("把温度调高两度", "zh", None, None),

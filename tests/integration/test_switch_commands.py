@@ -375,3 +375,29 @@ async def test_the_heat_a_degree_up_or_down(home: HomeAssistant, planner: Planne
     await ask(home, entry, "turn up the heat in the bedroom")
     assert target_of(home, AIR_CONDITIONER)[0] == highest
     assert planner.calls() == 0  # the starter plans served every one
+
+
+async def test_a_planned_step_of_a_said_size_moves_the_target_by_it(
+    home: HomeAssistant, planner: PlannerServer
+) -> None:
+    """ "lower the thermostat by 3 degrees" stays the planner's (a said amount); the planner's prompt tells
+    it about ``temperature_step``, and a negative placeholder binds to a number the runner adds."""
+    entry = await setup_agent(home, planner.url)
+    start = home.states.get(AIR_CONDITIONER).attributes["temperature"]
+    planner.queue(
+        plan_json(
+            service_step(
+                {"entity_id": AIR_CONDITIONER},
+                service="set_temperature",
+                domain="climate",
+                data={"temperature_step": "-{slot.temperature}"},
+            ),
+            respond_step("Lowered it by {slot.temperature} degrees."),
+        )
+    )
+    result = await ask(home, entry, "lower the thermostat by 3 degrees")
+    assert speech(result) == "Lowered it by 3 degrees."
+    assert home.states.get(AIR_CONDITIONER).attributes["temperature"] == start - 3
+    system = planner.requests()[-1]["messages"][0]
+    assert system["role"] == "system"
+    assert "temperature_step" in system["content"]

@@ -127,6 +127,9 @@ def build_system_prompt(plan_schema: Mapping[str, Any], examples: Sequence[Mappi
         "write the placeholder {slot.TYPE} (e.g. {slot.name}). Never invent concrete values for them, "
         "and use no other {slot.*} placeholders.\n"
         "- Use only the listed entities, areas, services and MQTT topics.\n"
+        "- To move a thermostat's target from where it is (warmer or cooler by some degrees), call "
+        'climate.set_temperature with data {"temperature_step": N}, N negative to lower it '
+        '(e.g. "-{slot.temperature}").\n'
         "- Answer with the plan as one JSON object only: no prose, no code fences."
     )
     return "\n".join(lines)

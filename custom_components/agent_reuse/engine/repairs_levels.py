@@ -341,14 +341,15 @@ _BRIGHTER = re.compile(
 _DIMMER = re.compile(
     r"调暗|調暗|[关關][小暗]|暗一?[点點些]|更暗|(?<![a-z])(dim|dimmer|darker)(?![a-z])", re.IGNORECASE
 )
+#: A level up or down: a player's volume, and a thermostat's target ("把暖气开大一点", "升高温度").
 _LOUDER = re.compile(
-    r"[调調开開][高大]|[高大]一?[点點些]|大声|大聲|提高|增大|加大"
+    r"[调調开開][高大]|[高大]一?[点點些]|大声|大聲|提高|升高|增大|加大"
     r"|(?<![a-z])(up|louder|raise|increase|higher)(?![a-z])",
     re.IGNORECASE,
 )
 _QUIETER = re.compile(
     r"[调調关關][低小]|[低小]一?[点點些]|小声|小聲|降低|减小|減小"
-    r"|(?<![a-z])(down|quieter|softer|lower|decrease)(?![a-z])",
+    r"|(?<![a-z])(down|quieter|softer|lower|decrease|reduce)(?![a-z])",
     re.IGNORECASE,
 )
 #: The music, said for its player ("turn the music down"); a channel's up and down are no volume.
@@ -575,12 +576,6 @@ _TEMPERATURE_SAID = re.compile(
 #: Warmer and cooler, said of the room ("make it warmer"): a thermostat step without a thermostat word.
 _WARM = re.compile(r"暖和|(?<![a-z])(warmer|hotter)(?![a-z])", re.IGNORECASE)
 _COOL = re.compile(r"凉快|涼快|(?<![a-z])(cooler|colder)(?![a-z])", re.IGNORECASE)
-_TEMPERATURE_UP_WORDS = re.compile(
-    r"[调調]高|升高|提高|高一?[点點些]|(?<![a-z])(up|higher|raise|increase)(?![a-z])", re.IGNORECASE
-)
-_TEMPERATURE_DOWN_WORDS = re.compile(
-    r"[调調]低|降低|低一?[点點些]|(?<![a-z])(down|lower|decrease|reduce)(?![a-z])", re.IGNORECASE
-)
 #: A question about the temperature ("is the heat up?", "温度高吗") asks; it changes nothing. A remark about
 #: it ("it's getting colder": a complaint that wants it *warmer*) says no direction to go.
 _QUESTION_OR_REMARK = re.compile(
@@ -609,8 +604,8 @@ def repair_temperature_step(parsed: ParsedRequest) -> ParsedRequest:
     warm, cool = _WARM.search(text), _COOL.search(text)
     if not (_TEMPERATURE_SAID.search(text) or warm or cool):
         return parsed
-    up = warm or _TEMPERATURE_UP_WORDS.search(text)
-    down = cool or _TEMPERATURE_DOWN_WORDS.search(text)
+    up = warm or _LOUDER.search(text)
+    down = cool or _QUIETER.search(text)
     step = _one_way(up, down, TEMPERATURE_UP, TEMPERATURE_DOWN)
     if (
         step is None
@@ -626,7 +621,7 @@ def repair_temperature_step(parsed: ParsedRequest) -> ParsedRequest:
         return parsed
     said = [
         match.span()
-        for words in (_TEMPERATURE_SAID, _WARM, _COOL, _TEMPERATURE_UP_WORDS, _TEMPERATURE_DOWN_WORDS)
+        for words in (_TEMPERATURE_SAID, _WARM, _COOL, _LOUDER, _QUIETER)
         for match in words.finditer(text)
     ]
     areas = []
