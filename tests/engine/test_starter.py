@@ -321,6 +321,8 @@ def first_service(plan: dict[str, Any], slots: dict[str, str]) -> dict[str, Any]
             ("homeassistant", "turn_on", {"domain": "fan"}),
         ),
         ("关掉所有的灯", "zh", "关闭所有的灯", ("homeassistant", "turn_off", {"domain": "light"})),
+        # Was a question ("is there any light off": the 有 of 所有), answered instead of switching.
+        ("把所有灯都关了", "zh", "家里的灯都关了", ("homeassistant", "turn_off", {"domain": "light"})),
         ("打開所有的燈", "zh-TW", "打開所有的燈", ("homeassistant", "turn_on", {"domain": "light"})),
         # Colours, and a brightness said with the device word after the name.
         (

@@ -46,6 +46,8 @@ def test_questions_about_several_devices(text: str) -> None:
         "卧室的灯开着吗",
         "turn on the lights",
         "把灯都关了",  # all of them, but a command
+        "把所有灯都关了",  # the 有 of 所有 is no "is there any"
+        "所有的灯都关了",
         "打开所有的灯",
         "what is the temperature",
         "哪些灯",  # no state asked about

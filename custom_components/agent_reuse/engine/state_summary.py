@@ -42,8 +42,9 @@ _STATE_WORDS = (
 )
 _CHINESE_STATE = re.compile(_STATE_WORDS)
 
-#: "有灯开着吗", "厨房有开关开着吗": whether any is (有, a few characters, a state).
-_CHINESE_ANY = re.compile(rf"有[^吗嗎]{{0,8}}?(?:{_STATE_WORDS})")
+#: "有灯开着吗", "厨房有开关开着吗": whether any is (有, a few characters, a state). Not the 有 of 所有: "把所有灯都
+#:关了" (turn every light off) is a command.
+_CHINESE_ANY = re.compile(rf"(?<!所)有[^吗嗎]{{0,8}}?(?:{_STATE_WORDS})")
 
 
 def asks_about_several(text: str) -> bool:
