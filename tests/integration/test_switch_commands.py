@@ -43,6 +43,14 @@ async def home(hass: HomeAssistant) -> AsyncIterator[HomeAssistant]:
         yield furnished
 
 
+def thermostat_plan(data: dict[str, str], reply: str) -> str:
+    """A planner's plan that sets the air conditioner with ``data`` and says ``reply``."""
+    return plan_json(
+        service_step({"entity_id": AIR_CONDITIONER}, service="set_temperature", domain="climate", data=data),
+        respond_step(reply),
+    )
+
+
 def thermostats_in_bedroom_and_kitchen(home: HomeAssistant) -> None:
     """The air conditioner in the bedroom, and a second thermostat, exposed, in the kitchen."""
     place_in(home, AIR_CONDITIONER, "Bedroom")
@@ -206,17 +214,7 @@ async def test_turning_up_the_heat_to_a_number_sets_the_thermostat(
 ) -> None:
     """ "turn up the heat to 22" was HassSetVolume 22: a player's volume, not the thermostat."""
     entry = await setup_agent(home, planner.url)
-    planner.queue(
-        plan_json(
-            service_step(
-                {"entity_id": AIR_CONDITIONER},
-                service="set_temperature",
-                domain="climate",
-                data={"temperature": "{slot.temperature}"},
-            ),
-            respond_step("Set to {slot.temperature}."),
-        )
-    )
+    planner.queue(thermostat_plan({"temperature": "{slot.temperature}"}, "Set to {slot.temperature}."))
     result = await ask(home, entry, "turn up the heat to 22")
     assert speech(result) == "Set to 22."
     assert last_trace(entry)["intent"] == "HassClimateSetTemperature"
@@ -385,14 +383,8 @@ async def test_a_planned_step_of_a_said_size_moves_the_target_by_it(
     entry = await setup_agent(home, planner.url)
     start = home.states.get(AIR_CONDITIONER).attributes["temperature"]
     planner.queue(
-        plan_json(
-            service_step(
-                {"entity_id": AIR_CONDITIONER},
-                service="set_temperature",
-                domain="climate",
-                data={"temperature_step": "-{slot.temperature}"},
-            ),
-            respond_step("Lowered it by {slot.temperature} degrees."),
+        thermostat_plan(
+            {"temperature_step": "-{slot.temperature}"}, "Lowered it by {slot.temperature} degrees."
         )
     )
     result = await ask(home, entry, "lower the thermostat by 3 degrees")
