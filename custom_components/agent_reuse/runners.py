@@ -556,6 +556,30 @@ def _with_device_word(head: str, words: list[str]) -> list[str]:
     ]
 
 
+def _moved_targets(state: State, step: float) -> dict[str, float]:
+    """A thermostat's ``climate.set_temperature`` data with its target (or both ends of its range) moved by
+    ``step`` degrees and kept within its ``min_temp`` / ``max_temp``; StepError when it has no target."""
+    attributes = state.attributes
+    lowest, highest = attributes.get("min_temp"), attributes.get("max_temp")
+
+    def moved(value: float) -> float:
+        new = float(value) + step
+        if isinstance(lowest, int | float):
+            new = max(new, float(lowest))
+        if isinstance(highest, int | float):
+            new = min(new, float(highest))
+        return new
+
+    target, low, high = (
+        attributes.get(key) for key in ("temperature", "target_temp_low", "target_temp_high")
+    )
+    if isinstance(target, int | float):
+        return {"temperature": moved(target)}
+    if isinstance(low, int | float) and isinstance(high, int | float):
+        return {"target_temp_low": moved(low), "target_temp_high": moved(high)}
+    raise StepError.of_request("no_target_temperature", names=state.name)
+
+
 def _context(context: ExecutionContext) -> Context | None:
     value = context.extra.get(EXTRA_CONTEXT)
     return value if isinstance(value, Context) else None
@@ -622,18 +646,20 @@ class HaServiceRunner:
                 self._check_kind(domain, service, states)
             call_target = {"entity_id": [state.entity_id for state in states]}
         if domain == "homeassistant" and service in _GENERIC_SWITCH_SERVICES and states:
-            states = await self._switch_each_domain(service, data, states, context)
-            return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
+            return self._now(await self._switch_each_domain(service, data, states, context))
         if domain == "climate" and service == "set_temperature" and TEMPERATURE_STEP_KEY in data:
             await self._step_temperatures(data, states, context)
-            return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
+            return self._now(states)
         response = await self._call(domain, service, data, call_target, context)
         if response:
             return response
         if not states:
             return None
-        fresh = [self.hass.states.get(state.entity_id) or state for state in states]
-        return _single_or_list(fresh)
+        return self._now(states)
+
+    def _now(self, states: list[State]) -> dict[str, Any] | list[dict[str, Any]]:
+        """What the acted-on entities are now (the step's output), one or a list."""
+        return _single_or_list([self.hass.states.get(state.entity_id) or state for state in states])
 
     @staticmethod
     def _check_kind(domain: str, service: str, states: list[State]) -> None:
@@ -694,27 +720,9 @@ class HaServiceRunner:
             ) from None
         if not states:
             raise StepError.said("no_exposed_match")
-        for state in states:
-            attributes = state.attributes
-
-            def moved(value: Any, attributes: Mapping[str, Any] = attributes) -> float:
-                low, high = attributes.get("min_temp"), attributes.get("max_temp")
-                new = float(value) + step
-                if isinstance(low, int | float):
-                    new = max(new, float(low))
-                if isinstance(high, int | float):
-                    new = min(new, float(high))
-                return new
-
-            target, low, high = (
-                attributes.get(key) for key in ("temperature", "target_temp_low", "target_temp_high")
-            )
-            if isinstance(target, int | float):
-                values = {"temperature": moved(target)}
-            elif isinstance(low, int | float) and isinstance(high, int | float):
-                values = {"target_temp_low": moved(low), "target_temp_high": moved(high)}
-            else:
-                raise StepError.of_request("no_target_temperature", names=state.name)
+        # Every new target first: one thermostat that cannot move must not leave the others moved.
+        moves = [(state, _moved_targets(state, step)) for state in states]
+        for state, values in moves:
             await self._call(
                 "climate", "set_temperature", {**data, **values}, {"entity_id": [state.entity_id]}, context
             )

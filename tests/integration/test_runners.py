@@ -331,10 +331,30 @@ async def test_a_temperature_step_moves_the_target_or_says_why_it_cannot(
             respond_step("Done."),
         )
 
-    planner.queue(step_plan("climate.fan_unit", "1"), step_plan(HVAC, "a lot"), step_plan(HVAC, "-2"))
+    planner.queue(
+        step_plan("climate.fan_unit", "1"),
+        plan_json(
+            service_step(
+                {"entity_id": [HVAC, "climate.fan_unit"]},
+                service="set_temperature",
+                domain="climate",
+                data={"temperature_step": "1"},
+            ),
+            respond_step("Done."),
+        ),
+        step_plan(HVAC, "a lot"),
+        step_plan(HVAC, "-2"),
+    )
     assert_refused(
         await ask(home, agent, "warm up the fan unit"), agent, "Fan Unit has no target temperature to change"
     )
+    # One that cannot move leaves the others where they were: nothing half done.
+    assert_refused(
+        await ask(home, agent, "warm up the hvac and the fan unit"),
+        agent,
+        "Fan Unit has no target temperature to change",
+    )
+    assert home.states.get(HVAC).attributes["temperature"] == before
     assert_refused(
         await ask(home, agent, "warm up the hvac a lot"), agent, "climate.set_temperature rejected its data"
     )

@@ -585,6 +585,14 @@ _QUESTION_OR_REMARK = re.compile(
 )
 
 
+def _of_thermostats_only(text: str) -> bool:
+    """Whether ``text`` speaks of no kind of device but a thermostat, of no light or volume, and is not
+    negated: what both thermostat repairs (a number, a step) require before they take a request."""
+    return not (_VOLUME_WORDS.search(text) or _LIGHT_WORDS.search(text) or _NEGATED.search(text)) and (
+        said_kinds(text) <= {"climate"}
+    )
+
+
 def repair_temperature_step(parsed: ParsedRequest) -> ParsedRequest:
     """``parsed`` as the engine's StepTemperatureUp / StepTemperatureDown when it turns the heat, the
     thermostat or the temperature up or down, or asks for it warmer or cooler, by no said amount.
@@ -611,12 +619,9 @@ def repair_temperature_step(parsed: ParsedRequest) -> ParsedRequest:
         step is None
         or _SAID_AMOUNT.search(text)
         or _ABSOLUTE_TARGET.search(text)
-        or _NEGATED.search(text)
         or _QUESTION_OR_REMARK.search(text)
-        or _VOLUME_WORDS.search(text)
-        or _LIGHT_WORDS.search(text)
         or _COVER_WORDS.search(text)
-        or not said_kinds(text) <= {"climate"}
+        or not _of_thermostats_only(text)
     ):
         return parsed
     said = [
@@ -649,11 +654,8 @@ def repair_room_thermostat(parsed: ParsedRequest) -> ParsedRequest:
         not _HEAT_WORDS.search(text)
         # Set *to* a number: "把卧室温度降低两度" (two degrees lower) is relative, the planner's.
         or not _ABSOLUTE_TARGET.search(text)
-        or _VOLUME_WORDS.search(text)
-        or _LIGHT_WORDS.search(text)
         or _PERCENT_SAID.search(text)
-        or _NEGATED.search(text)
-        or not said_kinds(text) <= {"climate"}
+        or not _of_thermostats_only(text)
     ):
         return parsed
     numbers = [slot for slot in parsed.slots if slot.type in _LEVEL_NUMBER_SLOTS]
