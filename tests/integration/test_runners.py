@@ -320,7 +320,7 @@ async def test_a_temperature_step_moves_the_target_or_says_why_it_cannot(
     async_expose_entity(home, "conversation", "climate.fan_unit", True)
     before = home.states.get(HVAC).attributes["temperature"]
 
-    def step_plan(entity_id: str, step: str) -> str:
+    def step_plan(entity_id: str | list[str], step: str) -> str:
         return plan_json(
             service_step(
                 {"entity_id": entity_id},
@@ -333,15 +333,7 @@ async def test_a_temperature_step_moves_the_target_or_says_why_it_cannot(
 
     planner.queue(
         step_plan("climate.fan_unit", "1"),
-        plan_json(
-            service_step(
-                {"entity_id": [HVAC, "climate.fan_unit"]},
-                service="set_temperature",
-                domain="climate",
-                data={"temperature_step": "1"},
-            ),
-            respond_step("Done."),
-        ),
+        step_plan([HVAC, "climate.fan_unit"], "1"),
         step_plan(HVAC, "a lot"),
         step_plan(HVAC, "-2"),
     )
